@@ -1,0 +1,1 @@
+"""Rendering verify results for people: the HTML report (and, later, Markdown)."""

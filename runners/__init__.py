@@ -1,0 +1,1 @@
+"""Loading claim specs, executing the book's listings, measuring, deciding verdicts."""
