@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import fnmatch
+import os
 import sys
 import time
 from pathlib import Path
@@ -107,6 +108,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter
     args = parser().parse_args(argv)
     return args.func(args)
 

@@ -18,6 +18,7 @@ def _base(claim: Claim) -> Result:
     return Result(
         id=claim.id, kind=claim.kind, status=Status.ERROR, expected=claim.expected,
         tolerance=claim.tolerance, source=dict(claim.source), section=claim.section,
+        section_title=claim.section_title, book=claim.book, chapter=claim.chapter,
         title=claim.title or claim.source.get("stated", ""), tier=claim.tier,
         file=str(claim.file), line=claim.line,
     )

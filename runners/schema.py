@@ -38,11 +38,15 @@ def check_fields(mapping: Any, fields: dict[str, Field], where: str) -> list[str
             continue
         value = mapping[key]
         if not is_type(value, rule.types):
-            wanted = " or ".join(t if isinstance(t, str) else t.__name__ for t in rule.types)
+            wanted = " or ".join(TYPE_NAMES.get(t, getattr(t, "__name__", t)) for t in rule.types)
             problems.append(f"{where}.{key}: expected {wanted}, got {type_name(value)} ({value!r})")
         elif rule.choices is not None and value not in rule.choices:
             problems.append(f"{where}.{key}: '{value}' is not one of {', '.join(map(str, rule.choices))}")
     return problems
+
+
+TYPE_NAMES = {"str_list": "a list of strings", "shape": "a shape list", "number": "a number",
+              str: "str", int: "int", dict: "a mapping", list: "a list"}
 
 
 def type_name(value: Any) -> str:

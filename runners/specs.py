@@ -94,7 +94,7 @@ def load_file(path: Path) -> list[Claim]:
     # the kind's own checks need the Claim object
     for claim in claims:
         kind = registry().get(claim.kind)
-        if kind is not None and not claim.problems:
+        if kind is not None:
             claim.problems.extend(kind.check(claim))
             claim.problems.extend(_check_listing_files(claim))
     return claims

@@ -61,6 +61,9 @@ class Result:
     details: dict = field(default_factory=dict)
     source: dict = field(default_factory=dict)
     section: str = ""
+    section_title: str = ""
+    book: str = ""
+    chapter: str = ""
     title: str = ""
     tier: str = ""
     file: str = ""

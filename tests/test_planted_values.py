@@ -1,0 +1,55 @@
+"""The real claims with one wrong value planted per kind: `claimcheck verify` must fail each."""
+import json
+
+import yaml
+from conftest import run_cli
+
+PLANTS = {
+    # file, claim id, new expected value
+    "dlwp2/ch08/8.1-mnist-convnet.yaml": {"dlwp2.ch08.convnet.conv2d_1.shape": [None, 12, 12, 64],
+                                          "dlwp2.ch08.convnet.params.total": 104201},
+    "dlwp2/ch08/8.1.2-no-max-pooling.yaml": {"dlwp2.ch08.nopool.rf.conv2d_5": [9, 9]},
+    "dlwp2/ch08/8.1.1-convolution-arithmetic.yaml": {"dlwp2.ch08.arith.same-keeps-size": [3, 3]},
+}
+
+
+def plant(claims_dir):
+    for rel, changes in PLANTS.items():
+        path = claims_dir / rel
+        doc = yaml.safe_load(path.read_text())
+        for claim in doc["claims"]:
+            if claim["id"] in changes:
+                claim["expected"] = changes.pop(claim["id"])
+        assert not changes, f"claims not found in {rel}: {changes}"
+        path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
+
+
+def test_planted_values_fail_in_results_and_report(claims_copy, tmp_path):
+    planted = {i for changes in PLANTS.values() for i in changes}
+    plant(claims_copy)
+    out = tmp_path / "out"
+    proc = run_cli("verify", "--claims", claims_copy, "--out", out, "--tier", "static")
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    records = {r["id"]: r for r in json.loads((out / "results.json").read_text())["results"]}
+    for claim_id in planted:
+        assert records[claim_id]["status"] == "failed", records[claim_id]
+    others = [r for i, r in records.items() if i not in planted]
+    assert others and all(r["status"] == "passed" for r in others)
+    html = (out / "report.html").read_text()
+    for claim_id in planted:
+        assert f'data-claim-id="{claim_id}" data-status="failed"' in html
+    assert f'data-status="failed"><b>{len(planted)}</b>' in html
+    assert "FAILED" in proc.stderr  # progress lines name the failures
+
+
+def test_unplanted_claims_pass_and_exit_zero(tmp_path):
+    out = tmp_path / "out"
+    proc = run_cli("verify", "--out", out, "--tier", "static")
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-2000:]
+    doc = json.loads((out / "results.json").read_text())
+    assert doc["run"]["counts"]["passed"] == len(doc["results"]) > 40
+    record = doc["results"][0]
+    for key in ("id", "kind", "status", "expected", "observed", "tolerance", "source", "duration_s",
+                "environment"):
+        assert key in record
+    assert set(record["environment"]) >= {"python", "tensorflow", "keras", "backend", "device"}
