@@ -33,7 +33,8 @@ def cmd_verify(args) -> int:
 
     config = Config(claims_dir=Path(args.claims), out_dir=Path(args.out), tier=args.tier,
                     data_dir=Path(args.data_dir) if args.data_dir else None,
-                    refresh=args.refresh, keyword=args.k, progress=not args.quiet)
+                    refresh=args.refresh, keyword=args.k, progress=not args.quiet,
+                    seeds=args.seeds, cache_dir=Path(args.cache_dir) if args.cache_dir else None)
     claims = select(specs.load(config.claims_dir), args.k)
     if not claims:
         print(f"claimcheck: no claims found under {config.claims_dir}"
@@ -94,6 +95,10 @@ def parser() -> argparse.ArgumentParser:
                    help="static: no training; cpu: the book's settings (default); gpu: nightly")
     v.add_argument("--data-dir", help=f"local dataset mirror (also ${DATA_DIR_ENV})")
     v.add_argument("--refresh", action="store_true", help="retrain instead of reusing cached runs")
+    v.add_argument("--seeds", type=int, metavar="N",
+                   help="run every stochastic claim with seeds 0..N-1 instead of its tier's count")
+    v.add_argument("--cache-dir", help="where training runs are cached (default .cache/claimcheck, "
+                                       "or $CLAIMCHECK_CACHE_DIR)")
     v.add_argument("-q", "--quiet", action="store_true", help="no per-claim progress lines")
     v.set_defaults(func=cmd_verify)
 

@@ -19,13 +19,14 @@ class Config:
     data_dir: Path | None = None
     cache_dir: Path | None = None
     refresh: bool = False
+    seeds: int | None = None  # overrides every stochastic claim's number of seeds
     keyword: str | None = None
     progress: bool = True
 
     def __post_init__(self):
         if self.tier not in TIERS:
             raise ValueError(f"tier must be one of {', '.join(TIERS)}, not {self.tier!r}")
-        if self.data_dir is None and os.environ.get(DATA_DIR_ENV):
+        if self.data_dir is None and os.environ.get(DATA_DIR_ENV):  # empty: Keras' own loader
             self.data_dir = Path(os.environ[DATA_DIR_ENV])
         if self.cache_dir is None:
             self.cache_dir = Path(os.environ.get("CLAIMCHECK_CACHE_DIR", ".cache/claimcheck"))
@@ -39,6 +40,16 @@ class Config:
 class RunContext:
     config: Config = field(default_factory=Config)
     _executions: dict = field(default_factory=dict)
+    _runs: object = None
+
+    @property
+    def runs(self):
+        """The training runs shared by stochastic claims (see runners/training.py)."""
+        if self._runs is None:
+            from runners.training import TrainingRuns
+
+            self._runs = TrainingRuns(self.config)
+        return self._runs
 
     def execution(self, paths: list[Path], seed: int | None = None, patches=None) -> Execution:
         """Run listings once per (paths, seed) in this run; later callers share the result."""

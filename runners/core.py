@@ -9,6 +9,7 @@ from runners import requirements
 from runners.context import RunContext
 from runners.environment import describe
 from runners.kinds import registry
+from runners.kinds._stochastic import measurements, seeds_for
 from runners.listings import ListingFailed
 from runners.schema import Claim
 from runners.verdict import ClaimError, Result, Skip, Status
@@ -56,9 +57,33 @@ def run_claim(claim: Claim, ctx: RunContext) -> Result:
     return result
 
 
+def plan(claims: list[Claim], ctx: RunContext) -> dict:
+    """Tell shared training runs what claims will read; estimate what the run will cost."""
+    runs: dict[tuple, float] = {}
+    for claim in claims:
+        kind = registry().get(claim.kind)
+        if claim.problems or kind is None or not hasattr(kind, "plan") or not ctx.config.includes(claim.tier):
+            continue
+        kind.plan(claim, ctx)
+        per_run = float(claim.cost.get("gpu_s" if ctx.config.tier == "gpu" else "cpu_s", 0))
+        for item in measurements(claim):
+            paths = tuple(claim.resolve(p) for p in item["listings"])
+            for seed in seeds_for(claim, ctx):
+                runs[(paths, seed)] = max(runs.get((paths, seed), 0.0), per_run)
+    cached = {k for k in runs if ctx.runs.is_cached(list(k[0]), k[1])} if runs else set()
+    todo = {k: v for k, v in runs.items() if k not in cached}
+    return {"training_runs": len(runs), "cached_runs": len(cached),
+            "estimated_s": round(sum(todo.values()))}
+
+
 def run_all(claims: list[Claim], ctx: RunContext, stream=sys.stderr) -> list[Result]:
     results = []
     total = len(claims)
+    estimate = plan(claims, ctx)
+    if ctx.config.progress:
+        print(f"claimcheck: {total} claim{'s' if total != 1 else ''}, tier {ctx.config.tier}; {estimate['training_runs']} training "
+              f"runs ({estimate['cached_runs']} cached), estimated {estimate['estimated_s'] / 60:.1f} min "
+              "of training", file=stream, flush=True)
     for n, claim in enumerate(claims, 1):
         result = run_claim(claim, ctx)
         results.append(result)

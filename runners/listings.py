@@ -58,12 +58,13 @@ class Execution:
     changes: dict[str, list[str]] = field(default_factory=dict)
 
 
-def execute(paths: list[Path], seed: int | None = None, patches=None) -> Execution:
+def execute(paths: list[Path], seed: int | None = None, patches=None, stdout=None) -> Execution:
     """Run the listings in order in one fresh namespace, as a notebook runs its cells.
 
     Keras' session is cleared first, so layer names are those of a fresh session. ``seed``
     goes to ``keras.utils.set_random_seed``. ``patches`` is a context manager active while
-    the listings run (for example, the local MNIST mirror).
+    the listings run (for example, the local MNIST mirror). ``stdout`` receives what the
+    listings print (default: a buffer); it needs ``write`` and ``getvalue``.
     """
     import keras
 
@@ -72,7 +73,7 @@ def execute(paths: list[Path], seed: int | None = None, patches=None) -> Executi
     if seed is not None:
         keras.utils.set_random_seed(seed)
     namespace: dict = {"__name__": "__listing__", "__builtins__": __builtins__}
-    out = io.StringIO()
+    out = stdout if stdout is not None else io.StringIO()
     start = time.perf_counter()
     with contextlib.redirect_stdout(out), (patches or contextlib.nullcontext()):
         for listing in listings:

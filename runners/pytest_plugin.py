@@ -58,6 +58,15 @@ def _context(config) -> RunContext:
     return config.stash[_CTX_KEY]
 
 
+def pytest_collection_modifyitems(session, config, items):
+    """Plan the shared training runs for the claims that will run (one run per listings and seed)."""
+    from runners.core import plan
+
+    claims = [item.claim for item in items if isinstance(item, ClaimItem)]
+    if claims:
+        plan(claims, _context(config))
+
+
 class ClaimFile(pytest.File):
     def collect(self):
         for claim in specs.load_file(self.path):

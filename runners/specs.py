@@ -58,6 +58,8 @@ def load_file(path: Path) -> list[Claim]:
         data = load_yaml(path)
     except SpecSyntaxError as exc:
         return [_broken_file(path, exc.line, exc.message)]
+    if isinstance(data, dict):  # x-... keys hold YAML anchors for the claims to reuse
+        data = {k: v for k, v in data.items() if not str(k).startswith("x-")}
     file_problems = check_fields(data, FILE_FIELDS, "file")
     if not isinstance(data, dict) or not isinstance(data.get("claims"), list):
         return [_broken_file(path, 1, "; ".join(file_problems) or "no list of claims")]
