@@ -7,6 +7,7 @@ from pathlib import Path
 
 import jinja2
 
+from reports.figures import seeds_figure
 from runners.results import counts
 from runners.verdict import ATTENTION_ORDER, Result
 
@@ -22,6 +23,7 @@ def _env() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["show"] = show
+    env.globals["seeds_figure"] = seeds_figure
     return env
 
 
@@ -29,7 +31,7 @@ def show(value) -> str:
     """A value as a person reads it: shapes as tuples, counts with separators."""
     if value is None:
         return "—"
-    if isinstance(value, bool):
+    if isinstance(value, (bool, str)):
         return str(value)
     if isinstance(value, int):
         return f"{value:,}"

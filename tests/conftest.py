@@ -43,7 +43,8 @@ def verify_in_process(claims, out, *extra):
     return code, {r["id"]: r for r in doc["results"]}
 
 
-def make_claim(tmp_path, kind, measure, expected, listing=None, claim_id="t.claim", tier="static"):
+def make_claim(tmp_path, kind, measure, expected, listing=None, claim_id="t.claim", tier="static",
+               **fields):
     """Write a one-claim spec (and its listing, if given) and load it as a Claim."""
     import yaml
 
@@ -55,7 +56,7 @@ def make_claim(tmp_path, kind, measure, expected, listing=None, claim_id="t.clai
         measure = {"listings": ["listings/listing.py"], **measure}
     doc = {"book": "test", "chapter": 8, "section": "8.1", "title": "t", "claims": [{
         "id": claim_id, "kind": kind, "tier": tier, "measure": measure, "expected": expected,
-        "source": {"stated": str(expected), "cite": [{"from": "book", "quote": "q"}]},
+        "source": {"stated": str(expected), "cite": [{"from": "book", "quote": "q"}]}, **fields,
     }]}
     path = write_spec(folder, f"{claim_id}.yaml", yaml.safe_dump(doc, sort_keys=False))
     [claim] = specs.load_file(path)
@@ -67,7 +68,8 @@ def run(claim, tier="static", **config):
     from runners.context import Config, RunContext
     from runners.core import run_claim
 
-    return run_claim(claim, RunContext(Config(tier=tier, progress=False, **config)))
+    config.setdefault("progress", False)
+    return run_claim(claim, RunContext(Config(tier=tier, **config)))
 
 
 CONVNET = (CLAIMS / "dlwp2/ch08/listings/listing_8_1.py").read_text()

@@ -67,3 +67,14 @@ def test_report_opens_in_headless_chromium(tmp_path):
                        tmp_path / "profile2")
     assert proc.returncode == 0 and shot.stat().st_size > 10_000
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_stochastic_claim_gets_a_figure_of_its_seeds():
+    r = result("m.acc", Status.PASSED, reason="the 90% interval lies inside the band")
+    r.details = {"summary": {"n": 3, "mean": 0.991, "values": [0.990, 0.991, 0.992],
+                             "interval": [0.9893, 0.9927]}, "band": [0.9885, 0.9935], "stated": 0.991}
+    page = html.render([r], RUN)
+    svg = page[page.index("<svg"):page.index("</svg>")]
+    assert svg.count("<circle") == 3
+    assert "allowed band" in svg and "90% interval of the mean" in svg
+    assert "the 90% interval lies inside the band" in page
