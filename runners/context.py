@@ -1,11 +1,13 @@
 """One verify run's settings and the state its claims share (executed listings)."""
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from runners.listings import Execution, execute
+from runners import requirements
+from runners.listings import Execution, Program, execute, working_directory
 from runners.schema import TIERS
 
 DATA_DIR_ENV = "CLAIMCHECK_DATA_DIR"
@@ -18,6 +20,8 @@ class Config:
     tier: str = "cpu"
     data_dir: Path | None = None
     cache_dir: Path | None = None
+    dogs_vs_cats: Path | None = None  # or $CLAIMCHECK_DOGS_VS_CATS
+    weights_dir: Path | None = None  # or $CLAIMCHECK_WEIGHTS_DIR
     refresh: bool = False
     seeds: int | None = None  # overrides every stochastic claim's number of seeds
     keyword: str | None = None
@@ -51,12 +55,16 @@ class RunContext:
             self._runs = TrainingRuns(self.config)
         return self._runs
 
-    def execution(self, paths: list[Path], seed: int | None = None, patches=None) -> Execution:
-        """Run listings once per (paths, seed) in this run; later callers share the result."""
-        key = (tuple(str(p) for p in paths), seed)
+    def execution(self, program: Program, requires=(), seed: int | None = None) -> Execution:
+        """Run a program once per (program, seed) in this run; later callers share the result."""
+        key = (program, seed)
         if key not in self._executions:
+            workdir = self.workdir(program, seed)
             try:
-                self._executions[key] = execute(paths, seed=seed, patches=patches)
+                with requirements.environment(list(requires), self.config, workdir):
+                    run = execute(program, seed=seed)
+                run.workdir = workdir if "dogs_vs_cats" in requires else None
+                self._executions[key] = run
             except Exception as exc:  # cached so every claim on it reports the same cause
                 self._executions[key] = exc
         cached = self._executions[key]
@@ -64,8 +72,22 @@ class RunContext:
             raise cached
         return cached
 
-    def listing_paths(self, claim) -> list[Path]:
-        return [claim.resolve(p) for p in claim.measure["listings"]]
+    def workdir(self, program: Program, seed) -> Path:
+        digest = hashlib.sha256(repr((program, seed)).encode()).hexdigest()[:16]
+        return Path(self.config.cache_dir).resolve() / "work" / digest
+
+    def run_of(self, claim) -> Execution:
+        return self.execution(Program.of(claim), tuple(claim.requires))
 
     def namespace(self, claim) -> dict:
-        return self.execution(self.listing_paths(claim)).namespace
+        return self.run_of(claim).namespace
+
+    def evaluate(self, claim, expression: str):
+        """An expression in the namespace the claim's program left, in its working folder."""
+        from runners.expressions import evaluate
+
+        run = self.run_of(claim)
+        if run.workdir is None:
+            return evaluate(expression, run)
+        with working_directory(run.workdir):
+            return evaluate(expression, run)

@@ -10,7 +10,7 @@ from runners.context import RunContext
 from runners.environment import describe
 from runners.kinds import registry
 from runners.kinds._stochastic import measurements, seeds_for
-from runners.listings import ListingFailed
+from runners.listings import ListingFailed, Program
 from runners.schema import Claim
 from runners.verdict import ClaimError, Result, Skip, Status
 
@@ -64,16 +64,28 @@ def plan(claims: list[Claim], ctx: RunContext) -> dict:
         kind = registry().get(claim.kind)
         if claim.problems or kind is None or not hasattr(kind, "plan") or not ctx.config.includes(claim.tier):
             continue
+        try:
+            requirements.ensure(claim.requires, ctx)
+        except Skip:
+            continue  # it will be skipped, not trained
         kind.plan(claim, ctx)
         per_run = float(claim.cost.get("gpu_s" if ctx.config.tier == "gpu" else "cpu_s", 0))
         for item in measurements(claim):
-            paths = tuple(claim.resolve(p) for p in item["listings"])
+            program = Program.of(claim, item)
             for seed in seeds_for(claim, ctx):
-                runs[(paths, seed)] = max(runs.get((paths, seed), 0.0), per_run)
-    cached = {k for k in runs if ctx.runs.is_cached(list(k[0]), k[1])} if runs else set()
+                key = (program, seed, tuple(claim.requires))
+                runs[key] = max(runs.get(key, 0.0), per_run)
+    cached = {k for k in runs if _cached(ctx, *k)}
     todo = {k: v for k, v in runs.items() if k not in cached}
     return {"training_runs": len(runs), "cached_runs": len(cached),
             "estimated_s": round(sum(todo.values()))}
+
+
+def _cached(ctx, program, seed, requires) -> bool:
+    try:
+        return ctx.runs.is_cached(program, seed, requires)
+    except Exception:  # a missing listing or resource: the claim itself will say so
+        return False
 
 
 def run_all(claims: list[Claim], ctx: RunContext, stream=sys.stderr) -> list[Result]:

@@ -16,14 +16,16 @@ import io
 import json
 import math
 import re
+import shutil
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
-from runners import mnist
+from runners import mnist, requirements
 from runners.environment import describe
-from runners.listings import execute, read_listing
+from runners.expressions import evaluate
+from runners.listings import Program, execute
 from runners.verdict import ClaimError
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m|\x08")
@@ -88,40 +90,40 @@ class TrainingRuns:
         self.reused = 0
 
     # -- planning -------------------------------------------------------------------------
-    def want(self, paths: list[Path], expressions) -> None:
-        self.wanted[tuple(str(p) for p in paths)].update(expressions)
+    def want(self, program: Program, expressions) -> None:
+        self.wanted[program].update(expressions)
 
-    def key_parts(self, paths: list[Path], seed: int) -> dict:
-        listings = [{"file": Path(p).name, "sha256": _sha(read_listing(p).source.encode())} for p in paths]
+    def key_parts(self, program: Program, seed: int, requires=()) -> dict:
         env = dict(describe())
         env.update(self._framework_versions())
-        return {"listings": listings, "seed": seed, "data": self._data_fingerprint(), "environment": env}
+        data = {"mnist": self._data_fingerprint(), **requirements.fingerprint(list(requires), self.config)}
+        return {"listings": program.digest(), "seed": seed, "data": data, "environment": env}
 
-    def key(self, paths: list[Path], seed: int) -> str:
-        return _sha(json.dumps(self.key_parts(paths, seed), sort_keys=True).encode())[:24]
+    def key(self, program: Program, seed: int, requires=()) -> str:
+        return _sha(json.dumps(self.key_parts(program, seed, requires), sort_keys=True).encode())[:24]
 
     def path(self, key: str) -> Path:
         return Path(self.config.cache_dir) / "runs" / f"{key}.json"
 
-    def is_cached(self, paths, seed) -> bool:
-        record = self._read(self.path(self.key(paths, seed)))
-        wanted = self.wanted.get(tuple(str(p) for p in paths), set())
+    def is_cached(self, program: Program, seed, requires=()) -> bool:
+        record = self._read(self.path(self.key(program, seed, requires)))
+        wanted = self.wanted.get(program, set())
         return (not self.config.refresh and record is not None and wanted <= set(record["values"]))
 
     # -- running --------------------------------------------------------------------------
-    def values(self, paths: list[Path], seed: int, expressions, label: str = "") -> dict:
-        """The values of ``expressions`` after the listings ran with ``seed`` (cached)."""
-        self.want(paths, expressions)
-        key = self.key(paths, seed)
+    def values(self, program: Program, seed: int, expressions, label: str = "", requires=()) -> dict:
+        """The values of ``expressions`` after the program ran with ``seed`` (cached)."""
+        self.want(program, expressions)
+        key = self.key(program, seed, requires)
         path = self.path(key)
         record = self._read(path)
-        wanted = self.wanted[tuple(str(p) for p in paths)]
+        wanted = self.wanted[program]
         fresh_needed = self.config.refresh and key not in self.refreshed
         if record is not None and not fresh_needed and wanted <= set(record["values"]):
             self.reused += 1
             return {e: record["values"][e] for e in expressions} | {"__cached__": True,
                                                                    "__seconds__": record["seconds"]}
-        record = self._train(paths, seed, sorted(wanted), label, key)
+        record = self._train(program, seed, sorted(wanted), label, key, requires)
         self.refreshed.add(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".tmp{id(record)}")
@@ -130,27 +132,27 @@ class TrainingRuns:
         return {e: record["values"][e] for e in expressions} | {"__cached__": False,
                                                                "__seconds__": record["seconds"]}
 
-    def _train(self, paths, seed, expressions, label, key) -> dict:
+    def _train(self, program, seed, expressions, label, key, requires) -> dict:
         progress = EpochProgress(f"{label} seed {seed}:" if label else f"seed {seed}:",
                                  sys.stderr if self.config.progress else io.StringIO())
         if self.config.progress:
-            print(f"    training {', '.join(Path(p).name for p in paths)} with seed {seed}",
-                  file=sys.stderr, flush=True)
+            print(f"    training {program.names()} with seed {seed}", file=sys.stderr, flush=True)
         start = time.perf_counter()
-        run = execute(paths, seed=seed, patches=mnist.mirrored(self.config.data_dir), stdout=progress)
+        workdir = Path(self.config.cache_dir).resolve() / "work" / key
         values = {}
+        with requirements.environment(list(requires), self.config, workdir):
+            run = execute(program, seed=seed, stdout=progress)
+            for expression in expressions:  # inside: paths are relative to the working folder
+                values[expression] = _plain(evaluate(expression, run))
         for expression in expressions:
-            try:
-                values[expression] = _plain(eval(expression, run.namespace))  # noqa: S307 - spec expressions
-            except Exception as exc:
-                raise ClaimError(f"cannot evaluate '{expression}' after the listings ran: "
-                                 f"{type(exc).__name__}: {exc}") from exc
             if isinstance(values[expression], float) and not math.isfinite(values[expression]):
                 raise ClaimError(f"'{expression}' is {values[expression]} after the listings ran")
         self.trained += 1
-        return {"key": key, "key_parts": self.key_parts(paths, seed), "values": values,
+        if workdir.exists():  # checkpoints and image copies: not needed once measured
+            shutil.rmtree(workdir, ignore_errors=True)
+        return {"key": key, "key_parts": self.key_parts(program, seed, requires), "values": values,
                 "seconds": round(time.perf_counter() - start, 2),
-                "changes": run.changes, "stdout_tail": ANSI.sub("", run.stdout[-2000:])}
+                "changes": run.changes, "substitute": run.substitute, "stdout_tail": ANSI.sub("", run.stdout[-2000:])}
 
     # -- helpers --------------------------------------------------------------------------
     @staticmethod

@@ -3,7 +3,7 @@ import pytest
 from conftest import CLAIMS, write_spec
 
 from runners.context import RunContext
-from runners.listings import ListingFailed, execute, read_listing
+from runners.listings import ListingFailed, Program, execute, read_listing
 
 CH08 = CLAIMS / "dlwp2/ch08/listings"
 
@@ -40,13 +40,22 @@ def test_a_raising_listing_keeps_its_traceback(tmp_path):
 def test_listings_run_once_per_run_and_failures_are_shared(tmp_path):
     counter = write_spec(tmp_path, "count.py", "import builtins\nbuiltins._runs = getattr(builtins, '_runs', 0) + 1\n")
     ctx = RunContext()
-    ctx.execution([counter])
-    ctx.execution([counter])
+    ctx.execution(Program((counter,)))
+    ctx.execution(Program((counter,)))
     import builtins
     assert builtins._runs == 1
     del builtins._runs
     bad = write_spec(tmp_path, "bad.py", "raise RuntimeError('once')\n")
     with pytest.raises(ListingFailed):
-        ctx.execution([bad])
+        ctx.execution(Program((bad,)))
     with pytest.raises(ListingFailed):
-        ctx.execution([bad])
+        ctx.execution(Program((bad,)))
+
+
+def test_substitutions_apply_and_must_match(tmp_path):
+    path = write_spec(tmp_path, "l.py", "epochs = 30\n")
+    run = execute(Program((path,), (("epochs = 30", "epochs = 1"),)))
+    assert run.namespace["epochs"] == 1 and run.substitute == [("epochs = 30", "epochs = 1")]
+    from runners.verdict import ClaimError
+    with pytest.raises(ClaimError, match="occurs in none of the listings"):
+        execute(Program((path,), (("epochs=99", "epochs=1"),)))

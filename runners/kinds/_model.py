@@ -10,6 +10,7 @@ MODEL_FIELDS = {
     "object": Field((str,), required=True, doc="the variable the listings leave the model in"),
     "layer": Field((str, int), doc="a layer name (as in a fresh session) or index; absent: the model"),
     "build_input_shape": Field(("shape",), doc="build an unbuilt model with this input shape first"),
+    "substitute": Field((dict,), doc="text substitutions in the listings, {old: new}; recorded"),
 }
 
 

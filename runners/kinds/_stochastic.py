@@ -1,6 +1,7 @@
 """What the stochastic kinds (metric, comparison) share: seeds, measurements, plans."""
 from __future__ import annotations
 
+from runners.listings import Program
 from runners.schema import TIERS, Field, is_type
 from runners.verdict import ClaimError
 
@@ -9,6 +10,7 @@ SEEDS_FIELD = Field((dict, int), required=True,
 MEASUREMENT_FIELDS = {
     "listings": Field(("str_list",), required=True, doc="listing files run in order, one namespace"),
     "value": Field((str,), required=True, doc="a Python expression evaluated in that namespace"),
+    "substitute": Field((dict,), doc="text substitutions in the listings, {old: new}; recorded"),
 }
 
 
@@ -45,16 +47,15 @@ def measurements(claim) -> list[dict]:
 def plan(claim, ctx) -> None:
     """Tell the shared training runs which values this claim will read."""
     for item in measurements(claim):
-        paths = [claim.resolve(p) for p in item["listings"]]
-        ctx.runs.want(paths, [item["value"]])
+        ctx.runs.want(Program.of(claim, item), [item["value"]])
 
 
 def measure(claim, ctx, item: dict, seeds: list[int]) -> tuple[list, list]:
     """The value per seed and how each run went (seconds, reused from cache or trained)."""
-    paths = [claim.resolve(p) for p in item["listings"]]
+    program = Program.of(claim, item)
     values, runs = [], []
     for seed in seeds:
-        got = ctx.runs.values(paths, seed, [item["value"]], label=claim.id)
+        got = ctx.runs.values(program, seed, [item["value"]], label=claim.id, requires=claim.requires)
         value = got[item["value"]]
         if not isinstance(value, (int, float)):
             raise ClaimError(f"'{item['value']}' is not a number after the listings ran: {value!r}")
