@@ -9,7 +9,7 @@ import jinja2
 
 from reports.figures import seeds_figure
 from runners.results import counts
-from runners.verdict import ATTENTION_ORDER, Result
+from runners.verdict import ATTENTION_ORDER, Result, Status
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -55,10 +55,21 @@ def sections(results: list[Result]) -> list[tuple[str, list[Result]]]:
     return sorted(ordered, key=lambda g: (min(ATTENTION_ORDER.index(r.status) for r in g[1]), g[0]))
 
 
+def missing_inputs(results: list[Result]) -> list[dict]:
+    """The skipped claims grouped by what they need and how to provide it."""
+    groups: dict[tuple, list[str]] = OrderedDict()
+    for r in results:
+        if r.status is Status.SKIPPED:
+            groups.setdefault((r.reason, r.fix), []).append(r.id)
+    return [{"need": need, "fix": fix, "claims": ids}
+            for (need, fix), ids in sorted(groups.items(), key=lambda g: -len(g[1]))]
+
+
 def render(results: list[Result], run: dict, **extra) -> str:
     template = _env().get_template("report.html.j2")
     return template.render(
         run=run, counts=counts(results), sections=sections(results), total=len(results),
+        missing=missing_inputs(results),
         statuses=[s.value for s in ATTENTION_ORDER], **extra,
     )
 

@@ -34,7 +34,9 @@ def cmd_verify(args) -> int:
     config = Config(claims_dir=Path(args.claims), out_dir=Path(args.out), tier=args.tier,
                     data_dir=Path(args.data_dir) if args.data_dir else None,
                     refresh=args.refresh, keyword=args.k, progress=not args.quiet,
-                    seeds=args.seeds, cache_dir=Path(args.cache_dir) if args.cache_dir else None)
+                    seeds=args.seeds, cache_dir=Path(args.cache_dir) if args.cache_dir else None,
+                    dogs_vs_cats=Path(args.dogs_vs_cats) if args.dogs_vs_cats else None,
+                    weights_dir=Path(args.weights_dir) if args.weights_dir else None)
     claims = select(specs.load(config.claims_dir), args.k)
     if not claims:
         print(f"claimcheck: no claims found under {config.claims_dir}"
@@ -94,6 +96,11 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--tier", choices=TIERS, default="cpu",
                    help="static: no training; cpu: the book's settings (default); gpu: nightly")
     v.add_argument("--data-dir", help=f"local dataset mirror (also ${DATA_DIR_ENV})")
+    v.add_argument("--dogs-vs-cats", metavar="DIR",
+                   help="Kaggle's dogs-vs-cats train/ folder, or a cats_vs_dogs_small/ folder "
+                        "(also $CLAIMCHECK_DOGS_VS_CATS)")
+    v.add_argument("--weights-dir", metavar="DIR",
+                   help="folder with Keras' pretrained weight files, e.g. VGG16's (also $CLAIMCHECK_WEIGHTS_DIR)")
     v.add_argument("--refresh", action="store_true", help="retrain instead of reusing cached runs")
     v.add_argument("--seeds", type=int, metavar="N",
                    help="run every stochastic claim with seeds 0..N-1 instead of its tier's count")

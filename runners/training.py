@@ -108,7 +108,7 @@ class TrainingRuns:
     def is_cached(self, program: Program, seed, requires=()) -> bool:
         record = self._read(self.path(self.key(program, seed, requires)))
         wanted = self.wanted.get(program, set())
-        return (not self.config.refresh and record is not None and wanted <= set(record["values"]))
+        return (not self.config.refresh and record is not None and wanted <= set(record["values"]) | set(record.get("errors", {})))
 
     # -- running --------------------------------------------------------------------------
     def values(self, program: Program, seed: int, expressions, label: str = "", requires=()) -> dict:
@@ -119,17 +119,23 @@ class TrainingRuns:
         record = self._read(path)
         wanted = self.wanted[program]
         fresh_needed = self.config.refresh and key not in self.refreshed
-        if record is not None and not fresh_needed and wanted <= set(record["values"]):
+        if record is not None and not fresh_needed and wanted <= set(record["values"]) | set(record.get("errors", {})):
             self.reused += 1
-            return {e: record["values"][e] for e in expressions} | {"__cached__": True,
-                                                                   "__seconds__": record["seconds"]}
+            return self._pick(record, expressions, cached=True)
         record = self._train(program, seed, sorted(wanted), label, key, requires)
         self.refreshed.add(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".tmp{id(record)}")
         tmp.write_text(json.dumps(record, indent=1))
         tmp.replace(path)  # atomic: concurrent runs never read half a record
-        return {e: record["values"][e] for e in expressions} | {"__cached__": False,
+        return self._pick(record, expressions, cached=False)
+
+    @staticmethod
+    def _pick(record: dict, expressions, cached: bool) -> dict:
+        for expression in expressions:
+            if expression in record.get("errors", {}):
+                raise ClaimError(record["errors"][expression])
+        return {e: record["values"][e] for e in expressions} | {"__cached__": cached,
                                                                "__seconds__": record["seconds"]}
 
     def _train(self, program, seed, expressions, label, key, requires) -> dict:
@@ -139,18 +145,22 @@ class TrainingRuns:
             print(f"    training {program.names()} with seed {seed}", file=sys.stderr, flush=True)
         start = time.perf_counter()
         workdir = Path(self.config.cache_dir).resolve() / "work" / key
-        values = {}
+        values, errors = {}, {}
         with requirements.environment(list(requires), self.config, workdir):
             run = execute(program, seed=seed, stdout=progress)
             for expression in expressions:  # inside: paths are relative to the working folder
-                values[expression] = _plain(evaluate(expression, run))
-        for expression in expressions:
-            if isinstance(values[expression], float) and not math.isfinite(values[expression]):
-                raise ClaimError(f"'{expression}' is {values[expression]} after the listings ran")
+                try:  # one claim's bad expression must not sink the others on this run
+                    values[expression] = _plain(evaluate(expression, run))
+                except ClaimError as exc:
+                    errors[expression] = str(exc)
+                    continue
+                if isinstance(values[expression], float) and not math.isfinite(values[expression]):
+                    errors[expression] = f"'{expression}' is {values.pop(expression)} after the listings ran"
         self.trained += 1
         if workdir.exists():  # checkpoints and image copies: not needed once measured
             shutil.rmtree(workdir, ignore_errors=True)
         return {"key": key, "key_parts": self.key_parts(program, seed, requires), "values": values,
+                "errors": errors,
                 "seconds": round(time.perf_counter() - start, 2),
                 "changes": run.changes, "substitute": run.substitute, "stdout_tail": ANSI.sub("", run.stdout[-2000:])}
 

@@ -78,3 +78,12 @@ def test_stochastic_claim_gets_a_figure_of_its_seeds():
     assert svg.count("<circle") == 3
     assert "allowed band" in svg and "90% interval of the mean" in svg
     assert "the 90% interval lies inside the band" in page
+
+
+def test_missing_inputs_section_groups_skipped_claims_by_what_they_need():
+    skipped = [result(f"s{i}", Status.SKIPPED, reason="no images", fix="pass --dogs-vs-cats DIR") for i in range(3)]
+    skipped.append(result("w", Status.SKIPPED, reason="no weights", fix="pass --weights-dir DIR"))
+    page = html.render(skipped + RESULTS, RUN)
+    section = page[page.index('id="missing-inputs"'):page.index("</table>", page.index('id="missing-inputs"'))]
+    assert section.index("no images") < section.index("no weights") < section.index("no data")
+    assert "<b>3</b>" in section and "pass --dogs-vs-cats DIR" in section

@@ -1,0 +1,6 @@
+# Listing 8.18 -- Evaluating the model on the test set
+# Deep Learning with Python, 2nd ed., chapter 8, section 8.2.5 (code as printed in the book)
+test_model = keras.models.load_model(
+    "convnet_from_scratch_with_augmentation.keras")
+test_loss, test_acc = test_model.evaluate(test_dataset)
+print(f"Test accuracy: {test_acc:.3f}")
