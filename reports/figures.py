@@ -49,3 +49,26 @@ def seeds_figure(details: dict) -> Markup:
     parts.append(f'<text x="{WIDTH - PAD}" y="58" font-size="10" fill="#555" text-anchor="end">{hi:.4f}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+STATUS_COLOURS = {"passed": "#1a7f37", "failed": "#cf222e", "error": "#8250df",
+                  "skipped": "#afb8c1", "inconclusive": "#bf8700"}
+
+
+def sparkline(series: list[dict], last: int = 20) -> Markup:
+    """One square per run, oldest first, coloured by verdict; each with its run and value."""
+    series = series[-last:]
+    if not series:
+        return Markup("")
+    size, gap = 9, 2
+    parts = [f'<svg class="spark" xmlns="http://www.w3.org/2000/svg" width="{len(series) * (size + gap)}" '
+             f'height="{size}" role="img">']
+    for i, point in enumerate(series):
+        colour = STATUS_COLOURS.get(point["status"], "#000")
+        observed = point.get("observed")
+        value = f" {observed:.4f}" if isinstance(observed, float) else ""
+        label = escape(f"{point.get('time', '')} {point['status']}{value} ({point.get('backend') or ''})")
+        parts.append(f'<rect x="{i * (size + gap)}" y="0" width="{size}" height="{size}" rx="2" '
+                     f'fill="{colour}"><title>{label}</title></rect>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jinja2
 
-from reports.figures import seeds_figure
+from reports.figures import seeds_figure, sparkline
 from runners.results import counts
 from runners.verdict import ATTENTION_ORDER, Result, Status
 
@@ -24,6 +24,7 @@ def _env() -> jinja2.Environment:
     )
     env.filters["show"] = show
     env.globals["seeds_figure"] = seeds_figure
+    env.globals["sparkline"] = sparkline
     return env
 
 
@@ -67,6 +68,11 @@ def missing_inputs(results: list[Result]) -> list[dict]:
 
 def render(results: list[Result], run: dict, **extra) -> str:
     template = _env().get_template("report.html.j2")
+    extra.setdefault("changes", {})
+    extra.setdefault("series", {})
+    extra.setdefault("coverage", [])
+    extra.setdefault("errata", None)
+    extra.setdefault("store", None)
     return template.render(
         run=run, counts=counts(results), sections=sections(results), total=len(results),
         missing=missing_inputs(results),

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import fnmatch
+import json
 import os
 import sys
 import time
@@ -25,7 +26,8 @@ def select(claims, keyword: str | None):
 
 
 def cmd_verify(args) -> int:
-    from reports import html
+    from reports import errata, html
+    from runners import coverage, history
     from runners import results as results_file
     from runners.context import RunContext
     from runners.core import run_all
@@ -46,17 +48,35 @@ def cmd_verify(args) -> int:
     t0 = time.perf_counter()
     results = run_all(claims, RunContext(config))
     run = {
+        "run_id": f"{started.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}",
         "claims_dir": str(config.claims_dir), "tier": config.tier,
         "started": started.isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - t0, 2), "environment": describe(),
         "data_dir": str(config.data_dir) if config.data_dir else None,
+        "commit": history.git_commit(Path(__file__).parent),
     }
     out = Path(config.out_dir)
     json_path = results_file.write(results, run, out / "results.json")
-    html_path = html.write(results, run, out / "report.html")
+    extra = {}
+    if not args.no_history:
+        store = history.store_dir(Path(args.history) if args.history else None)
+        history.append(run, json.loads(json_path.read_text())["results"], store)
+        df = history.table(store)
+        extra["changes"] = {c.id: c for c in history.changes(df, run["run_id"])}
+        extra["series"] = {r.id: history.series(df, r.id) for r in results}
+        extra["store"] = str(store)
+    errata_path = out / "errata.md"
+    errata.write(results, run, specs.load(config.claims_dir), errata_path)
+    extra["coverage"] = coverage.for_claims(config.claims_dir)
+    html_path = html.write(results, run, out / "report.html", errata="errata.md", **extra)
     c = results_file.counts(results)
     print(", ".join(f"{n} {s}" for s, n in c.items() if n) + f" in {run['seconds']:.1f}s")
-    print(f"wrote {json_path} and {html_path}")
+    print(f"wrote {json_path}, {html_path} and {errata_path}")
+    if args.new_failures_only and "changes" in extra:
+        new = [ch for ch in extra["changes"].values() if ch.new_failure]
+        known = [ch for ch in extra["changes"].values() if ch.flag == "known-failure"]
+        print(f"{len(new)} new failures, {len(known)} known failures (history {extra['store']})")
+        return EXIT_BAD_CLAIMS if new else EXIT_OK
     return EXIT_BAD_CLAIMS if any(r.status in BAD for r in results) else EXIT_OK
 
 
@@ -80,6 +100,54 @@ def cmd_validate(args) -> int:
         return EXIT_BAD_CLAIMS
     print(f"{len(claims)} claims in {files} files: valid", file=sys.stderr)
     return EXIT_OK
+
+
+def cmd_history(args) -> int:
+    from runners import history
+
+    store = history.store_dir(Path(args.store) if args.store else None)
+    df = history.table(store)
+    if df.empty:
+        print(f"claimcheck: no runs in {store}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.k:
+        df = df[df["id"].str.contains(args.k, regex=False)]
+    runs = list(dict.fromkeys(df["run_id"]))
+    print(f"{len(runs)} runs in {store}:")
+    for run_id in runs:
+        row = df[df["run_id"] == run_id].iloc[0]
+        print(f"  {run_id}  {row['time']}  commit {row['commit']}  tier {row['tier']}  "
+              f"{row.get('env.backend')} on {row.get('env.device')}")
+    glyph = {"passed": "P", "failed": "F", "error": "E", "skipped": ".", "inconclusive": "?"}
+    flagged = 0
+    print(f"\n{'claim':58} {'runs (oldest first)':22} latest  change")
+    for change in history.changes(df, args.run):
+        marks = "".join(glyph.get(s["status"], "?") for s in history.series(df, change.id))
+        note = "" if change.flag in ("unchanged", "skipped", "first") else f"{change.flag.upper()}: {change.reason}"
+        flagged += bool(note)
+        if note or not args.changed:
+            print(f"{change.id:58} {marks[-22:]:22} {change.status:7} {note}")
+    print(f"\n{flagged} claims changed in the newest run", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_errata(args) -> int:
+    from reports import errata
+    from runners import results as results_file
+
+    run, results = results_file.read(Path(args.results))
+    path = errata.write(results, run, specs.load(Path(args.claims)), Path(args.out))
+    print(f"wrote {path}")
+    return EXIT_OK
+
+
+def cmd_coverage(args) -> int:
+    from runners import coverage
+
+    report = coverage.measure(Path(args.source), specs.load(Path(args.claims)),
+                              coverage.load_notes(Path(args.claims), Path(args.source)))
+    print(coverage.render_text(report))
+    return EXIT_OK if report.share >= args.min_share else EXIT_BAD_CLAIMS
 
 
 def parser() -> argparse.ArgumentParser:
@@ -106,6 +174,12 @@ def parser() -> argparse.ArgumentParser:
                    help="run every stochastic claim with seeds 0..N-1 instead of its tier's count")
     v.add_argument("--cache-dir", help="where training runs are cached (default .cache/claimcheck, "
                                        "or $CLAIMCHECK_CACHE_DIR)")
+    v.add_argument("--history", metavar="DIR",
+                   help="results store to append this run to (default build/history, or $CLAIMCHECK_HISTORY)")
+    v.add_argument("--no-history", action="store_true", help="do not record this run in the store")
+    v.add_argument("--new-failures-only", action="store_true",
+                   help="exit non-zero only for claims that failed or errored and did not in the "
+                        "previous comparable run (the nightly job's rule)")
     v.add_argument("-q", "--quiet", action="store_true", help="no per-claim progress lines")
     v.set_defaults(func=cmd_verify)
 
@@ -116,6 +190,26 @@ def parser() -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help="check every spec against the schema; exit 1 on problems")
     common(val)
     val.set_defaults(func=cmd_validate)
+
+    h = sub.add_parser("history", help="verdicts and values over runs; what changed in the newest")
+    h.add_argument("--store", help="results store (default build/history, or $CLAIMCHECK_HISTORY)")
+    h.add_argument("-k", metavar="TEXT", help="only claims whose id contains TEXT")
+    h.add_argument("--run", help="compare this run (an id the listing shows) instead of the newest")
+    h.add_argument("--changed", action="store_true", help="only the claims that changed")
+    h.set_defaults(func=cmd_history)
+
+    e = sub.add_parser("errata", help="write a Markdown errata draft from a run's results")
+    e.add_argument("--results", default="build/verify/results.json")
+    e.add_argument("--claims", default="claims")
+    e.add_argument("--out", default="build/verify/errata.md")
+    e.set_defaults(func=cmd_errata)
+
+    c = sub.add_parser("coverage", help="which checkable numbers of a source text the claims check")
+    c.add_argument("source", help="the chapter's text, e.g. ../shared/sources/dlwp2-ch08-notes-ko.md")
+    c.add_argument("--claims", default="claims")
+    c.add_argument("--min-share", type=float, default=0.0,
+                   help="exit 1 when the covered share is below this (0-1)")
+    c.set_defaults(func=cmd_coverage)
     return p
 
 

@@ -56,11 +56,35 @@ def _version(*distributions: str) -> str | None:
     return None
 
 
+def cuda_version() -> str | None:
+    """The CUDA version the backend was built with, where a GPU is in use."""
+    import keras
+
+    backend = keras.backend.backend()
+    try:
+        if backend == "tensorflow":
+            import tensorflow as tf
+
+            return tf.sysconfig.get_build_info().get("cuda_version")
+        if backend == "torch":
+            import torch
+
+            return torch.version.cuda
+        if backend == "jax":
+            import jax
+
+            return getattr(jax.lib, "cuda_versions", None) and str(jax.lib.cuda_versions.cuda_runtime_get_version())
+    except Exception:  # no CUDA build: nothing to record
+        return None
+    return None
+
+
 @functools.lru_cache(maxsize=1)
 def describe() -> dict:
     import keras
 
     gpu = accelerator()
+    extra = {"cuda": cuda_version()} if gpu else {}
     return {
         "python": platform.python_version(),
         "tensorflow": _version("tensorflow", "tensorflow-cpu"),
@@ -68,4 +92,5 @@ def describe() -> dict:
         "backend": keras.backend.backend(),
         "device": gpu or f"CPU: {_cpu_name()}",
         "platform": f"{sys.platform}-{platform.machine()}",
+        **extra,
     }

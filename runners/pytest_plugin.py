@@ -38,7 +38,8 @@ def pytest_configure(config):
 
 
 def _is_spec(path: Path) -> bool:
-    return path.suffix == ".yaml" and "claims" in path.parts and "listings" not in path.parts
+    return (path.suffix == ".yaml" and "claims" in path.parts and "listings" not in path.parts
+            and path.name != "coverage.yaml")
 
 
 def pytest_collect_file(file_path: Path, parent):

@@ -1,0 +1,166 @@
+"""errata.md: a Markdown draft for an author, from one run's results and the specs.
+
+Three parts: the failed claims (where, what the text states, what was measured, a suggested
+correction worded from the measurement); the quantities on which the sources disagree; the
+listings that needed changes to run on today's Keras.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from pathlib import Path
+
+from runners import stats
+from runners.listings import Program, read_listing
+from runners.verdict import Result, Status
+
+
+def _fmt(value) -> str:
+    if isinstance(value, list) and all(v is None or isinstance(v, int) for v in value):
+        return "(" + ", ".join("None" if v is None else str(v) for v in value) + ")"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return str(value)
+
+
+def _md(text) -> str:
+    """Text for a Markdown table cell or line: no pipes, no line breaks."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def suggestion(r: Result) -> str:
+    """A correction in the stated value's own format (percent or decimal, same digits)."""
+    if r.kind in ("metric", "comparison") and isinstance(r.observed, (int, float)):
+        try:
+            stated = stats.parse_stated(r.expected)
+        except ValueError:
+            return f"state the measured {r.observed:.4f}"
+        text = str(r.expected).strip()
+        decimals = max(0, len(text.rstrip("%").split(".")[1]) if "." in text else 0)
+        if text.endswith("%"):
+            return f"\"{r.observed * 100:.{decimals}f}%\" (measured mean; stated {text})"
+        del stated
+        return f"\"{r.observed:.{decimals}f}\" (measured mean; stated {text})"
+    return f"\"{_fmt(r.observed)}\" (measured; stated {_fmt(r.expected)})"
+
+
+def measured(r: Result) -> str:
+    summary = (r.details or {}).get("summary")
+    if summary:
+        low, high = summary["interval"]
+        interval = (f", {summary['confidence']:.0%} interval [{low:.4f}, {high:.4f}]"
+                    if low is not None else "")
+        values = ", ".join(f"{v:.4f}" for v in summary["values"])
+        return f"mean {summary['mean']:.4f}{interval} over {summary['n']} seeds ({values})"
+    return _fmt(r.observed)
+
+
+def failed_section(results: list[Result]) -> list[str]:
+    failed = [r for r in results if r.status is Status.FAILED]
+    lines = ["## Claims the code does not bear out", ""]
+    if not failed:
+        return lines + ["None: every claim that ran agreed with the text.", ""]
+    for r in failed:
+        env = r.environment or {}
+        where = [f"chapter {r.chapter}" if r.chapter else "", f"section {r.section}" if r.section else "",
+                 f"listing {r.source.get('listing')}" if r.source.get("listing") else ""]
+        lines += [f"### {_md(r.title or r.id)}", "",
+                  f"- **Where:** {', '.join(w for w in where if w)} (claim `{r.id}`)"]
+        for cite in r.source.get("cite", []):
+            line = f", line {cite['line']}" if cite.get("line") else ""
+            lines.append(f"- **Text ({cite.get('from')}{line}):** \"{_md(cite.get('quote', ''))}\"")
+        lines += [
+            f"- **States:** {_md(r.source.get('stated', _fmt(r.expected)))}",
+            f"- **Measured:** {_md(measured(r))}",
+            f"- **Verdict:** failed. {_md(r.reason)}",
+            f"- **Environment:** Python {env.get('python')}, Keras {env.get('keras')} "
+            f"({env.get('backend')}), TensorFlow {env.get('tensorflow') or '-'}, {env.get('device')}",
+            f"- **Suggested correction:** {_md(suggestion(r))}", "",
+        ]
+    return lines
+
+
+def quantity_key(claim) -> tuple | None:
+    """What a claim measures, so claims on one quantity can be compared."""
+    m = claim.measure
+    if claim.kind == "metric":
+        return ("metric", Program.of(claim), m.get("value"))
+    if claim.kind in ("output_shape", "param_count"):
+        return (claim.kind, Program.of(claim), m.get("object"), m.get("layer"), m.get("which", "total"))
+    return None
+
+
+def stated_value(claim):
+    if claim.kind == "metric":
+        try:
+            return round(stats.parse_stated(claim.expected).value, 6)
+        except ValueError:
+            return None
+    return repr(claim.expected)
+
+
+def disagreements(claims) -> list[list]:
+    groups: dict = OrderedDict()
+    for c in claims:
+        key = quantity_key(c) if not c.problems else None
+        if key is not None:
+            groups.setdefault(key, []).append(c)
+    return [g for g in groups.values() if len({stated_value(c) for c in g}) > 1]
+
+
+def disagreement_section(claims, results: dict[str, Result]) -> list[str]:
+    lines = ["## Sources that disagree on one quantity", ""]
+    groups = disagreements(claims)
+    if not groups:
+        return lines + ["None found.", ""]
+    for group in groups:
+        lines.append(f"- **{_md(group[0].title or group[0].id)}**")
+        for c in group:
+            origins = ", ".join(dict.fromkeys(
+                f"{ci.get('from')}{' line ' + str(ci['line']) if ci.get('line') else ''}"
+                for ci in c.source.get("cite", []) if ci.get("from") != "ko-runs"))
+            r = results.get(c.id)
+            verdict = f"; measured {_md(measured(r))}: {r.status.value}" if r and r.observed is not None else (
+                f"; {r.status.value}" if r else "")
+            lines.append(f"  - {origins}: \"{_md(c.expected)}\" (`{c.id}`{verdict})")
+    return lines + [""]
+
+
+def changes_section(claims) -> list[str]:
+    lines = ["## Listings changed to run on today's Keras", ""]
+    users: dict = OrderedDict()
+    for c in claims:
+        for rel in c.measure.get("listings", []) + [
+                p for side in ("a", "b") for p in (c.measure.get(side) or {}).get("listings", [])]:
+            path = c.resolve(rel)
+            if path.is_file():
+                users.setdefault(path, []).append(c.id)
+    found = False
+    for path, ids in sorted(users.items(), key=lambda kv: kv[0].name):
+        changes = read_listing(path).changes
+        if not changes:
+            continue
+        found = True
+        lines.append(f"- `{path.name}` ({len(set(ids))} claims):")
+        lines += [f"  - {_md(change)}" for change in changes]
+    return lines + ([""] if found else ["None.", ""])
+
+
+def render(results: list[Result], run: dict, claims) -> str:
+    env = run.get("environment", {})
+    by_id = {r.id: r for r in results}
+    head = [
+        "# Errata draft", "",
+        f"Generated by `claimcheck` from the run of {run.get('started', '?')} (tier {run.get('tier')}, "
+        f"Keras {env.get('keras')} on the {env.get('backend')} backend, {env.get('device')}). "
+        "Every figure below was measured by running the book's code; check the wording before use.", "",
+    ]
+    return "\n".join(head + failed_section(results) + disagreement_section(claims, by_id)
+                     + changes_section(claims)) + "\n"
+
+
+def write(results: list[Result], run: dict, claims, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(results, run, claims), encoding="utf-8")
+    return path
