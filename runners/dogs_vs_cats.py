@@ -16,6 +16,7 @@ import os
 import shutil
 from pathlib import Path
 
+from runners.listings import working_directory
 from runners.verdict import Skip
 
 ENV = "CLAIMCHECK_DOGS_VS_CATS"
@@ -79,9 +80,5 @@ def workspace(config, folder: Path):
         (folder / "train").symlink_to(source.resolve())
     else:
         _link_small_as_kaggle(source, folder / "train")
-    previous = os.getcwd()
-    os.chdir(folder)
-    try:
+    with working_directory(folder):
         yield folder
-    finally:
-        os.chdir(previous)

@@ -180,10 +180,13 @@ class TrainingRuns:
 
     @staticmethod
     def _framework_versions() -> dict:
+        """numpy, and the active backend's own packages (TensorFlow's is in describe())."""
         from importlib import metadata
 
+        backend = describe()["backend"]
+        names = {"jax": ("jax", "jaxlib"), "torch": ("torch",)}.get(backend, ())
         versions = {}
-        for name in ("jax", "jaxlib", "torch", "numpy"):
+        for name in ("numpy", *names):
             try:
                 versions[name] = metadata.version(name)
             except metadata.PackageNotFoundError:
