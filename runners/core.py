@@ -33,8 +33,10 @@ def run_claim(claim: Claim, ctx: RunContext) -> Result:
         if claim.problems:
             raise ClaimError(f"invalid spec at {claim.where}: " + "; ".join(claim.problems))
         if not ctx.config.includes(claim.tier):
-            raise Skip(f"tier '{claim.tier}' claim; this run is tier '{ctx.config.tier}'",
-                       f"run `claimcheck verify --tier {claim.tier}`")
+            missing = requirements.missing(claim.requires, ctx)
+            raise Skip(f"tier '{claim.tier}' claim; this run is tier '{ctx.config.tier}'"
+                       + "".join(f"; also: {m.reason}" for m in missing),
+                       "; ".join([f"run `claimcheck verify --tier {claim.tier}`"] + [m.fix for m in missing]))
         requirements.ensure(claim.requires, ctx)
         verdict = registry()[claim.kind].run(claim, ctx)
         result.status = verdict.status

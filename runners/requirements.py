@@ -53,6 +53,17 @@ def ensure(names: list[str], ctx) -> None:
         CHECKS[name](ctx)
 
 
+def missing(names: list[str], ctx) -> list[Skip]:
+    """Every resource of ``names`` that is not here, as the Skip its check raises."""
+    found = []
+    for name in names:
+        try:
+            CHECKS[name](ctx)
+        except Skip as skip:
+            found.append(skip)
+    return found
+
+
 def fingerprint(names: list[str], config) -> dict:
     """What identifies the data a program reads, for cache keys."""
     parts = {}

@@ -89,7 +89,9 @@ def load_file(path: Path) -> list[Claim]:
             book=str(data.get("book", "")),
             chapter=str(data.get("chapter", "")),
             section=str(source.get("section") or data.get("section", "")),
-            section_title=str(data.get("title", "")),
+            # the file's title names its own section only (a claim may sit in another)
+            section_title=str(data.get("title", "")) if not source.get("section")
+            or source.get("section") == data.get("section") else "",
             file=path,
             line=line,
             problems=problems,
