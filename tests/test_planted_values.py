@@ -10,11 +10,20 @@ PLANTS = {
                                           "dlwp2.ch08.convnet.params.total": 104201},
     "dlwp2/ch08/8.1.2-no-max-pooling.yaml": {"dlwp2.ch08.nopool.rf.conv2d_5": [9, 9]},
     "dlwp2/ch08/8.1.1-convolution-arithmetic.yaml": {"dlwp2.ch08.arith.same-keeps-size": [3, 3]},
+    # sections 8.2-8.3
+    "dlwp2/ch08/8.2-dogs-vs-cats-from-scratch.yaml": {"dlwp2.ch08.scratch.conv2d_4.shape": [None, 9, 9, 256],
+                                                      "dlwp2.ch08.scratch.params.total": 991040,
+                                                      "dlwp2.ch08.augmentation.zoom": ["RandomZoom", 0.3]},
+    "dlwp2/ch08/8.3-pretrained-vgg16.yaml": {"dlwp2.ch08.vgg16.base.output_shape": [None, 6, 6, 512],
+                                             "dlwp2.ch08.vgg16.base.params": 15000000,
+                                             "dlwp2.ch08.vgg16.trainable_before_freezing": 25,
+                                             "dlwp2.ch08.vgg16.fine_tuning_trainable": 8},
 }
 
 
 def plant(claims_dir):
-    for rel, changes in PLANTS.items():
+    for rel, planted in PLANTS.items():
+        changes = dict(planted)  # PLANTS itself stays whole for the next test
         path = claims_dir / rel
         doc = yaml.safe_load(path.read_text())
         for claim in doc["claims"]:
