@@ -19,9 +19,10 @@ pytestmark = pytest.mark.skipif(not (MIRROR / "mnist").is_dir(), reason="the MNI
 PROLOGUE = """\
 # The same listings as a plain script: seed, the MNIST mirror, then the book's code.
 import keras
-from runners import mnist
+from runners import mnist as _mnist_mirror
 keras.utils.set_random_seed(0)
-mnist.mirrored({mirror!r}).__enter__()
+_mirror = _mnist_mirror.mirrored({mirror!r})  # kept referenced: it stays active to the end
+_mirror.__enter__()
 """
 
 
