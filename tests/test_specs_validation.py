@@ -41,6 +41,16 @@ def problems(tmp_path):
     return [str(p) for p in specs.problems_of(specs.load(tmp_path / "claims"))]
 
 
+UNKNOWN_KIND = """\
+- id: odd.kind
+  kind: flux_capacity
+  tier: static
+  measure: {}
+  expected: 1
+  source: {stated: "1", cite: [{from: book, quote: "q"}]}
+"""
+
+
 def test_valid_spec_has_no_problems(tmp_path):
     write_spec(tmp_path / "claims", "s.yaml", HEADER + good(tmp_path))
     assert problems(tmp_path) == []
@@ -55,14 +65,7 @@ def test_malformed_yaml_names_file_and_line(tmp_path):
 
 
 def test_unknown_kind(tmp_path):
-    spec(tmp_path, """\
-        - id: odd.kind
-          kind: flux_capacity
-          tier: static
-          measure: {}
-          expected: 1
-          source: {stated: "1", cite: [{from: book, quote: "q"}]}
-        """)
+    spec(tmp_path, UNKNOWN_KIND)
     [msg] = problems(tmp_path)
     assert "[odd.kind]" in msg and "unknown kind 'flux_capacity'" in msg and "s.yaml:6" in msg
 
@@ -121,14 +124,7 @@ def test_duplicate_ids(tmp_path):
 def test_validate_command_exits_nonzero_and_lists_every_problem(tmp_path, capsys):
     from runners.cli import main
 
-    spec(tmp_path, """\
-        - id: odd.kind
-          kind: flux_capacity
-          tier: static
-          measure: {}
-          expected: 1
-          source: {stated: "1", cite: [{from: book, quote: "q"}]}
-        """)
+    spec(tmp_path, UNKNOWN_KIND)
     write_spec(tmp_path / "claims", "bad.yaml", "claims: [\n")
     assert main(["validate", "--claims", str(tmp_path / "claims")]) == 1
     out = capsys.readouterr().out
