@@ -9,19 +9,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from pathlib import Path
 
-from runners import stats
-from runners.listings import Program, read_listing
-from runners.verdict import Result, Status
-
-
-def _fmt(value) -> str:
-    if isinstance(value, list) and all(v is None or isinstance(v, int) for v in value):
-        return "(" + ", ".join("None" if v is None else str(v) for v in value) + ")"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:.4f}"
-    return str(value)
+from claimcheck.runners.formatting import show
+from claimcheck.runners.kinds import registry
+from claimcheck.runners.listings import read_listing
+from claimcheck.runners.verdict import Result, Status
 
 
 def _md(text) -> str:
@@ -30,19 +21,9 @@ def _md(text) -> str:
 
 
 def suggestion(r: Result) -> str:
-    """A correction in the stated value's own format (percent or decimal, same digits)."""
-    if r.kind in ("metric", "comparison") and isinstance(r.observed, (int, float)):
-        try:
-            stated = stats.parse_stated(r.expected)
-        except ValueError:
-            return f"state the measured {r.observed:.4f}"
-        text = str(r.expected).strip()
-        decimals = max(0, len(text.rstrip("%").split(".")[1]) if "." in text else 0)
-        if text.endswith("%"):
-            return f"\"{r.observed * 100:.{decimals}f}%\" (measured mean; stated {text})"
-        del stated
-        return f"\"{r.observed:.{decimals}f}\" (measured mean; stated {text})"
-    return f"\"{_fmt(r.observed)}\" (measured; stated {_fmt(r.expected)})"
+    """The kind's correction, worded from the measurement."""
+    kind = registry().get(r.kind)
+    return kind.suggestion(r) if kind else f"\"{show(r.observed)}\" (measured; stated {show(r.expected)})"
 
 
 def measured(r: Result) -> str:
@@ -53,53 +34,51 @@ def measured(r: Result) -> str:
                     if low is not None else "")
         values = ", ".join(f"{v:.4f}" for v in summary["values"])
         return f"mean {summary['mean']:.4f}{interval} over {summary['n']} seeds ({values})"
-    return _fmt(r.observed)
+    return show(r.observed)
+
+
+def _entry(r: Result, verdict: str) -> list[str]:
+    env = r.environment or {}
+    where = [f"chapter {r.chapter}" if r.chapter else "", f"section {r.section}" if r.section else "",
+             f"listing {r.source.get('listing')}" if r.source.get("listing") else ""]
+    lines = [f"### {_md(r.title or r.id)}", "",
+             f"- **Where:** {', '.join(w for w in where if w)} (claim `{r.id}`)"]
+    for cite in r.source.get("cite", []):
+        line = f", line {cite['line']}" if cite.get("line") else ""
+        lines.append(f"- **Text ({cite.get('from')}{line}):** \"{_md(cite.get('quote', ''))}\"")
+    return lines + [
+        f"- **States:** {_md(r.source.get('stated', show(r.expected)))}",
+        f"- **Measured:** {_md(measured(r))}",
+        f"- **Verdict:** {verdict}. {_md(r.reason)}",
+        f"- **Environment:** Python {env.get('python')}, Keras {env.get('keras')} "
+        f"({env.get('backend')}), TensorFlow {env.get('tensorflow') or '-'}, {env.get('device')}",
+        f"- **Suggested correction:** {_md(suggestion(r))}", "",
+    ]
 
 
 def failed_section(results: list[Result]) -> list[str]:
+    """New errata (failed claims), then the known ones the specs already mark."""
     failed = [r for r in results if r.status is Status.FAILED]
-    lines = ["## Claims the code does not bear out", ""]
+    known = [r for r in results if r.status is Status.KNOWN_ERRATUM]
+    lines = ["## New: claims the code does not bear out", ""]
     if not failed:
-        return lines + ["None: every claim that ran agreed with the text.", ""]
+        lines += ["None: every claim that ran agreed with the text, or is a known erratum.", ""]
     for r in failed:
-        env = r.environment or {}
-        where = [f"chapter {r.chapter}" if r.chapter else "", f"section {r.section}" if r.section else "",
-                 f"listing {r.source.get('listing')}" if r.source.get("listing") else ""]
-        lines += [f"### {_md(r.title or r.id)}", "",
-                  f"- **Where:** {', '.join(w for w in where if w)} (claim `{r.id}`)"]
-        for cite in r.source.get("cite", []):
-            line = f", line {cite['line']}" if cite.get("line") else ""
-            lines.append(f"- **Text ({cite.get('from')}{line}):** \"{_md(cite.get('quote', ''))}\"")
-        lines += [
-            f"- **States:** {_md(r.source.get('stated', _fmt(r.expected)))}",
-            f"- **Measured:** {_md(measured(r))}",
-            f"- **Verdict:** failed. {_md(r.reason)}",
-            f"- **Environment:** Python {env.get('python')}, Keras {env.get('keras')} "
-            f"({env.get('backend')}), TensorFlow {env.get('tensorflow') or '-'}, {env.get('device')}",
-            f"- **Suggested correction:** {_md(suggestion(r))}", "",
-        ]
+        lines += _entry(r, "failed")
+    lines += ["## Known errata (marked in the specs)", ""]
+    if not known:
+        lines += ["None ran in this run." if not any(r.details.get("known_erratum") for r in results)
+                  else "None failed in this run.", ""]
+    for r in known:
+        lines += _entry(r, f"known erratum ({_md(r.details.get('known_erratum', ''))})")
     return lines
 
 
-def quantity_key(claim) -> tuple | None:
-    """What a claim measures, so claims on one quantity can be compared."""
-    m = claim.measure
-    if claim.kind == "metric":
-        return ("metric", Program.of(claim), m.get("value"))
-    if claim.kind in ("output_shape", "param_count"):
-        return (claim.kind, Program.of(claim), m.get("object"), m.get("layer"), m.get("which", "total"))
-    return None
-
-
-def stated_interval(claim) -> tuple:
-    """The interval a stated value stands for: printed digits for a metric, the value itself else."""
-    if claim.kind == "metric":
-        try:
-            stated = stats.parse_stated(claim.expected)
-            return (stated.low, stated.high)
-        except ValueError:
-            return (repr(claim.expected),) * 2
-    return (repr(claim.expected),) * 2
+def _interval(claim) -> tuple:
+    try:
+        return registry()[claim.kind].stated_interval(claim)
+    except (ValueError, KeyError, TypeError):
+        return (repr(claim.expected),) * 2
 
 
 def _agree(a, b) -> bool:
@@ -112,11 +91,12 @@ def disagreements(claims) -> list[list]:
     """Groups of claims on one quantity whose stated values cannot all be the same number."""
     groups: dict = OrderedDict()
     for c in claims:
-        key = quantity_key(c) if not c.problems else None
+        kind = registry().get(c.kind)
+        key = kind.quantity(c) if kind is not None and not c.problems else None
         if key is not None:
             groups.setdefault(key, []).append(c)
     return [g for g in groups.values()
-            if any(not _agree(stated_interval(x), stated_interval(y)) for x in g for y in g)]
+            if any(not _agree(_interval(x), _interval(y)) for x in g for y in g)]
 
 
 def disagreement_section(claims, results: dict[str, Result]) -> list[str]:
@@ -153,7 +133,7 @@ def changes_section(claims) -> list[str]:
             continue
         found = True
         lines.append(f"- `{path.name}` ({len(set(ids))} claims):")
-        lines += [f"  - {_md(change)}" for change in changes]
+        lines += [f"  - {_md(change.text)}" for change in changes]
     return lines + ([""] if found else ["None.", ""])
 
 

@@ -1,20 +1,25 @@
-"""report.html: one self-contained page, rendered with jinja2, every text escaped."""
+"""report.html: one self-contained page, rendered with jinja2, every text escaped.
+
+Read at a glance: the counts; what needs attention (failed, error, inconclusive, known errata);
+a summary per section; then each section in book order (2.1, 8.1, 8.1.1, ...), its claims
+needing attention first and its skipped claims folded by reason.
+"""
 from __future__ import annotations
 
-import json
+import re
 from collections import OrderedDict
 from pathlib import Path
 
 import jinja2
-
-from reports.figures import seeds_figure, sparkline
-from runners.results import counts
-from runners.verdict import ATTENTION_ORDER, Result, Status
+from claimcheck.reports.figures import seeds_figure, sparkline
+from claimcheck.runners.formatting import show
+from claimcheck.runners.results import counts
+from claimcheck.runners.verdict import ATTENTION, ATTENTION_ORDER, Result, Status
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def _env() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,  # every string from specs, listings and tracebacks is escaped
@@ -28,54 +33,48 @@ def _env() -> jinja2.Environment:
     return env
 
 
-def show(value) -> str:
-    """A value as a person reads it: shapes as tuples, counts with separators."""
-    if value is None:
-        return "—"
-    if isinstance(value, (bool, str)):
-        return str(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:.4f}"
-    if isinstance(value, list) and all(v is None or isinstance(v, int) for v in value):
-        return "(" + ", ".join("None" if v is None else str(v) for v in value) + ")"
-    return json.dumps(value, ensure_ascii=False)
+def book_order(section: str) -> tuple:
+    """``"8.1.2"`` -> (8, 1, 2): sections sort as the book numbers them (2.1 before 8.1, 8.2 before 8.10)."""
+    return tuple(int(p) for p in re.findall(r"\d+", section or "")) or (10 ** 6,)
 
 
 def _sort_key(result: Result):
     return (ATTENTION_ORDER.index(result.status), result.id)
 
 
-def sections(results: list[Result]) -> list[tuple[str, list[Result]]]:
-    """Claims grouped by section; sections with failures first, and failures first within."""
+def sections(results: list[Result]) -> list[dict]:
+    """Each section in book order: its title, counts, claims needing attention first, skipped folded."""
     groups: dict[str, list[Result]] = OrderedDict()
-    for r in sorted(results, key=lambda r: r.section):
+    for r in sorted(results, key=lambda r: (book_order(r.section), r.section)):
         groups.setdefault(r.section or "(no section)", []).append(r)
-    ordered = [(name, sorted(rs, key=_sort_key)) for name, rs in groups.items()]
-    return sorted(ordered, key=lambda g: (min(ATTENTION_ORDER.index(r.status) for r in g[1]), g[0]))
+    out = []
+    for name, rs in groups.items():
+        shown = sorted((r for r in rs if r.status is not Status.SKIPPED), key=_sort_key)
+        out.append({"name": name, "book": rs[0].book,
+                    "title": next((r.section_title for r in rs if r.section_title), ""),
+                    "counts": counts(rs), "results": shown, "skipped": skipped_groups(rs)})
+    return out
 
 
-def missing_inputs(results: list[Result]) -> list[dict]:
-    """The skipped claims grouped by what they need and how to provide it."""
-    groups: dict[tuple, list[str]] = OrderedDict()
+def skipped_groups(results: list[Result]) -> list[dict]:
+    """The skipped claims grouped by why, and how to run them."""
+    groups: dict[tuple, list[Result]] = OrderedDict()
     for r in results:
         if r.status is Status.SKIPPED:
-            groups.setdefault((r.reason, r.fix), []).append(r.id)
-    return [{"need": need, "fix": fix, "claims": ids}
-            for (need, fix), ids in sorted(groups.items(), key=lambda g: -len(g[1]))]
+            groups.setdefault((r.reason, r.fix), []).append(r)
+    return [{"need": need, "fix": fix, "results": rs, "claims": [r.id for r in rs]}
+            for (need, fix), rs in sorted(groups.items(), key=lambda g: -len(g[1]))]
 
 
 def render(results: list[Result], run: dict, **extra) -> str:
-    template = _env().get_template("report.html.j2")
-    extra.setdefault("changes", {})
-    extra.setdefault("series", {})
-    extra.setdefault("coverage", [])
-    extra.setdefault("errata", None)
-    extra.setdefault("store", None)
+    template = environment().get_template("report.html.j2")
+    for key, default in (("changes", {}), ("series", {}), ("coverage", []), ("errata", None), ("store", None)):
+        extra.setdefault(key, default)
+    attention = sorted((r for r in results if r.status in ATTENTION or r.status is Status.KNOWN_ERRATUM),
+                       key=_sort_key)
     return template.render(
         run=run, counts=counts(results), sections=sections(results), total=len(results),
-        missing=missing_inputs(results),
+        missing=skipped_groups(results), attention=attention,
         statuses=[s.value for s in ATTENTION_ORDER], **extra,
     )
 

@@ -1,87 +1,61 @@
-"""The `claimcheck` command: verify, list, validate."""
+"""The `claimcheck` command.
+
+Exit status: 0 when every claim that ran agreed (or was skipped, or is a known erratum); 1 when a
+claim failed or is an error (``--fail-on inconclusive``: also when one is inconclusive;
+``--new-failures-only``: only for new failures); 2 on a usage error (no claims, the gpu tier
+without a GPU, ``--seeds`` below 2, shards that do not fit together).
+"""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import fnmatch
-import json
 import os
 import sys
-import time
 from pathlib import Path
 
-from runners import specs
-from runners.context import DATA_DIR_ENV, Config
-from runners.schema import TIERS
-from runners.verdict import BAD
-
-EXIT_OK, EXIT_BAD_CLAIMS, EXIT_USAGE = 0, 1, 2
+from claimcheck.runners import settings as settings_mod
+from claimcheck.runners import specs
+from claimcheck.runners.session import EXIT_BAD_CLAIMS, EXIT_OK, EXIT_USAGE
 
 
-def select(claims, keyword: str | None):
-    """Claims whose id matches a glob, or contains the keyword."""
-    if not keyword:
-        return claims
-    return [c for c in claims if keyword in c.id or fnmatch.fnmatch(c.id, keyword)]
+def add_options(parser: argparse.ArgumentParser, names=None) -> None:
+    """The verify options (settings.OPTIONS), as arguments; None everywhere, so unset is visible."""
+    for o in settings_mod.OPTIONS:
+        if names is not None and o.name not in names:
+            continue
+        flags = [o.flag] + (["-q"] if o.name == "quiet" else [])
+        kwargs = {"dest": o.name, "default": None, "help": o.help + (f" (also ${o.env})" if o.env else "")}
+        if o.flag_only:
+            kwargs.update(action="store_true")
+            kwargs["default"] = False
+        elif o.many:
+            kwargs.update(action="append", metavar=o.metavar)
+        else:
+            kwargs.update(metavar=o.metavar, choices=o.choices)
+        parser.add_argument(*flags, **kwargs)
+
+
+def resolve(args, **overrides):
+    try:
+        return settings_mod.resolve(vars(args), **overrides)
+    except ValueError as exc:
+        print(f"claimcheck: {exc}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
 
 
 def cmd_verify(args) -> int:
-    from reports import errata, html
-    from runners import coverage, history
-    from runners import results as results_file
-    from runners.context import RunContext
-    from runners.core import run_all
-    from runners.environment import describe
+    from claimcheck.runners.session import verify
 
-    config = Config(claims_dir=Path(args.claims), out_dir=Path(args.out), tier=args.tier,
-                    data_dir=Path(args.data_dir) if args.data_dir else None,
-                    refresh=args.refresh, keyword=args.k, progress=not args.quiet,
-                    seeds=args.seeds, cache_dir=Path(args.cache_dir) if args.cache_dir else None,
-                    dogs_vs_cats=Path(args.dogs_vs_cats) if args.dogs_vs_cats else None,
-                    weights_dir=Path(args.weights_dir) if args.weights_dir else None)
-    claims = select(specs.load(config.claims_dir), args.k)
-    if not claims:
-        print(f"claimcheck: no claims found under {config.claims_dir}"
-              + (f" matching '{args.k}'" if args.k else ""), file=sys.stderr)
-        return EXIT_USAGE
-    started = dt.datetime.now(dt.timezone.utc)
-    t0 = time.perf_counter()
-    results = run_all(claims, RunContext(config))
-    run = {
-        "run_id": f"{started.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}",
-        "claims_dir": str(config.claims_dir), "tier": config.tier,
-        "started": started.isoformat(timespec="seconds"),
-        "seconds": round(time.perf_counter() - t0, 2), "environment": describe(),
-        "data_dir": str(config.data_dir) if config.data_dir else None,
-        "commit": history.git_commit(Path(__file__).parent),
-    }
-    out = Path(config.out_dir)
-    json_path = results_file.write(results, run, out / "results.json")
-    extra = {}
-    if not args.no_history:
-        store = history.store_dir(Path(args.history) if args.history else None)
-        history.append(run, json.loads(json_path.read_text())["results"], store)
-        df = history.table(store)
-        extra["changes"] = {c.id: c for c in history.changes(df, run["run_id"])}
-        extra["series"] = {r.id: history.series(df, r.id) for r in results}
-        extra["store"] = str(store)
-    errata_path = out / "errata.md"
-    errata.write(results, run, specs.load(config.claims_dir), errata_path)
-    extra["coverage"] = coverage.for_claims(config.claims_dir)
-    html_path = html.write(results, run, out / "report.html", errata="errata.md", **extra)
-    c = results_file.counts(results)
-    print(", ".join(f"{n} {s}" for s, n in c.items() if n) + f" in {run['seconds']:.1f}s")
-    print(f"wrote {json_path}, {html_path} and {errata_path}")
-    if args.new_failures_only and "changes" in extra:
-        new = [ch for ch in extra["changes"].values() if ch.new_failure]
-        known = [ch for ch in extra["changes"].values() if ch.flag == "known-failure"]
-        print(f"{len(new)} new failures, {len(known)} known failures (history {extra['store']})")
-        return EXIT_BAD_CLAIMS if new else EXIT_OK
-    return EXIT_BAD_CLAIMS if any(r.status in BAD for r in results) else EXIT_OK
+    return verify(resolve(args))
+
+
+def cmd_merge(args) -> int:
+    from claimcheck.runners.shards import merge
+
+    return merge(args.dirs, resolve(args))
 
 
 def cmd_list(args) -> int:
-    claims = select(specs.load(Path(args.claims)), args.k)
+    claims = specs.select(specs.load(Path(args.claims)), args.keyword or ())
     for c in claims:
         broken = "  [INVALID]" if c.problems else ""
         print(f"{c.id:60} {c.kind:17} {c.tier:7} {c.section:6}{broken}")
@@ -103,9 +77,9 @@ def cmd_validate(args) -> int:
 
 
 def cmd_history(args) -> int:
-    from runners import history
+    from claimcheck.runners import history
 
-    store = history.store_dir(Path(args.store) if args.store else None)
+    store = Path(args.store or os.environ.get("CLAIMCHECK_HISTORY") or "build/history")
     df = history.table(store)
     if df.empty:
         print(f"claimcheck: no runs in {store}", file=sys.stderr)
@@ -116,9 +90,10 @@ def cmd_history(args) -> int:
     print(f"{len(runs)} runs in {store}:")
     for run_id in runs:
         row = df[df["run_id"] == run_id].iloc[0]
+        note = "  exploratory" if row.get("exploratory") else ""
         print(f"  {run_id}  {row['time']}  commit {row['commit']}  tier {row['tier']}  "
-              f"{row.get('env.backend')} on {row.get('env.device')}")
-    glyph = {"passed": "P", "failed": "F", "error": "E", "skipped": ".", "inconclusive": "?"}
+              f"{row.get('env.backend')} on {row.get('env.device')}{note}")
+    glyph = {"passed": "P", "failed": "F", "error": "E", "skipped": ".", "inconclusive": "?", "known-erratum": "K"}
     flagged = 0
     print(f"\n{'claim':58} {'runs (oldest first)':22} latest  change")
     for change in history.changes(df, args.run):
@@ -132,8 +107,8 @@ def cmd_history(args) -> int:
 
 
 def cmd_errata(args) -> int:
-    from reports import errata
-    from runners import results as results_file
+    from claimcheck.reports import errata
+    from claimcheck.runners import results as results_file
 
     run, results = results_file.read(Path(args.results))
     path = errata.write(results, run, specs.load(Path(args.claims)), Path(args.out))
@@ -142,7 +117,7 @@ def cmd_errata(args) -> int:
 
 
 def cmd_coverage(args) -> int:
-    from runners import coverage
+    from claimcheck.runners import coverage
 
     report = coverage.measure(Path(args.source), specs.load(Path(args.claims)),
                               coverage.load_notes(Path(args.claims), Path(args.source)))
@@ -150,45 +125,42 @@ def cmd_coverage(args) -> int:
     return EXIT_OK if report.share >= args.min_share else EXIT_BAD_CLAIMS
 
 
+def cmd_oc(args) -> int:
+    from claimcheck.runners import characteristic
+
+    table = characteristic.table(specs.load(Path(args.claims)))
+    print(characteristic.markdown(table))
+    missed = [row for row in table if row["unmet"]]
+    for row in missed:
+        print(f"{row['id']} ({row['tier']}, {row['n']} seeds): " + "; ".join(row["unmet"]), file=sys.stderr)
+    return EXIT_BAD_CLAIMS if missed else EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="claimcheck", description=__doc__)
+    p = argparse.ArgumentParser(prog="claimcheck", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
 
-    def common(sp):
-        sp.add_argument("--claims", default="claims", help="spec file or folder (default: claims)")
-        sp.add_argument("-k", metavar="PATTERN", help="only claims whose id contains or globs PATTERN")
-
-    v = sub.add_parser("verify", help="run the claims and write results.json and report.html")
-    common(v)
-    v.add_argument("--out", default="build/verify", help="output folder (default: build/verify)")
-    v.add_argument("--tier", choices=TIERS, default="cpu",
-                   help="static: no training; cpu: the book's settings (default); gpu: nightly")
-    v.add_argument("--data-dir", help=f"local dataset mirror (also ${DATA_DIR_ENV})")
-    v.add_argument("--dogs-vs-cats", metavar="DIR",
-                   help="Kaggle's dogs-vs-cats train/ folder, or a cats_vs_dogs_small/ folder "
-                        "(also $CLAIMCHECK_DOGS_VS_CATS)")
-    v.add_argument("--weights-dir", metavar="DIR",
-                   help="folder with Keras' pretrained weight files, e.g. VGG16's (also $CLAIMCHECK_WEIGHTS_DIR)")
-    v.add_argument("--refresh", action="store_true", help="retrain instead of reusing cached runs")
-    v.add_argument("--seeds", type=int, metavar="N",
-                   help="run every stochastic claim with seeds 0..N-1 instead of its tier's count")
-    v.add_argument("--cache-dir", help="where training runs are cached (default .cache/claimcheck, "
-                                       "or $CLAIMCHECK_CACHE_DIR)")
-    v.add_argument("--history", metavar="DIR",
-                   help="results store to append this run to (default build/history, or $CLAIMCHECK_HISTORY)")
-    v.add_argument("--no-history", action="store_true", help="do not record this run in the store")
-    v.add_argument("--new-failures-only", action="store_true",
-                   help="exit non-zero only for claims that failed or errored and did not in the "
-                        "previous comparable run (the nightly job's rule)")
-    v.add_argument("-q", "--quiet", action="store_true", help="no per-claim progress lines")
+    v = sub.add_parser("verify", help="run the claims; write results.json, report.html, errata.md")
+    add_options(v)
     v.set_defaults(func=cmd_verify)
 
+    m = sub.add_parser("merge", help="join the outputs of `verify --shard i/N` runs into one run")
+    m.add_argument("dirs", nargs="+", metavar="DIR", help="each shard's --out folder")
+    add_options(m, {"claims", "out", "history", "no_history", "cache_dir", "quiet", "fail_on",
+                    "new_failures_only"})
+    m.set_defaults(func=cmd_merge)
+
+    def claims_arg(sp):
+        sp.add_argument("--claims", default="claims", help="spec file or folder (default: claims)")
+
     ls = sub.add_parser("list", help="list the claims")
-    common(ls)
+    claims_arg(ls)
+    ls.add_argument("-k", dest="keyword", action="append", metavar="PATTERN")
     ls.set_defaults(func=cmd_list)
 
     val = sub.add_parser("validate", help="check every spec against the schema; exit 1 on problems")
-    common(val)
+    claims_arg(val)
     val.set_defaults(func=cmd_validate)
 
     h = sub.add_parser("history", help="verdicts and values over runs; what changed in the newest")
@@ -200,21 +172,27 @@ def parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("errata", help="write a Markdown errata draft from a run's results")
     e.add_argument("--results", default="build/verify/results.json")
-    e.add_argument("--claims", default="claims")
+    claims_arg(e)
     e.add_argument("--out", default="build/verify/errata.md")
     e.set_defaults(func=cmd_errata)
 
     c = sub.add_parser("coverage", help="which checkable numbers of a source text the claims check")
     c.add_argument("source", help="the chapter's text, e.g. ../shared/sources/dlwp2-ch08-notes-ko.md")
-    c.add_argument("--claims", default="claims")
-    c.add_argument("--min-share", type=float, default=0.0,
-                   help="exit 1 when the covered share is below this (0-1)")
+    claims_arg(c)
+    c.add_argument("--min-share", type=float, default=0.0, help="exit 1 when the covered share is below this (0-1)")
     c.set_defaults(func=cmd_coverage)
+
+    o = sub.add_parser("oc", help="the operating characteristic of every stochastic claim, as a Markdown table; "
+                                  "exit 1 if one misses its targets")
+    claims_arg(o)
+    o.set_defaults(func=cmd_oc)
     return p
 
 
 def main(argv=None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter
+    for name, value in (("TF_FORCE_GPU_ALLOW_GROWTH", "true"), ("XLA_PYTHON_CLIENT_PREALLOCATE", "false")):
+        os.environ.setdefault(name, value)  # several processes may share one GPU
     args = parser().parse_args(argv)
     return args.func(args)
 

@@ -2,10 +2,11 @@
 
 Numbers found: shapes ``(26, 26, 32)``, sizes ``3*3`` / ``7x7``, percentages ``97.8%``, decimals
 ``0.991``, counts ``18,496`` / ``712202``. Skipped: headings, notebook cell markers, epoch lines.
-A number is covered when a claim's expected value equals it (a shape also without its batch
-dimension), or when a claim citing that line of the source quotes it. Numbers that state
-nothing checkable (a date, a chapter number) are explained in a ``coverage.yaml`` beside the
-specs, and counted apart.
+A number is covered only where a claim cites its line (``cite: {from: notes, line: N}``) and
+checks that value (the kind's ``coverage_values``: the stated value and what it is made of). A
+number elsewhere with the same value does not count. Numbers that state nothing checkable (a
+date, a chapter number, a general remark) are explained in a ``coverage.yaml`` beside the specs,
+and counted apart.
 """
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from runners import stats
-from runners.yamlload import load_yaml, strip_lines
+from claimcheck.runners.kinds import registry
+from claimcheck.runners.yamlload import load_yaml, strip_lines
 
 # ASCII word boundaries: a number followed by a Korean particle ("2015년", "9개") still counts.
 TOKEN = re.compile(r"""
@@ -62,30 +63,9 @@ def find_numbers(text: str) -> list[Number]:
     return numbers
 
 
-def claim_values(claim) -> set:
-    e = claim.expected
-    values = set()
-    if claim.kind in ("metric", "comparison"):
-        try:
-            values.add(round(stats.parse_stated(e).value, 6))
-        except ValueError:
-            pass
-    elif isinstance(e, list) and all(v is None or isinstance(v, int) for v in e):
-        values.add(tuple(e))
-        if e and e[0] is None:
-            values.add(tuple(e[1:]))
-    elif isinstance(e, int) and not isinstance(e, bool):
-        values.add(e)
-    return values
-
-
-def quoted_values(claim, source_name: str) -> dict[int, set]:
-    """Numbers each cited line of this source is quoted with, by line."""
-    out: dict[int, set] = {}
-    for cite in claim.source.get("cite", []):
-        if cite.get("from") == "notes" and cite.get("line"):
-            out.setdefault(cite["line"], set()).update(n.value for n in find_numbers(cite.get("quote", "")))
-    return out
+def cited_lines(claim, source_name: str) -> set[int]:
+    """The lines of the notes a claim cites."""
+    return {c["line"] for c in claim.source.get("cite", []) if c.get("from") == "notes" and c.get("line")}
 
 
 @dataclass
@@ -129,13 +109,11 @@ def load_notes(claims_root: Path, source: Path) -> dict[tuple, str]:
 
 def measure(source: Path, claims, notes: dict | None = None) -> Coverage:
     numbers = find_numbers(Path(source).read_text(encoding="utf-8"))
-    valid = [c for c in claims if not c.problems]
-    by_value = [(c, claim_values(c)) for c in valid]
-    by_quote = [(c, quoted_values(c, Path(source).name)) for c in valid]
+    kinds = registry()
+    checks = [(c, cited_lines(c, Path(source).name), kinds[c.kind].coverage_values(c))
+              for c in claims if not c.problems and c.kind in kinds]
     for n in numbers:
-        ids = [c.id for c, values in by_value if n.value in values]
-        ids += [c.id for c, lines in by_quote if n.value in lines.get(n.line, set()) and c.id not in ids]
-        n.claims = ids
+        n.claims = [c.id for c, lines, values in checks if n.line in lines and n.value in values]
         n.why = (notes or {}).get((n.line, n.text), "")
     return Coverage(Path(source), numbers)
 
@@ -158,7 +136,7 @@ def render_text(cov: Coverage) -> str:
 
 def for_claims(claims_root: Path) -> list[dict]:
     """Coverage of every source a coverage.yaml under the claims names, for the report."""
-    from runners import specs
+    from claimcheck.runners import specs
 
     root = Path(claims_root)
     out = []

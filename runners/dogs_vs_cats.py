@@ -1,8 +1,8 @@
 """Kaggle's dogs-vs-cats for listing 8.6, from a folder the user configures.
 
 Listing 8.6 reads ``train/`` (Kaggle's 25,000 images) and writes ``cats_vs_dogs_small/`` in
-the current folder. The suite runs it as printed, in a fresh working folder under the cache in
-which ``train`` is the configured Kaggle folder. Where the user has only an existing
+the current folder. The suite runs it as printed, in the program's own fresh working folder, in
+which :func:`workspace` makes ``train`` the configured Kaggle folder. Where the user has only an existing
 ``cats_vs_dogs_small`` folder, ``train`` is made of links to its files under their Kaggle
 names, so listing 8.6 still runs and rebuilds the same subsets.
 
@@ -13,11 +13,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import shutil
 from pathlib import Path
 
-from runners.listings import working_directory
-from runners.verdict import Skip
+from claimcheck.runners.verdict import Skip
 
 ENV = "CLAIMCHECK_DOGS_VS_CATS"
 FIX = (f"download Kaggle's dogs-vs-cats train.zip, unzip it and pass its train/ folder with "
@@ -71,14 +69,12 @@ def _link_small_as_kaggle(small: Path, train: Path) -> None:
 
 @contextlib.contextmanager
 def workspace(config, folder: Path):
-    """A fresh working folder holding ``train``, entered while the listings run."""
+    """Makes ``train`` in the (fresh) working folder the configured images, while listings run."""
     source = check(config)
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    if layout(source) == "kaggle":
-        (folder / "train").symlink_to(source.resolve())
-    else:
-        _link_small_as_kaggle(source, folder / "train")
-    with working_directory(folder):
-        yield folder
+    train = Path(folder) / "train"
+    if not train.exists():
+        if layout(source) == "kaggle":
+            train.symlink_to(source.resolve())
+        else:
+            _link_small_as_kaggle(source, train)
+    yield folder

@@ -1,6 +1,6 @@
 """Counting a model's forward FLOPs from its layer configs, for time estimates.
 
-``python -m runners.flops`` prints the count for each model of chapter 8 and the estimate of
+``python -m claimcheck.runners.flops`` prints the count for each model of chapter 8 and the estimate of
 each trained claim's time on one GPU (docs/gpu-tier.md explains the assumptions).
 """
 from __future__ import annotations

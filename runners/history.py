@@ -1,5 +1,9 @@
 """The results store: every verify run's records, over time, and what changed between runs.
 
+A run made with ``--seeds N`` is *exploratory*: it is stored and shown, but it is never the
+previous comparable run of a later one, and its stochastic verdicts are flagged ``exploratory``,
+never a new failure: the nightly verdict does not change on it.
+
 The store is a folder of per-run JSON files (``<utc time>-<random>.json``), each written to a
 temporary name and renamed into place, so concurrent runs never overwrite or half-write one
 another; pandas reads the folder into one table (one row per claim per run). A folder of files
@@ -17,9 +21,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
+from claimcheck.runners.verdict import BAD
 from scipy import stats as sps
-
-from runners.verdict import BAD
 
 STORE_ENV = "CLAIMCHECK_HISTORY"
 DEFAULT_STORE = Path("build/history")
@@ -71,19 +74,21 @@ def table(store: Path) -> pd.DataFrame:
             rows.append({
                 "run_file": path.name, "run_id": run.get("run_id", path.stem),
                 "time": run.get("started", ""), "commit": run.get("commit", "unknown"),
-                "tier": run.get("tier", ""), "id": r["id"], "kind": r["kind"], "status": r["status"],
+                "tier": run.get("tier", ""), "exploratory": bool(run.get("exploratory")),
+                "seeded": "exploratory" in (r.get("details") or {}),
+                "id": r["id"], "kind": r["kind"], "status": r["status"],
                 "observed": r.get("observed"), "expected": r.get("expected"), "values": values_of(r),
                 **{f"env.{k}": v for k, v in (r.get("environment") or env).items()},
             })
-    columns = ["run_file", "run_id", "time", "commit", "tier", "id", "kind", "status", "observed",
-               "expected", "values"]
+    columns = ["run_file", "run_id", "time", "commit", "tier", "exploratory", "seeded", "id", "kind", "status",
+               "observed", "expected", "values"]
     return pd.DataFrame(rows, columns=None if rows else columns)
 
 
 @dataclass
 class Change:
     id: str
-    flag: str  # new-failure, fixed, changed, moved, known-failure, unchanged, first
+    flag: str  # new-failure, fixed, changed, moved, known-failure, unchanged, first, skipped, exploratory
     status: str
     previous_status: str | None
     reason: str
@@ -141,7 +146,8 @@ def changes(df: pd.DataFrame, run_id: str | None = None) -> list[Change]:
         return []
     runs = list(dict.fromkeys(df["run_id"]))
     run_id = run_id or runs[-1]
-    earlier = set(runs[:runs.index(run_id)])
+    exploratory = set(df.loc[df["exploratory"].astype(bool), "run_id"]) if "exploratory" in df else set()
+    earlier = set(runs[:runs.index(run_id)]) - exploratory
     out = []
     for _, row in df[df["run_id"] == run_id].iterrows():
         past = df[(df["id"] == row["id"]) & df["run_id"].isin(earlier) & (df["status"] != "skipped")]
@@ -152,6 +158,9 @@ def changes(df: pd.DataFrame, run_id: str | None = None) -> list[Change]:
         current = {"id": row["id"], "status": row["status"], "values": row["values"], "env": _env(row)}
         if row["status"] == "skipped":
             out.append(Change(row["id"], "skipped", "skipped", previous and previous["status"], "skipped", {}))
+        elif row.get("seeded"):
+            out.append(Change(row["id"], "exploratory", row["status"], previous and previous["status"],
+                              "exploratory run (--seeds): not compared", {}))
         else:
             out.append(compare(current, previous))
     return out

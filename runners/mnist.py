@@ -11,12 +11,12 @@ from __future__ import annotations
 import contextlib
 import gzip
 import hashlib
+import importlib.util
 import os
 from pathlib import Path
 
 import numpy as np
-
-from runners.verdict import ClaimError, Skip
+from claimcheck.runners.verdict import ClaimError, Skip
 
 FILES = {
     "train_images": "train-images-idx3-ubyte.gz",
@@ -37,6 +37,14 @@ def mirror_dir(data_dir: Path | None) -> Path | None:
         return None
     folder = Path(data_dir) / "mnist"
     return folder if folder.is_dir() else None
+
+
+def fingerprint(data_dir: Path | None) -> str:
+    """Identifies the data a listing gets: the mirror's SHA256SUMS, or Keras' own loader."""
+    folder = mirror_dir(data_dir)
+    if folder is not None and (folder / "SHA256SUMS").is_file():
+        return "mirror:" + hashlib.sha256((folder / "SHA256SUMS").read_bytes()).hexdigest()[:16]
+    return "keras-loader"
 
 
 def keras_cache() -> Path:
@@ -104,15 +112,22 @@ def load_mirror(data_dir: Path):
     return (arrays["train_images"], arrays["train_labels"]), (arrays["test_images"], arrays["test_labels"])
 
 
+def _loader_modules() -> list:
+    """Every module a listing may call ``mnist.load_data`` through, on Keras 3 or Keras 2."""
+    from claimcheck.runners.compat import modules_with
+
+    names = ["keras.datasets.mnist", "keras.src.datasets.mnist"]
+    if importlib.util.find_spec("tensorflow") is not None:
+        names.append("tensorflow.keras.datasets.mnist")  # as printed: from tensorflow.keras.datasets import mnist
+    return modules_with(names, "load_data")
+
+
 @contextlib.contextmanager
 def mirrored(data_dir: Path | None):
-    """While active, ``keras.datasets.mnist.load_data`` reads the mirror (when one is set)."""
+    """While active, ``mnist.load_data()`` reads the mirror (when one is set), on any stack."""
     if data_dir is None:
         yield
         return
-    import keras
-    from keras.src.datasets import mnist as keras_mnist
-
     cached = {}
 
     def load_data(path="mnist.npz"):
@@ -121,7 +136,7 @@ def mirrored(data_dir: Path | None):
         (a, b), (c, d) = cached["arrays"]
         return (a.copy(), b.copy()), (c.copy(), d.copy())
 
-    modules = [keras.datasets.mnist, keras_mnist]
+    modules = _loader_modules()
     originals = [m.load_data for m in modules]
     for m in modules:
         m.load_data = load_data

@@ -1,78 +1,105 @@
-"""pytest plugin: claim specs become test items, run by the same core as `claimcheck verify`.
+"""pytest plugin: claims as test items, run by the same session as `claimcheck verify`. Opt-in.
 
-``pytest claims/`` collects every claim of every spec file under a ``claims`` folder; each is
-an item marked with its tier (``-m static``), selectable with ``-k``, reported by
-``--junitxml`` and spread by pytest-xdist like any test. The claim is measured in the item's
-setup, so a harness or listing crash is a pytest *error*, a false claim a *failure*, a claim
-that cannot run here a *skip*.
+Nothing happens unless asked: ``pytest --claimcheck claims/`` (or ``claimcheck = true`` in the
+ini file) collects the spec files under the given paths, one item per claim, marked
+``claimcheck`` and ``claimcheck_<tier>`` (``-m claimcheck_static``). Every verify option is
+here too, as ``--claimcheck-<option>`` and the ini key ``claimcheck_<option>``
+(``--claimcheck-tier static``, ``--claimcheck-data-dir DIR``, ...).
+
+Each item measures its claim when it runs (its call phase): a failed claim is a test failure,
+an error is reported as ``ERROR``, a claim that cannot run here is a skip, an inconclusive claim
+its own outcome (``INCONCLUSIVE``; a failure with ``--claimcheck-fail-on inconclusive``), a
+known erratum ``KNOWN ERRATUM``. At the end, the session's one finish step writes results.json,
+the history, the errata draft and the report (``--claimcheck-out``). Under pytest-xdist, claims
+on the same listings run in one worker (``--dist loadgroup``), each training run is trained once
+(the cache's lock), and only the controller writes the results, of every claim.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import pytest
+from claimcheck.runners import settings as settings_mod
+from claimcheck.runners import specs
+from claimcheck.runners.schema import TIERS
+from claimcheck.runners.verdict import Result, Status
 
-from runners import specs
-from runners.context import Config, RunContext
-from runners.schema import TIERS
-from runners.verdict import Status
-
-_CTX_KEY = pytest.StashKey[RunContext]()
-_RESULTS_KEY = pytest.StashKey[list]()
+_SESSION = pytest.StashKey[object]()
+_RESULTS = pytest.StashKey[dict]()
+_OPTIONS = [o for o in settings_mod.OPTIONS if not o.cli_only]
 
 
 def pytest_addoption(parser):
-    group = parser.getgroup("claimcheck")
-    group.addoption("--claim-tier", choices=TIERS, default="cpu",
-                    help="highest claim tier to run (static, cpu, gpu); default cpu")
-    group.addoption("--claim-data-dir", default=None,
-                    help="local dataset mirror (also $CLAIMCHECK_DATA_DIR)")
-    group.addoption("--claim-out", default=None,
-                    help="also write results.json and report.html to this folder")
+    group = parser.getgroup("claimcheck", "claimcheck: a book's claims as test items")
+    group.addoption("--claimcheck", action="store_true", default=False,
+                    help="collect claim specs (YAML) under the given paths as test items")
+    parser.addini("claimcheck", type="bool", default=False, help="collect claim specs as test items")
+    for o in _OPTIONS:
+        flag = "--claimcheck-" + o.flag.lstrip("-")
+        if o.flag_only:
+            group.addoption(flag, action="store_true", default=None, dest=f"claimcheck_{o.name}", help=o.help)
+        else:
+            group.addoption(flag, action="append" if o.many else "store", default=None,
+                            dest=f"claimcheck_{o.name}", metavar=o.metavar, choices=o.choices, help=o.help)
+        parser.addini(f"claimcheck_{o.name}", default="", help=o.help)
+
+
+def enabled(config) -> bool:
+    return bool(config.getoption("--claimcheck") or config.getini("claimcheck"))
 
 
 def pytest_configure(config):
+    config.addinivalue_line("markers", "claimcheck: a claim of a book, collected by --claimcheck")
     for tier in TIERS:
-        config.addinivalue_line("markers", f"{tier}: claims of the {tier} tier")
-    config.stash[_RESULTS_KEY] = []
+        config.addinivalue_line("markers", f"claimcheck_{tier}: a claim of the {tier} tier")
+    config.stash[_RESULTS] = {}
+    if enabled(config):
+        from claimcheck.runners.session import Session
+
+        config.stash[_SESSION] = Session(_settings(config), runner="pytest")
+        config.pluginmanager.register(_Results(config), "claimcheck-results")
 
 
-def _is_spec(path: Path) -> bool:
-    return (path.suffix == ".yaml" and "claims" in path.parts and "listings" not in path.parts
-            and path.name != "coverage.yaml")
+def _settings(config):
+    cli = {o.name: config.getoption(f"claimcheck_{o.name}") for o in _OPTIONS}
+    ini = {o.name: config.getini(f"claimcheck_{o.name}") for o in _OPTIONS}
+    roots = [Path(a.split("::")[0]) for a in config.args]
+    dirs = [p for p in roots if p.is_dir()] or [p.parent for p in roots if p.is_file()]
+    claims = dirs[0] if dirs else config.rootpath / "claims"
+    return settings_mod.resolve(cli, ini=ini, claims=claims)
 
 
 def pytest_collect_file(file_path: Path, parent):
-    if _is_spec(file_path):
+    if enabled(parent.config) and specs.is_spec_file(file_path) and _declares_claims(file_path):
         return ClaimFile.from_parent(parent, path=file_path)
     return None
 
 
-def _context(config) -> RunContext:
-    if _CTX_KEY not in config.stash:
-        data_dir = config.getoption("--claim-data-dir")
-        config.stash[_CTX_KEY] = RunContext(Config(
-            tier=config.getoption("--claim-tier"),
-            data_dir=Path(data_dir) if data_dir else None,
-            progress=False,
-        ))
-    return config.stash[_CTX_KEY]
+def _declares_claims(path: Path) -> bool:
+    try:
+        return any(line.startswith("claims:") for line in path.read_text(encoding="utf-8").splitlines())
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Plan the shared training runs for the claims that will run (one run per listings and seed)."""
-    from runners.core import plan
-
+    """Plan the training runs the selected claims share (one per listings and seed)."""
     claims = [item.claim for item in items if isinstance(item, ClaimItem)]
-    if claims:
-        plan(claims, _context(config))
+    if claims and _SESSION in config.stash:
+        config.stash[_SESSION].plan(claims)
 
 
 class ClaimFile(pytest.File):
     def collect(self):
         for claim in specs.load_file(self.path):
             item = ClaimItem.from_parent(self, name=claim.id, claim=claim)
-            item.add_marker(getattr(pytest.mark, claim.tier))
+            item.add_marker(pytest.mark.claimcheck)
+            item.add_marker(getattr(pytest.mark, f"claimcheck_{claim.tier}"))
+            listings = claim.measure.get("listings") or (claim.measure.get("a") or {}).get("listings") or []
+            group = hashlib.sha256(repr(sorted(map(str, listings))).encode()).hexdigest()[:12]
+            item.add_marker(pytest.mark.xdist_group(name=f"claimcheck-{group}"))
             yield item
 
 
@@ -80,7 +107,7 @@ class ClaimFailed(Exception):
     pass
 
 
-class ClaimBroken(Exception):
+class ClaimInconclusive(Exception):
     pass
 
 
@@ -88,32 +115,25 @@ class ClaimItem(pytest.Item):
     def __init__(self, *, claim, **kwargs):
         super().__init__(**kwargs)
         self.claim = claim
-        self.result = None
-
-    def setup(self):
-        from runners.core import run_claim
-
-        self.result = run_claim(self.claim, _context(self.config))
-        self.config.stash[_RESULTS_KEY].append(self.result)
-        self.user_properties.append(("claim_status", self.result.status.value))
-        if self.result.status is Status.ERROR:
-            raise ClaimBroken(self.result)
-        if self.result.status is Status.SKIPPED:
-            pytest.skip(f"{self.result.reason}; fix: {self.result.fix}" if self.result.fix
-                        else self.result.reason)
+        self.result: Result | None = None
 
     def runtest(self):
-        if self.result.status is Status.FAILED:
+        session = self.config.stash[_SESSION]
+        self.result = session.run_claim(self.claim)
+        status = self.result.status
+        self.user_properties.append(("claim_status", status.value))
+        if status is Status.SKIPPED:
+            pytest.skip(f"{self.result.reason}; fix: {self.result.fix}" if self.result.fix else self.result.reason)
+        if status in (Status.FAILED, Status.ERROR):
             raise ClaimFailed(self.result)
-        if self.result.status is Status.INCONCLUSIVE:
-            pytest.skip(f"inconclusive: {self.result.reason}")
+        if status is Status.INCONCLUSIVE and "inconclusive" in session.settings.fail_on:
+            raise ClaimInconclusive(self.result)
 
     def repr_failure(self, excinfo, style=None):
-        if isinstance(excinfo.value, (ClaimFailed, ClaimBroken)):
+        if isinstance(excinfo.value, (ClaimFailed, ClaimInconclusive)):
             r = excinfo.value.args[0]
             lines = [f"{r.status.value}: {r.id} ({self.claim.where})",
-                     f"  expected: {r.expected!r}", f"  observed: {r.observed!r}",
-                     f"  {r.reason}"]
+                     f"  expected: {r.expected!r}", f"  observed: {r.observed!r}", f"  {r.reason}"]
             if r.traceback:
                 lines += ["", r.traceback]
             return "\n".join(lines)
@@ -123,15 +143,51 @@ class ClaimItem(pytest.Item):
         return self.path, self.claim.line, f"claim {self.claim.id}"
 
 
-def pytest_sessionfinish(session, exitstatus):
-    out = session.config.getoption("--claim-out", None)
-    results = session.config.stash.get(_RESULTS_KEY, [])
-    if out and results:
-        from reports import html
-        from runners import results as results_file
-        from runners.environment import describe
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if isinstance(item, ClaimItem) and call.when == "call" and item.result is not None:
+        # plain JSON on the report: it travels from an xdist worker to the controller
+        report.claimcheck_result = json.loads(json.dumps(item.result.to_dict(), default=str))
 
-        run = {"claims_dir": str(session.config.rootpath), "tier": session.config.getoption("--claim-tier"),
-               "environment": describe(), "runner": "pytest"}
-        results_file.write(results, run, Path(out) / "results.json")
-        html.write(results, run, Path(out) / "report.html")
+
+class _Results:
+    """Gathers every claim's result from the reports (an xdist worker's reports too)."""
+
+    def __init__(self, config):
+        self.config = config
+
+    def pytest_runtest_logreport(self, report):
+        record = getattr(report, "claimcheck_result", None)
+        if record is not None:
+            self.config.stash[_RESULTS][record["id"]] = record
+
+
+def pytest_report_teststatus(report, config):
+    record = getattr(report, "claimcheck_result", None)
+    if record is None or report.when != "call":
+        return None
+    if record["status"] == "inconclusive" and report.passed:
+        return "inconclusive", "I", ("INCONCLUSIVE", {"yellow": True})
+    if record["status"] == "known-erratum":
+        return "known_erratum", "K", ("KNOWN ERRATUM", {"yellow": True})
+    if record["status"] == "error":
+        return "error", "E", ("ERROR", {"red": True})
+    return None
+
+
+def pytest_sessionfinish(session, exitstatus):
+    config = session.config
+    if _SESSION not in config.stash:
+        return
+    claim_session = config.stash[_SESSION]
+    try:
+        if hasattr(config, "workerinput"):
+            return  # an xdist worker: the controller writes the results
+        records = config.stash[_RESULTS]
+        if records:
+            results = sorted((Result.from_dict(r) for r in records.values()), key=lambda r: (r.file, r.line or 0))
+            claim_session.finish(results)
+    finally:
+        claim_session.close()

@@ -5,7 +5,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from runners.verdict import ATTENTION_ORDER, Result
+from claimcheck.runners.verdict import ATTENTION_ORDER, Result
 
 
 def counts(results: list[Result]) -> dict[str, int]:
@@ -28,7 +28,7 @@ def _jsonable(value):
 def write(results: list[Result], run: dict, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     doc = {"run": {**run, "counts": counts(results)}, "results": [r.to_dict() for r in results]}
-    path.write_text(json.dumps(_jsonable(doc), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(_jsonable(doc), indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
     return path
 
 

@@ -1,26 +1,32 @@
 """Verdicts and result records: what one claim's run concluded."""
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from claimcheck.runners.schema import Described, described_fields
 
 
 class Status(str, enum.Enum):
     PASSED = "passed"
     FAILED = "failed"
-    SKIPPED = "skipped"
-    ERROR = "error"
     INCONCLUSIVE = "inconclusive"
+    ERROR = "error"
+    SKIPPED = "skipped"
+    KNOWN_ERRATUM = "known-erratum"  # failed, as the spec says it does (a known erratum)
 
     def __str__(self) -> str:  # so f-strings and reports print the word
         return self.value
 
 
 # Order in which a report lists claims: what needs attention first.
-ATTENTION_ORDER = [Status.FAILED, Status.ERROR, Status.INCONCLUSIVE, Status.SKIPPED, Status.PASSED]
+ATTENTION_ORDER = [Status.FAILED, Status.ERROR, Status.INCONCLUSIVE, Status.KNOWN_ERRATUM,
+                   Status.SKIPPED, Status.PASSED]
+ATTENTION = {Status.FAILED, Status.ERROR, Status.INCONCLUSIVE}
 
-# Statuses that make `claimcheck verify` exit non-zero.
+# Statuses that make `claimcheck verify` exit 1 (`--fail-on` adds inconclusive).
 BAD = {Status.FAILED, Status.ERROR}
 
 
@@ -47,29 +53,24 @@ class ClaimError(Exception):
     """A problem with the spec or the harness (never a failure of the book)."""
 
 
-@dataclass
-class Result:
-    id: str
-    kind: str
-    status: Status
-    expected: Any = None
+@dataclass(kw_only=True)
+class Result(Described):
+    status: Status = Status.ERROR
     observed: Any = None
-    tolerance: Any = None
     reason: str = ""
     fix: str = ""
     traceback: str = ""
     details: dict = field(default_factory=dict)
-    source: dict = field(default_factory=dict)
-    section: str = ""
-    section_title: str = ""
-    book: str = ""
-    chapter: str = ""
-    title: str = ""
-    tier: str = ""
-    file: str = ""
-    line: int | None = None
     duration_s: float = 0.0
     environment: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, claim) -> Result:
+        """An ``error`` result carrying what the claim states (the run fills in the rest)."""
+        result = cls(**described_fields(claim))
+        if not result.title:
+            result.title = claim.source.get("stated", "")
+        return result
 
     def to_dict(self) -> dict:
         record = asdict(self)
@@ -77,7 +78,8 @@ class Result:
         return record
 
     @classmethod
-    def from_dict(cls, record: dict) -> "Result":
-        record = dict(record)
+    def from_dict(cls, record: dict) -> Result:
+        names = {f.name for f in dataclasses.fields(cls)}
+        record = {k: v for k, v in record.items() if k in names}
         record["status"] = Status(record["status"])
         return cls(**record)

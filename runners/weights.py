@@ -11,7 +11,7 @@ import contextlib
 import os
 from pathlib import Path
 
-from runners.verdict import Skip
+from claimcheck.runners.verdict import Skip
 
 ENV = "CLAIMCHECK_WEIGHTS_DIR"
 VGG16_NOTOP = "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"
@@ -39,6 +39,14 @@ def check_vgg16(config) -> Path:
                "on this machine", FIX)
 
 
+def _get_file_modules() -> list:
+    """The modules whose ``get_file`` the applications call, on Keras 3 and on Keras 2."""
+    from claimcheck.runners.compat import modules_with
+
+    return modules_with(("keras.src.utils.file_utils", "keras.src.utils.data_utils", "keras.utils.data_utils"),
+                        "get_file")
+
+
 @contextlib.contextmanager
 def mirrored(config):
     """While active, Keras' ``get_file`` returns configured files instead of downloading."""
@@ -46,18 +54,21 @@ def mirrored(config):
     if folder is None:
         yield
         return
-    from keras.src.utils import file_utils
+    modules = _get_file_modules()
+    originals = [m.get_file for m in modules]
 
-    original = file_utils.get_file
+    def patched(original):
+        def get_file(fname=None, origin=None, *args, **kwargs):
+            local = folder / (fname or "")
+            if fname and local.is_file():
+                return str(local)
+            return original(fname, origin, *args, **kwargs)
+        return get_file
 
-    def get_file(fname=None, origin=None, *args, **kwargs):
-        local = folder / (fname or "")
-        if fname and local.is_file():
-            return str(local)
-        return original(fname, origin, *args, **kwargs)
-
-    file_utils.get_file = get_file
+    for m, original in zip(modules, originals):
+        m.get_file = patched(original)
     try:
         yield
     finally:
-        file_utils.get_file = original
+        for m, original in zip(modules, originals):
+            m.get_file = original

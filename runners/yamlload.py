@@ -1,4 +1,8 @@
-"""YAML loading that remembers the line each mapping starts on."""
+"""YAML loading that remembers the line each mapping starts on, and reads ``!function`` tags.
+
+``value: !function checks.peak_val_accuracy`` names a function in ``checks.py`` beside the spec
+file (see values.py); nothing in a spec is evaluated as Python.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,7 +13,7 @@ LINE_KEY = "__line__"
 
 
 class _LineLoader(yaml.SafeLoader):
-    pass
+    spec_path: Path = Path(".")
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
@@ -18,7 +22,19 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
     return mapping
 
 
+def _construct_function(loader: _LineLoader, node: yaml.ScalarNode):
+    from claimcheck.runners.values import FunctionRef
+
+    text = loader.construct_scalar(node).strip()
+    module, _, name = text.rpartition(".")
+    if not module or not name:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"!function needs module.name, got '{text}'", node.start_mark)
+    return FunctionRef(module, name, str(Path(loader.spec_path).resolve().parent))
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor("!function", _construct_function)
 
 
 class SpecSyntaxError(Exception):
@@ -36,13 +52,17 @@ def load_yaml(path: Path) -> object:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise SpecSyntaxError(path, None, f"cannot read: {exc.strerror}") from exc
+    loader = _LineLoader(text)
+    loader.spec_path = Path(path)
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        return loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise SpecSyntaxError(path, line, f"malformed YAML: {problem}") from exc
+    finally:
+        loader.dispose()
 
 
 def strip_lines(value: object) -> object:

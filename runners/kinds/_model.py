@@ -1,22 +1,22 @@
 """Helpers for kinds that look at a model a listing builds."""
 from __future__ import annotations
 
-from runners.schema import Field
-from runners.verdict import ClaimError
+from claimcheck.runners.schema import Rule
+from claimcheck.runners.verdict import ClaimError
 
 MODEL_FIELDS = {
-    "listings": Field(("str_list",), required=True,
+    "listings": Rule(("str_list",), required=True,
                       doc="listing files, relative to the spec, run in order in one namespace"),
-    "object": Field((str,), required=True, doc="the variable the listings leave the model in"),
-    "layer": Field((str, int), doc="a layer name (as in a fresh session) or index; absent: the model"),
-    "build_input_shape": Field(("shape",), doc="build an unbuilt model with this input shape first"),
-    "substitute": Field((dict,), doc="text substitutions in the listings, {old: new}; recorded"),
+    "object": Rule((str,), required=True, doc="the variable the listings leave the model in"),
+    "layer": Rule((str, int), doc="a layer name (as in a fresh session) or index; absent: the model"),
+    "build_input_shape": Rule(("shape",), doc="build an unbuilt model with this input shape first"),
+    "substitute": Rule((dict,), doc="text substitutions in the listings, {old: new}; recorded"),
 }
 
 
 def model_from(claim, ctx):
     """The object a claim names, from the namespace its listings left behind."""
-    namespace = ctx.namespace(claim)
+    namespace = ctx.execution(claim).namespace
     name = claim.measure["object"]
     if name not in namespace:
         public = sorted(k for k in namespace if not k.startswith("_"))

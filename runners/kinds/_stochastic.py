@@ -1,65 +1,175 @@
-"""What the stochastic kinds (metric, comparison) share: seeds, measurements, plans."""
+"""What the stochastic kinds (metric, comparison) share: seeds, measurements, plans, references.
+
+Seeds are fixed in the spec, per tier (``seeds: {cpu: 5, gpu: 10}``: seeds 0..4 on the cpu
+tier), before any run; that count is the verdict's. ``--seeds N`` makes a run *exploratory*.
+
+A reference is a recorded set of single runs of the same code (``references.yaml`` in the spec's
+folder or a folder above it): its per-seed values, where and how they were measured. Its spread
+is the scale the verdict and its operating characteristic use (stats.py).
+"""
 from __future__ import annotations
 
-from runners.listings import Program
-from runners.schema import TIERS, Field, is_type
-from runners.verdict import ClaimError
+import math
+from pathlib import Path
 
-SEEDS_FIELD = Field((dict, int), required=True,
-                    doc="seeds per tier, e.g. {cpu: 3, gpu: 10}; seeds 0..n-1 are used")
+from claimcheck.runners import stats, values
+from claimcheck.runners.schema import TIERS, Rule, is_type
+from claimcheck.runners.verdict import ClaimError
+from claimcheck.runners.yamlload import load_yaml, strip_lines
+
+MIN_SEEDS = 2
+SEEDS_FIELD = Rule((dict, int), required=True,
+                   doc="seeds per tier, e.g. `{cpu: 5, gpu: 10}`; seeds `0..n-1`, at least 2, fixed before the run")
 MEASUREMENT_FIELDS = {
-    "listings": Field(("str_list",), required=True, doc="listing files run in order, one namespace"),
-    "value": Field((str,), required=True, doc="a Python expression evaluated in that namespace"),
-    "substitute": Field((dict,), doc="text substitutions in the listings, {old: new}; recorded"),
+    "listings": Rule(("str_list",), required=True, doc="listing files run in order, one namespace"),
+    "value": Rule((str, "function"), required=True,
+                  doc="what to read after they ran: a path (`test_acc`, `model.history.history['accuracy'][-1]`) "
+                      "or a named check (`!function checks.name`)"),
+    "substitute": Rule((dict,), doc="text substitutions in the listings, `{old: new}`; recorded"),
 }
 
 
 def check_seeds(seeds) -> list[str]:
-    if isinstance(seeds, int):
-        return [] if seeds >= 1 else ["measure.seeds: at least 1"]
+    if isinstance(seeds, int) and not isinstance(seeds, bool):
+        return [] if seeds >= MIN_SEEDS else [f"measure.seeds: at least {MIN_SEEDS} (a verdict needs a spread)"]
     if not isinstance(seeds, dict):
         return []
     problems = [f"measure.seeds: unknown tier '{k}'" for k in seeds if k != "__line__" and k not in TIERS]
-    problems += [f"measure.seeds.{k}: a whole number of at least 1" for k, v in seeds.items()
-                 if k in TIERS and (not is_type(v, (int,)) or v < 1)]
+    problems += [f"measure.seeds.{k}: a whole number of at least {MIN_SEEDS} (a verdict needs a spread)"
+                 for k, v in seeds.items() if k in TIERS and (not is_type(v, (int,)) or v < MIN_SEEDS)]
     return problems
 
 
-def seeds_for(claim, ctx) -> list[int]:
-    """Seeds 0..n-1, n from the run's tier (the highest tier the claim lists at or below it)."""
-    if ctx.config.seeds:
-        return list(range(ctx.config.seeds))
+def seed_counts(claim) -> dict[str, int]:
+    """The claim's seed count at each tier it runs on."""
     spec = claim.measure["seeds"]
     if isinstance(spec, int):
-        return list(range(spec))
-    usable = [t for t in TIERS if t in spec and ctx.config.includes(t)]
-    if not usable:
-        raise ClaimError(f"measure.seeds names no tier at or below '{ctx.config.tier}'")
-    return list(range(spec[usable[-1]]))
+        return {t: spec for t in TIERS if TIERS.index(t) >= TIERS.index(claim.tier)}
+    counts, current = {}, None
+    for tier in TIERS:
+        current = spec.get(tier, current)
+        if current is not None and TIERS.index(tier) >= TIERS.index(claim.tier):
+            counts[tier] = current
+    return counts
+
+
+def seeds_for(claim, ctx) -> list[int]:
+    """Seeds 0..n-1: n from the spec at the run's tier, or ``--seeds N`` (exploratory)."""
+    if ctx.settings.seeds is not None:
+        return list(range(ctx.settings.seeds))
+    counts = seed_counts(claim)
+    if ctx.settings.tier not in counts:
+        raise ClaimError(f"measure.seeds names no tier at or below '{ctx.settings.tier}'")
+    return list(range(counts[ctx.settings.tier]))
 
 
 def measurements(claim) -> list[dict]:
     """The (listings, value) pairs a stochastic claim measures."""
     m = claim.measure
-    return [m[k] for k in ("a", "b") if k in m] or [m]
+    return [m[k] for k in ("a", "b") if isinstance(m.get(k), dict)] or [m]
 
 
-def plan(claim, ctx) -> None:
-    """Tell the shared training runs which values this claim will read."""
-    for item in measurements(claim):
-        ctx.runs.want(Program.of(claim, item), [item["value"]])
+def plan(claim, ctx) -> list:
+    return [ctx.job(claim, item, seed) for item in measurements(claim) for seed in seeds_for(claim, ctx)]
 
 
 def measure(claim, ctx, item: dict, seeds: list[int]) -> tuple[list, list]:
-    """The value per seed and how each run went (seconds, reused from cache or trained)."""
-    program = Program.of(claim, item)
-    values, runs = [], []
+    """The value per seed and how each run went (seconds, reused from the cache or trained)."""
+    values_, runs = [], []
     for seed in seeds:
-        got = ctx.runs.values(program, seed, [item["value"]], label=claim.id, requires=claim.requires)
-        value = got[item["value"]]
-        if not isinstance(value, (int, float)):
+        record = ctx.record(ctx.job(claim, item, seed))
+        k = values.key(item["value"])
+        if k in record.get("errors", {}):
+            raise ClaimError(record["errors"][k])
+        value = record["values"][k]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ClaimError(f"'{item['value']}' is not a number after the listings ran: {value!r}")
-        values.append(float(value))
-        runs.append({"seed": seed, "value": float(value), "cached": got["__cached__"],
-                     "seconds": got["__seconds__"]})
-    return values, runs
+        if not math.isfinite(value):
+            raise ClaimError(f"'{item['value']}' is {value} with seed {seed}: not a finite number")
+        values_.append(float(value))
+        runs.append({"seed": seed, "value": float(value), "cached": record.get("cached", False),
+                     "seconds": record.get("seconds")})
+    return values_, runs
+
+
+# --- references --------------------------------------------------------------------------
+
+def _reference_files(spec_file: str) -> list[Path]:
+    folder = Path(spec_file).resolve().parent
+    return [p / "references.yaml" for p in (folder, *folder.parents) if (p / "references.yaml").is_file()]
+
+
+def references(claim) -> dict:
+    """Every recorded reference the claim can name (the nearest file wins)."""
+    found = {}
+    for path in reversed(_reference_files(claim.file)):
+        doc = strip_lines(load_yaml(path)) or {}
+        for name, entry in (doc.get("references") or {}).items():
+            found[name] = {**entry, "file": str(path)}
+    return found
+
+
+def reference(claim, name: str) -> stats.Reference:
+    entry = references(claim).get(name)
+    if entry is None:
+        raise ClaimError(f"reference '{name}' is in no references.yaml beside or above {claim.file}")
+    vals = entry.get("values") or []
+    sd = entry.get("sd")
+    if sd is not None:
+        if not isinstance(sd, (int, float)) or sd <= 0 or vals:
+            raise ClaimError(f"reference '{name}': sd must be a positive number, with no values beside it")
+        return stats.Reference(name, (), str(entry.get("source", "")), float(sd))
+    if len(vals) < 2 or not all(isinstance(v, (int, float)) for v in vals):
+        raise ClaimError(f"reference '{name}' needs at least 2 numeric values (or a stand-in sd), has {vals!r}")
+    ref = stats.Reference(name, tuple(float(v) for v in vals), str(entry.get("source", "")))
+    if ref.sd <= 0:
+        raise ClaimError(f"reference '{name}': its values do not vary, so they give no scale")
+    return ref
+
+
+def paired(claim, names: dict, statistic) -> stats.Reference:
+    """A comparison's reference: the statistic of two references' values, paired by seed."""
+    entries = references(claim)
+    a, b = (entries.get(names.get(side)) for side in ("a", "b"))
+    if a is None or b is None:
+        raise ClaimError(f"reference {names!r}: both a and b must name entries of references.yaml")
+    seeds_a, seeds_b = a.get("seeds") or [], b.get("seeds") or []
+    common = [s for s in seeds_a if s in seeds_b]
+    if len(common) < 2:
+        raise ClaimError(f"references {names['a']} and {names['b']} share fewer than 2 seeds")
+    va = dict(zip(seeds_a, a["values"]))
+    vb = dict(zip(seeds_b, b["values"]))
+    return stats.Reference(f"{names['a']} vs {names['b']}",
+                           tuple(statistic(va[s], vb[s]) for s in common),
+                           f"{a.get('source', '')}; paired by seed")
+
+
+def reference_details(ref: stats.Reference) -> dict:
+    return {"name": ref.name, "n": len(ref.values), "mean": ref.mean, "sd": ref.sd, "source": ref.source}
+
+
+def decide(claim, ctx, stated: stats.Stated, ref: stats.Reference, per_seed: list, runs, what: str):
+    """The verdict and its details, shared by metric and comparison."""
+    from claimcheck.runners.verdict import Status, Verdict
+
+    summary = stats.summarize(per_seed)
+    mean = abs(summary.mean)
+    scale = abs(stated.value)
+    if mean > 0 and scale > 0 and (scale / mean >= 20 or mean / scale >= 20):
+        raise ClaimError(f"the stated {stated.text} and the measured {summary.mean:.4g} are on different "
+                         "scales (a fraction against a percentage?): write the stated value as printed, "
+                         "e.g. \"99.1%\" or \"0.991\"")
+    decision = stats.decide(summary, stated, ref.sd, what)
+    low, high = stats.band(stated, ref.sd)
+    oc = stats.operating_characteristic(stated.halfwidth, ref.sd, len(per_seed))
+    details = {
+        "summary": summary.to_dict(), "stated": stated.value, "stated_interval": [stated.low, stated.high],
+        "band": [low, high], "allowance": stats.allowance(stated, ref.sd), "reference": reference_details(ref),
+        "distance_sd": stats.distance_sd(stated, summary, ref.sd), "runs": runs,
+        "seeds_needed": decision.seeds_needed, "operating_characteristic": oc,
+        "rule": {"k_single": stats.K_SINGLE, "drift_sd": stats.DRIFT_SD, "alpha": stats.ALPHA},
+    }
+    if ctx.settings.exploratory:
+        details["exploratory"] = (f"--seeds {ctx.settings.seeds}: the spec fixes "
+                                  f"{seed_counts(claim).get(ctx.settings.tier)} seeds at this tier")
+    return Verdict(Status(decision.status), round(summary.mean, 6), decision.reason, details)

@@ -1,33 +1,51 @@
-"""comparison: two measurements on the same seeds ("the convnet beats dense", "about 60% less error")."""
+"""comparison: a statistic of two measurements on the same seeds ("99.1% vs 97.8%", "about 60% less error")."""
 from __future__ import annotations
 
-from runners import stats
-from runners.kinds import Kind
-from runners.kinds._stochastic import (MEASUREMENT_FIELDS, SEEDS_FIELD, check_seeds, measure,
-                                       plan, seeds_for)
-from runners.schema import Field, check_fields, is_type
-from runners.verdict import Status, Verdict
+from claimcheck.runners import stats, values
+from claimcheck.runners.kinds import Kind
+from claimcheck.runners.kinds._stochastic import (
+    MEASUREMENT_FIELDS,
+    SEEDS_FIELD,
+    check_seeds,
+    decide,
+    measure,
+    paired,
+    plan,
+    seeds_for,
+)
+from claimcheck.runners.kinds.metric import stated_suggestion
+from claimcheck.runners.schema import Rule, check_fields
+from claimcheck.runners.verdict import ClaimError
 
 STATISTICS = {
     "difference": lambda a, b: a - b,
     # of accuracies: how much of b's error rate a removes
     "relative_error_reduction": lambda a, b: 1 - (1 - a) / (1 - b),
 }
-RELATIONS = ("greater", "less", "approx")
+
+
+def stated(claim) -> stats.Stated:
+    """The statistic's stated interval: printed as such, or implied by two printed figures."""
+    e = claim.expected
+    if isinstance(e, dict):
+        fn = STATISTICS[claim.measure["statistic"]]
+        a, b = stats.parse_stated(e.get("a")), stats.parse_stated(e.get("b"))
+        return stats.from_figures(fn, a, b, f"{claim.measure['statistic']} of {a.text} and {b.text}")
+    return stats.parse_stated(e)
 
 
 class Comparison(Kind):
     name = "comparison"
-    summary = "a statistic of two measurements per seed: greater/less than expected, or about it"
+    summary = "a statistic of two measurements per seed against the stated one (or the one two stated figures imply)"
     measure_fields = {
-        "a": Field((dict,), required=True, doc="{listings, value}: the first measurement"),
-        "b": Field((dict,), required=True, doc="{listings, value}: the second measurement"),
-        "statistic": Field((str,), required=True, choices=tuple(STATISTICS), doc="per seed"),
-        "relation": Field((str,), required=True, choices=RELATIONS,
-                          doc="greater/less: the statistic is above/below expected; approx: equals it"),
+        "a": Rule((dict,), required=True, doc="`{listings, value}`: the first measurement"),
+        "b": Rule((dict,), required=True, doc="`{listings, value}`: the second measurement"),
+        "statistic": Rule((str,), required=True, choices=tuple(STATISTICS),
+                          doc="per seed: `difference` (a - b) or `relative_error_reduction` (1 - (1-a)/(1-b))"),
         "seeds": SEEDS_FIELD,
     }
-    tolerance_doc = "approx only: as for metric; greater/less take none"
+    tolerance_doc = "none, as for metric"
+    stochastic = True
 
     def check(self, claim):
         m = claim.measure
@@ -35,36 +53,64 @@ class Comparison(Kind):
         for side in ("a", "b"):
             if isinstance(m.get(side), dict):
                 problems += check_fields(m[side], MEASUREMENT_FIELDS, f"measure.{side}")
-        try:
-            stats.parse_stated(claim.expected)
-        except ValueError:
-            problems.append(f"expected: a printed number such as \"0\" or \"60%\", got {claim.expected!r}")
-        if m.get("relation") == "approx" and (not is_type(claim.tolerance, ("number",)) or claim.tolerance < 0):
-            problems.append("tolerance: relation approx needs a non-negative number")
+                problems += values.problems(m[side].get("value"), f"measure.{side}.value")
+        if m.get("statistic") in STATISTICS:
+            try:
+                stated(claim)
+            except (ValueError, AttributeError) as exc:
+                problems.append(f"expected: a printed value of the statistic, or {{a, b}}: the two printed "
+                                f"figures it compares ({exc})")
+        if claim.tolerance is not None:
+            problems.append("tolerance: a comparison takes none; its allowance comes from `reference`")
+        ref = claim.reference
+        if not (isinstance(ref, dict) and {"a", "b"} <= set(ref)):
+            problems.append("reference: required, {a: NAME, b: NAME} of recorded runs in references.yaml")
+        elif m.get("statistic") in STATISTICS:
+            try:
+                paired(claim, ref, STATISTICS[m["statistic"]])
+            except ClaimError as exc:
+                problems.append(f"reference: {exc}")
         return problems
 
-    plan = staticmethod(plan)
+    def plan(self, claim, ctx):
+        return plan(claim, ctx)
+
+    def scale(self, claim) -> tuple[stats.Stated, stats.Reference]:
+        """The stated interval and the reference runs (paired by seed) of the statistic."""
+        return stated(claim), paired(claim, claim.reference, STATISTICS[claim.measure["statistic"]])
 
     def run(self, claim, ctx):
         m = claim.measure
+        fn = STATISTICS[m["statistic"]]
         seeds = seeds_for(claim, ctx)
         a, runs_a = measure(claim, ctx, m["a"], seeds)
         b, runs_b = measure(claim, ctx, m["b"], seeds)
-        per_seed = [STATISTICS[m["statistic"]](x, y) for x, y in zip(a, b)]
-        stated = stats.parse_stated(claim.expected)
-        what = f"{m['statistic']} of '{m['a']['value']}' and '{m['b']['value']}'"
-        details = {"a": runs_a, "b": runs_b, "per_seed": per_seed, "stated": stated.value}
-        if m["relation"] == "approx":
-            summary = stats.summarize(per_seed)
-            low, high = stated.low - claim.tolerance, stated.high + claim.tolerance
-            decision = stats.decide_band(summary, low, high, what)
-            details.update(band=[low, high], stated_interval=[stated.low, stated.high])
-        else:
-            summary = stats.summarize([v - stated.value for v in per_seed])
-            decision = stats.decide_sign(summary, m["relation"], f"{what} minus {stated.value}")
-            summary = stats.summarize(per_seed)
-        details.update(summary=summary.to_dict(), seeds_needed=decision.seeds_needed)
-        return Verdict(Status(decision.status), round(summary.mean, 6), decision.reason, details=details)
+        per_seed = [fn(x, y) for x, y in zip(a, b)]
+        verdict = decide(claim, ctx, *self.scale(claim), per_seed,
+                         {"a": runs_a, "b": runs_b},
+                         f"{m['statistic']} of '{m['a']['value']}' and '{m['b']['value']}'")
+        verdict.details["per_seed"] = per_seed
+        return verdict
+
+    def stated_interval(self, claim):
+        s = stated(claim)
+        return (s.low, s.high)
+
+    def coverage_values(self, claim):
+        e = claim.expected
+        texts = [e.get("a"), e.get("b")] if isinstance(e, dict) else [e]
+        out = set()
+        for text in texts:
+            try:
+                out.add(round(stats.parse_stated(text).value, 6))
+            except (ValueError, TypeError):
+                pass
+        return out
+
+    def suggestion(self, result):
+        if isinstance(result.observed, (int, float)) and isinstance(result.expected, str):
+            return stated_suggestion(result.expected, result.observed)
+        return f"the measured {result.observed:.4f} (stated: {result.source.get('stated', '')})"
 
 
 KIND = Comparison()

@@ -2,20 +2,20 @@
 from __future__ import annotations
 
 import numpy as np
-
-from runners.kinds import Kind
-from runners.schema import Field, is_type
-from runners.verdict import ClaimError, Status, Verdict
+from claimcheck.runners.compat import to_numpy
+from claimcheck.runners.kinds import Kind
+from claimcheck.runners.schema import Rule, is_type
+from claimcheck.runners.verdict import ClaimError, Status, Verdict
 
 
 class LayerArithmetic(Kind):
     name = "layer_arithmetic"
     summary = "output size of one Keras layer on a given input size (channels-last)"
     measure_fields = {
-        "layer": Field((str,), required=True, doc="a class of keras.layers, e.g. Conv2D"),
-        "config": Field((dict,), required=True, doc="keyword arguments of the layer"),
-        "input_shape": Field(("shape",), required=True, doc="input shape without the batch, e.g. [5, 5, 1]"),
-        "dims": Field((str,), choices=("spatial", "all"),
+        "layer": Rule((str,), required=True, doc="a class of keras.layers, e.g. Conv2D"),
+        "config": Rule((dict,), required=True, doc="keyword arguments of the layer"),
+        "input_shape": Rule(("shape",), required=True, doc="input shape without the batch, e.g. [5, 5, 1]"),
+        "dims": Rule((str,), choices=("spatial", "all"),
                       doc="compare the spatial dims (default) or the whole shape without batch"),
     }
 
@@ -35,7 +35,7 @@ class LayerArithmetic(Kind):
         config = {k: v for k, v in m["config"].items() if k != "__line__"}
         layer = cls(**config)
         x = np.random.default_rng(0).random((1, *m["input_shape"]), dtype="float32")
-        y = keras.ops.convert_to_numpy(layer(x))
+        y = to_numpy(layer(x))
         shape = [int(d) for d in y.shape[1:]]
         observed = shape[:-1] if m.get("dims", "spatial") == "spatial" else shape
         ok = observed == list(claim.expected)
@@ -45,6 +45,17 @@ class LayerArithmetic(Kind):
                           f"the claim states {claim.expected}",
             details={"output_shape": shape, "layer_config": config},
         )
+
+
+    def coverage_values(self, claim):
+        """The output size, and the input size and window the claim states it for."""
+        found = super().coverage_values(claim)
+        shape, kernel = claim.measure.get("input_shape"), (claim.measure.get("config") or {}).get("kernel_size")
+        if isinstance(shape, list) and len(shape) >= 2:
+            found.add(tuple(shape[:2]))
+        if isinstance(kernel, int):
+            found.add((kernel, kernel))
+        return found
 
 
 KIND = LayerArithmetic()

@@ -1,45 +1,86 @@
-"""metric: a value a training listing produces (test accuracy), decided over several seeds."""
+"""metric: a value a training listing produces (test accuracy), decided over seeds (stats.py)."""
 from __future__ import annotations
 
-from runners import stats
-from runners.kinds import Kind
-from runners.kinds._stochastic import (MEASUREMENT_FIELDS, SEEDS_FIELD, check_seeds, measure,
-                                       plan, seeds_for)
-from runners.schema import is_type
-from runners.verdict import Status, Verdict
+from claimcheck.runners import stats, values
+from claimcheck.runners.kinds import Kind, listings_of
+from claimcheck.runners.kinds._stochastic import (
+    MEASUREMENT_FIELDS,
+    SEEDS_FIELD,
+    check_seeds,
+    decide,
+    measure,
+    plan,
+    reference,
+    seeds_for,
+)
+from claimcheck.runners.verdict import ClaimError
+
+
+def stated_suggestion(expected, observed: float) -> str:
+    """A correction in the stated value's own format (percent or decimal, same digits)."""
+    text = str(expected).strip()
+    number = text.rstrip("%")
+    decimals = len(number.split(".")[1]) if "." in number else 0
+    if text.endswith("%"):
+        return f"\"{observed * 100:.{decimals}f}%\" (measured mean; stated {text})"
+    return f"\"{observed:.{decimals}f}\" (measured mean; stated {text})"
 
 
 class Metric(Kind):
     name = "metric"
-    summary = "a measured value over seeds against a printed value, by an equivalence test"
+    summary = "a measured value over seeds against a stated one, on the scale of recorded single runs"
     measure_fields = {**MEASUREMENT_FIELDS, "seeds": SEEDS_FIELD}
-    tolerance_doc = ("required: how far (absolute, as a fraction) the mean over seeds may lie "
-                     "outside the printed value's rounding interval")
+    tolerance_doc = ("none: the allowance comes from the reference spread (`reference`, required) "
+                     "and the rule in stats.py")
+    stochastic = True
 
     def check(self, claim):
         problems = super().check(claim) + check_seeds(claim.measure.get("seeds"))
+        problems += values.problems(claim.measure.get("value")) if "value" in claim.measure else []
         try:
             stats.parse_stated(claim.expected)
-        except ValueError:
-            problems.append(f"expected: a printed number such as \"0.991\" or \"99.1%\", got {claim.expected!r}")
-        if not is_type(claim.tolerance, ("number",)) or claim.tolerance < 0:
-            problems.append(f"tolerance: a non-negative number is required, got {claim.tolerance!r}")
+        except ValueError as exc:
+            problems.append(f"expected: {exc}")
+        if claim.tolerance is not None:
+            problems.append("tolerance: a metric takes none; its allowance comes from `reference` (docs/schema.md)")
+        if not isinstance(claim.reference, str):
+            problems.append("reference: required, the name of recorded runs in references.yaml")
+        else:
+            try:
+                reference(claim, claim.reference)
+            except ClaimError as exc:
+                problems.append(f"reference: {exc}")
         return problems
 
-    plan = staticmethod(plan)
+    def plan(self, claim, ctx):
+        return plan(claim, ctx)
+
+    def scale(self, claim) -> tuple[stats.Stated, stats.Reference]:
+        """The stated interval and the reference runs: what the verdict and its error rates use."""
+        return stats.parse_stated(claim.expected), reference(claim, claim.reference)
 
     def run(self, claim, ctx):
-        stated = stats.parse_stated(claim.expected)
-        seeds = seeds_for(claim, ctx)
-        values, runs = measure(claim, ctx, claim.measure, seeds)
-        summary = stats.summarize(values)
-        low, high = stated.low - claim.tolerance, stated.high + claim.tolerance
-        decision = stats.decide_band(summary, low, high, f"'{claim.measure['value']}'")
-        return Verdict(Status(decision.status), round(summary.mean, 6), decision.reason, details={
-            "summary": summary.to_dict(), "stated": stated.value, "stated_interval": [stated.low, stated.high],
-            "band": [low, high], "tolerance": claim.tolerance, "runs": runs,
-            "seeds_needed": decision.seeds_needed,
-        })
+        stated, ref = self.scale(claim)
+        per_seed, runs = measure(claim, ctx, claim.measure, seeds_for(claim, ctx))
+        return decide(claim, ctx, stated, ref, per_seed, runs, f"'{claim.measure['value']}'")
+
+    def quantity(self, claim):
+        return ("metric", listings_of(claim), values.key(claim.measure.get("value")))
+
+    def stated_interval(self, claim):
+        s = stats.parse_stated(claim.expected)
+        return (s.low, s.high)
+
+    def coverage_values(self, claim):
+        try:
+            return {round(stats.parse_stated(claim.expected).value, 6)}
+        except ValueError:
+            return set()
+
+    def suggestion(self, result):
+        if isinstance(result.observed, (int, float)):
+            return stated_suggestion(result.expected, result.observed)
+        return super().suggestion(result)
 
 
 KIND = Metric()

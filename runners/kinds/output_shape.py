@@ -1,10 +1,10 @@
 """output_shape: the output shape of a named layer, or of the model, batch dimension included."""
 from __future__ import annotations
 
-from runners.kinds import Kind
-from runners.kinds._model import MODEL_FIELDS, output_shape, target_of
-from runners.schema import is_type
-from runners.verdict import Status, Verdict
+from claimcheck.runners.kinds import Kind, listings_of
+from claimcheck.runners.kinds._model import MODEL_FIELDS, output_shape, target_of
+from claimcheck.runners.schema import is_type
+from claimcheck.runners.verdict import Status, Verdict
 
 
 class OutputShape(Kind):
@@ -23,6 +23,18 @@ class OutputShape(Kind):
         ok = observed == list(claim.expected)
         return Verdict(Status.PASSED if ok else Status.FAILED, observed,
                        "" if ok else f"shape is {observed}, the claim states {claim.expected}")
+
+    def coverage_values(self, claim):
+        """The shape, and what it is made of: the spatial size and the channel count."""
+        found = super().coverage_values(claim)
+        e = claim.expected
+        if isinstance(e, list) and len(e) == 4 and all(isinstance(v, int) for v in e[1:]):
+            found |= {(e[1], e[2]), e[3]}
+        return found
+
+    def quantity(self, claim):
+        m = claim.measure
+        return ("output_shape", listings_of(claim), m.get("object"), m.get("layer"))
 
 
 KIND = OutputShape()

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import math
 
-from runners.kinds import Kind
-from runners.kinds._model import MODEL_FIELDS, target_of
-from runners.schema import Field, is_type
-from runners.verdict import Status, Verdict
+from claimcheck.runners.kinds import Kind, listings_of
+from claimcheck.runners.kinds._model import MODEL_FIELDS, target_of
+from claimcheck.runners.schema import Rule, is_type
+from claimcheck.runners.verdict import Status, Verdict
 
 WHICH = ("total", "trainable", "non_trainable")
 
@@ -20,7 +20,7 @@ class ParamCount(Kind):
     summary = "number of parameters (scalars) of a layer or of the model"
     measure_fields = {
         **MODEL_FIELDS,
-        "which": Field((str,), choices=WHICH, doc="total (default), trainable or non_trainable"),
+        "which": Rule((str,), choices=WHICH, doc="total (default), trainable or non_trainable"),
     }
 
     def check(self, claim):
@@ -41,6 +41,10 @@ class ParamCount(Kind):
         ok = observed == claim.expected
         return Verdict(Status.PASSED if ok else Status.FAILED, observed,
                        "" if ok else f"{which} parameters: {observed:,}, the claim states {claim.expected:,}")
+
+    def quantity(self, claim):
+        m = claim.measure
+        return ("param_count", listings_of(claim), m.get("object"), m.get("layer"), m.get("which", "total"))
 
 
 KIND = ParamCount()

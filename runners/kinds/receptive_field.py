@@ -8,12 +8,12 @@ harness, never a verdict on the book.
 from __future__ import annotations
 
 import numpy as np
-
-from runners.kinds import Kind
-from runners.kinds._grad import input_gradient
-from runners.kinds._model import MODEL_FIELDS, layer_of, model_from
-from runners.schema import Field, is_type
-from runners.verdict import ClaimError, Status, Verdict
+from claimcheck.runners.compat import total
+from claimcheck.runners.kinds import Kind
+from claimcheck.runners.kinds._grad import input_gradient
+from claimcheck.runners.kinds._model import MODEL_FIELDS, layer_of, model_from
+from claimcheck.runners.schema import Rule, is_type
+from claimcheck.runners.verdict import ClaimError, Status, Verdict
 
 # Layers that keep every spatial position where it is.
 POINTWISE = {
@@ -99,7 +99,7 @@ def empirical_window(model, layer, unit) -> list[tuple[int, int]]:
     index = (slice(None), *unit, slice(None))
 
     def unit_sum(t):
-        return keras.ops.sum(sub(t)[index])
+        return total(sub(t)[index])
 
     grad = np.abs(input_gradient(unit_sum, x))
     support = grad.max(axis=(0, grad.ndim - 1)) > 0  # over samples and input channels
@@ -118,8 +118,8 @@ class ReceptiveField(Kind):
     summary = "size of the input window one unit of a layer sees, e.g. [7, 7]"
     measure_fields = {
         **MODEL_FIELDS,
-        "layer": Field((str, int), required=True, doc="the layer whose unit is looked at"),
-        "unit": Field(("shape",), doc="the unit's spatial index; default: the centre unit"),
+        "layer": Rule((str, int), required=True, doc="the layer whose unit is looked at"),
+        "unit": Rule(("shape",), doc="the unit's spatial index; default: the centre unit"),
     }
 
     def check(self, claim):
