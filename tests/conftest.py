@@ -1,15 +1,47 @@
-import json
-import os
+"""Fixtures: every test runs with its own history store, cache and output folder.
+
+The checkout's own ``build/history`` and ``.cache`` are the user's stores: nothing the suite
+does may write there (``test_isolation.py`` proves it, and :func:`user_stores_untouched`
+checks it at the end of every session). Real-MNIST tests read the verify cache's records, but
+through a private copy (:func:`mnist_cache`).
+"""
+from __future__ import annotations
+
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import CLAIMS, ROOT, plant
 
-ROOT = Path(__file__).resolve().parent.parent
-CLAIMS = ROOT / "claims"
-SHARED = ROOT.parent / "shared"
+
+def _snapshot(folder: Path) -> dict:
+    if not folder.exists():
+        return {}
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+USER_STORES = (ROOT / "build/history", ROOT / ".cache")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def user_stores_untouched():
+    before = {str(f): _snapshot(f) for f in USER_STORES}
+    yield
+    after = {str(f): _snapshot(f) for f in USER_STORES}
+    assert after == before, "the test suite wrote into the checkout's history or cache"
+
+
+@pytest.fixture(autouse=True)
+def isolated_stores(tmp_path_factory, monkeypatch):
+    """History, cache and output of anything a test runs (subprocesses too) go to a temporary folder."""
+    base = tmp_path_factory.mktemp("stores")
+    monkeypatch.setenv("CLAIMCHECK_HISTORY", str(base / "history"))
+    monkeypatch.setenv("CLAIMCHECK_CACHE_DIR", str(base / "cache"))
+    monkeypatch.setenv("CLAIMCHECK_OUT", str(base / "out"))
+    for name in ("CLAIMCHECK_TIER", "CLAIMCHECK_JOBS", "CLAIMCHECK_SHARD", "CLAIMCHECK_FAIL_ON",
+                 "CLAIMCHECK_LABEL", "CLAIMCHECK_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+    return base
 
 
 @pytest.fixture
@@ -20,56 +52,41 @@ def claims_copy(tmp_path):
     return dest
 
 
-def write_spec(folder: Path, name: str, text: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
+@pytest.fixture(scope="session")
+def static_run(tmp_path_factory):
+    """One static verify of the real claims, shared by the tests that read it: (exit, results, out)."""
+    from helpers import verify
+
+    base = tmp_path_factory.mktemp("static-run")
+    code, results = verify(claims=CLAIMS, out=base / "out", tier="static", no_history=True,
+                           cache_dir=base / "cache")
+    return code, results, base / "out"
 
 
-def run_cli(*args, cwd=None, env=None):
-    """Run the real `claimcheck` command in a subprocess; returns CompletedProcess."""
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "runners.cli", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd or ROOT, env=full_env, timeout=900)
+@pytest.fixture(scope="session")
+def planted_run(tmp_path_factory):
+    """One static verify of a claims copy with PLANTS applied: (exit, results, out, claims dir)."""
+    from helpers import verify
+
+    base = tmp_path_factory.mktemp("planted-run")
+    claims = base / "claims"
+    shutil.copytree(CLAIMS, claims)
+    plant(claims)
+    code, results = verify(claims=claims, out=base / "out", tier="static", no_history=True,
+                           cache_dir=base / "cache")
+    return code, results, base / "out", claims
 
 
-def verify_in_process(claims, out, *extra):
-    """`claimcheck verify` in this process (Keras imported once); returns (exit, results by id)."""
-    from runners.cli import main
-
-    code = main(["verify", "--claims", str(claims), "--out", str(out), "--tier", "static", "-q", *extra])
-    doc = json.loads((Path(out) / "results.json").read_text())
-    return code, {r["id"]: r for r in doc["results"]}
-
-
-def make_claim(tmp_path, kind, measure, expected, listing=None, claim_id="t.claim", tier="static",
-               **fields):
-    """Write a one-claim spec (and its listing, if given) and load it as a Claim."""
-    import yaml
-
-    from runners import specs
-
-    folder = tmp_path / "claims"
-    if listing is not None:
-        write_spec(folder / "listings", "listing.py", listing)
-        measure = {"listings": ["listings/listing.py"], **measure}
-    doc = {"book": "test", "chapter": 8, "section": "8.1", "title": "t", "claims": [{
-        "id": claim_id, "kind": kind, "tier": tier, "measure": measure, "expected": expected,
-        "source": {"stated": str(expected), "cite": [{"from": "book", "quote": "q"}]}, **fields,
-    }]}
-    path = write_spec(folder, f"{claim_id}.yaml", yaml.safe_dump(doc, sort_keys=False))
-    [claim] = specs.load_file(path)
-    assert not claim.problems, claim.problems
-    return claim
+@pytest.fixture
+def mnist_cache(tmp_path):
+    """A private training cache holding copies of the verify cache's records (read, never written)."""
+    cache = tmp_path / "cache"
+    (cache / "runs").mkdir(parents=True)
+    for source in (ROOT / ".cache/claimcheck/runs",):
+        for path in source.glob("*.json") if source.is_dir() else []:
+            shutil.copy2(path, cache / "runs" / path.name)
+    return cache
 
 
-def run(claim, tier="static", **config):
-    from runners.context import Config, RunContext
-    from runners.core import run_claim
 
-    config.setdefault("progress", False)
-    return run_claim(claim, RunContext(Config(tier=tier, **config)))
-
-
-CONVNET = (CLAIMS / "dlwp2/ch08/listings/listing_8_1.py").read_text()
+pytest_plugins = ["pytester"]

@@ -5,26 +5,20 @@ import sys
 import threading
 
 import pytest
-import yaml
-from conftest import ROOT, run_cli
-
-from runners import history
+from claimcheck.runners import history
+from helpers import ROOT, cli, set_expected
 
 SUBSET = "dlwp2.ch08.nopool."
 TARGET = "dlwp2.ch08.nopool.params.total"
 
 
 def plant(claims_dir, value):
-    path = claims_dir / "dlwp2/ch08/8.1.2-no-max-pooling.yaml"
-    doc = yaml.safe_load(path.read_text())
-    [claim] = [c for c in doc["claims"] if c["id"] == TARGET]
-    claim["expected"] = value
-    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
+    set_expected(claims_dir, "dlwp2/ch08/8.1.2-no-max-pooling.yaml", {TARGET: value})
 
 
 def verify(claims, store, out, *extra, env=None):
-    return run_cli("verify", "--claims", claims, "--history", store, "--out", out, "--tier", "static",
-                   "-k", SUBSET, "-q", *extra, env=env)
+    return cli("verify", "--claims", claims, "--history", store, "--out", out, "--tier", "static",
+               "-k", SUBSET, "-q", *extra, env=env)
 
 
 def test_two_backends_in_one_store_and_a_planted_change_is_flagged(claims_copy, tmp_path):
@@ -39,13 +33,13 @@ def test_two_backends_in_one_store_and_a_planted_change_is_flagged(claims_copy, 
     assert set(df["env.backend"]) == {"tensorflow", "jax"}
     assert df["run_id"].nunique() == 2 and (df["id"] == TARGET).sum() == 2
 
-    shown = run_cli("history", "--store", store)
+    shown = cli("history", "--store", store)
     assert shown.returncode == 0
     assert "tensorflow" in shown.stdout and "jax" in shown.stdout
-    [line] = [l for l in shown.stdout.splitlines() if l.startswith(TARGET)]
+    [line] = [row for row in shown.stdout.splitlines() if row.startswith(TARGET)]
     assert "PF" in line and "NEW-FAILURE" in line and "backend tensorflow -> jax" in line
-    others = [l for l in shown.stdout.splitlines() if l.startswith(SUBSET) and not l.startswith(TARGET)]
-    assert others and all("PP" in l and "FAILURE" not in l for l in others)
+    others = [row for row in shown.stdout.splitlines() if row.startswith(SUBSET) and not row.startswith(TARGET)]
+    assert others and all("PP" in row and "FAILURE" not in row for row in others)
 
     html = (tmp_path / "b/report.html").read_text()
     assert 'id="new-failures" data-count="1"' in html and 'class="spark"' in html
@@ -67,7 +61,7 @@ def test_nightly_rule_new_failure_fails_known_failure_does_not(claims_copy, tmp_
 
 def test_concurrent_verify_runs_keep_every_record(tmp_path):
     store = tmp_path / "store"
-    procs = [subprocess.Popen([sys.executable, "-m", "runners.cli", "verify", "--tier", "static", "-q",
+    procs = [subprocess.Popen([sys.executable, "-m", "claimcheck.runners.cli", "verify", "--tier", "static", "-q",
                                "-k", SUBSET, "--history", str(store), "--out", str(tmp_path / f"o{i}")],
                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for i in range(2)]
     assert [p.wait(timeout=600) for p in procs] == [0, 0]
@@ -94,3 +88,29 @@ def test_a_moved_distribution_is_flagged_with_the_environment_difference():
     assert change.flag == "moved" and "Welch t-test" in change.reason and "tensorflow -> jax" in change.reason
     same = history.compare({**now, "values": [0.9902, 0.9907, 0.9904, 0.991]}, before)
     assert same.flag == "unchanged"
+
+
+def test_run_ids_are_unique_across_hosts_and_processes(tmp_path):
+    from helpers import verify as run_verify
+
+    ids = set()
+    for i in range(2):
+        run_verify(claims=ROOT / "claims", out=tmp_path / f"o{i}", tier="static", keyword=(TARGET,),
+                   history=tmp_path / "store")
+        ids.add(json.loads((tmp_path / f"o{i}/results.json").read_text())["run"]["run_id"])
+    assert len(ids) == 2 and all(len(i) == 32 for i in ids)  # uuid4 hex
+
+
+def test_an_exploratory_run_is_never_compared_and_never_a_new_failure():
+    import pandas as pd
+
+    rows = [
+        {"run_id": "r1", "exploratory": False, "seeded": False, "id": "m", "status": "passed", "values": [0.99, 0.991]},
+        {"run_id": "r2", "exploratory": True, "seeded": True, "id": "m", "status": "failed", "values": [0.9, 0.91]},
+        {"run_id": "r3", "exploratory": False, "seeded": False, "id": "m", "status": "passed", "values": [0.99, 0.992]},
+    ]
+    df = pd.DataFrame(rows)
+    [explored] = history.changes(df, "r2")
+    assert explored.flag == "exploratory" and not explored.new_failure
+    [after] = history.changes(df, "r3")
+    assert after.previous_status == "passed" and after.flag == "unchanged"  # compared with r1, not r2

@@ -1,7 +1,6 @@
 import pytest
-from conftest import make_claim, run
-
-from runners.verdict import Status
+from claimcheck.runners.verdict import Status
+from helpers import make_claim, run
 
 
 @pytest.mark.parametrize("layer, config, shape, expected", [

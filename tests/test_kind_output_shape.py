@@ -1,6 +1,5 @@
-from conftest import CONVNET, make_claim, run
-
-from runners.verdict import Status
+from claimcheck.runners.verdict import Status
+from helpers import CONVNET, make_claim, run
 
 
 def test_layer_shape_passes(tmp_path):

@@ -1,7 +1,6 @@
 import pytest
-from conftest import CONVNET, make_claim, run
-
-from runners.verdict import Status
+from claimcheck.runners.verdict import Status
+from helpers import CONVNET, make_claim, run
 
 FROZEN = """
 import keras

@@ -1,8 +1,7 @@
 """Receptive fields: configs and gradients agree on many chains; a planted 9 fails."""
 import pytest
-from conftest import CONVNET, make_claim, run
-
-from runners.verdict import Status
+from claimcheck.runners.verdict import Status
+from helpers import CONVNET, make_claim, run
 
 NOPOOL = CONVNET.replace("x = layers.MaxPooling2D(pool_size=2)(x)\n", "")
 
@@ -70,7 +69,7 @@ def test_unit_outside_the_map_is_an_error(tmp_path):
 
 
 def test_disagreement_between_configs_and_gradient_is_an_error(tmp_path, monkeypatch):
-    from runners.kinds import receptive_field
+    from claimcheck.runners.kinds import receptive_field
 
     monkeypatch.setattr(receptive_field, "empirical_window", lambda *a: [(0, 8), (0, 8)])
     result = rf(tmp_path, NOPOOL, "conv2d_2", [7, 7])

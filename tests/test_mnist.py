@@ -4,14 +4,9 @@ import shutil
 
 import numpy as np
 import pytest
-from conftest import SHARED, make_claim, run
-
-from runners import mnist
-from runners.verdict import Skip, Status
-
-MIRROR = SHARED / "datasets"
-needs_mirror = pytest.mark.skipif(not (MIRROR / "mnist").is_dir(),
-                                  reason=f"the MNIST mirror {MIRROR / 'mnist'} is not here")
+from claimcheck.runners import mnist
+from claimcheck.runners.verdict import Skip, Status
+from helpers import MIRROR, make_claim, needs_mirror, run
 
 
 @needs_mirror
@@ -58,7 +53,8 @@ def test_no_mirror_and_no_keras_cache_skips(tmp_path, monkeypatch):
 
 def test_a_claim_that_needs_mnist_is_skipped_not_passed(tmp_path):
     claim = make_claim(tmp_path, "metric", {"value": "acc", "seeds": {"cpu": 2}}, "0.99",
-                       listing="acc = 0.99\n", tier="cpu", tolerance=0.01, requires=["mnist"])
+                       listing="acc = 0.99\n", tier="cpu", requires=["mnist"],
+                       references={"r": {"values": [0.98, 0.99]}}, reference="r")
     result = run(claim, tier="cpu", data_dir=tmp_path / "nowhere", cache_dir=tmp_path / "c")
     assert result.status is Status.SKIPPED
     assert result.reason and result.fix

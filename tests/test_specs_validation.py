@@ -2,9 +2,10 @@
 import json
 import textwrap
 
-from conftest import verify_in_process, write_spec
+from claimcheck.runners import specs
+from helpers import LISTINGS, write
 
-from runners import specs
+write_spec = write
 
 HEADER = textwrap.dedent("""\
     book: test
@@ -25,8 +26,7 @@ GOOD = """\
 
 
 def listing_path(claims_dir):
-    from conftest import CLAIMS
-    return CLAIMS / "dlwp2/ch08/listings/listing_8_1.py"
+    return LISTINGS / "listing_8_1.py"
 
 
 def spec(tmp_path, body: str, name="s.yaml"):
@@ -122,7 +122,7 @@ def test_duplicate_ids(tmp_path):
 
 
 def test_validate_command_exits_nonzero_and_lists_every_problem(tmp_path, capsys):
-    from runners.cli import main
+    from claimcheck.runners.cli import main
 
     spec(tmp_path, UNKNOWN_KIND)
     write_spec(tmp_path / "claims", "bad.yaml", "claims: [\n")
@@ -132,8 +132,8 @@ def test_validate_command_exits_nonzero_and_lists_every_problem(tmp_path, capsys
 
 
 def test_validate_passes_on_the_real_claims(capsys):
-    from conftest import CLAIMS
-    from runners.cli import main
+    from claimcheck.runners.cli import main
+    from helpers import CLAIMS
 
     assert main(["validate", "--claims", str(CLAIMS)]) == 0
 
@@ -183,7 +183,9 @@ def test_verify_runs_every_other_claim_and_reports_broken_ones_as_errors(tmp_pat
 """)
     out = tmp_path / "out"
     write_spec(tmp_path / "claims", "t.yaml", HEADER + good(tmp_path))  # a duplicate of good.total
-    code, _ = verify_in_process(tmp_path / "claims", out)
+    from helpers import verify
+
+    code, _ = verify(claims=tmp_path / "claims", out=out, tier="static", no_history=True, cache_dir=tmp_path / "c")
     assert code == 1
     records = json.loads((out / "results.json").read_text())["results"]
     statuses = {}
@@ -207,3 +209,45 @@ def test_verify_runs_every_other_claim_and_reports_broken_ones_as_errors(tmp_pat
     html = (out / "report.html").read_text()
     for claim_id in ("bad.kind", "bad.layer", "bad.raises"):
         assert f'data-claim-id="{claim_id}" data-status="error"' in html
+
+
+def test_spec_text_is_never_evaluated(tmp_path):
+    spec(tmp_path, f"""\
+        - id: evil.value
+          kind: listing_value
+          tier: static
+          measure: {{listings: [{listing_path(tmp_path)}], value: "__import__('os').getcwd()"}}
+          expected: 1
+          source: {{stated: "1", cite: [{{from: book, quote: "q"}}]}}
+        """)
+    [msg] = problems(tmp_path)
+    assert "[evil.value]" in msg and "not a path" in msg and "!function" in msg
+
+
+def test_a_named_check_that_is_not_there(tmp_path):
+    spec(tmp_path, f"""\
+        - id: no.check
+          kind: listing_value
+          tier: static
+          measure: {{listings: [{listing_path(tmp_path)}], value: !function checks.nothing}}
+          expected: 1
+          source: {{stated: "1", cite: [{{from: book, quote: "q"}}]}}
+        """)
+    [msg] = problems(tmp_path)
+    assert "[no.check]" in msg and "checks.py" in msg and "not found" in msg
+
+
+def test_variants_name_known_stacks_and_say_why(tmp_path):
+    spec(tmp_path, f"""\
+        - id: odd.variant
+          kind: output_shape
+          tier: static
+          measure: {{listings: [{listing_path(tmp_path)}], object: model, layer: input_layer}}
+          expected: [null, 28, 28, 1]
+          variants:
+            keras9: {{measure: {{layer: input_1}}, why: "x"}}
+            keras2: {{measure: {{layer: input_1}}}}
+          source: {{stated: "1", cite: [{{from: book, quote: "q"}}]}}
+        """)
+    found = "\n".join(problems(tmp_path))
+    assert "unknown stack 'keras9'" in found and "variants.keras2: a mapping with 'why'" in found

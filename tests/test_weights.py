@@ -1,12 +1,12 @@
 """VGG16's ImageNet weights from a configured folder, where Keras would download them."""
 import h5py
 import pytest
-from conftest import CLAIMS, make_claim, run
-
-from runners import weights
-from runners.verdict import Skip, Status
+from claimcheck.runners import weights
+from claimcheck.runners.verdict import Skip, Status
+from helpers import CLAIMS, function, make_claim, run, write
 
 LISTING = (CLAIMS / "dlwp2/ch08/listings/listing_8_19.py").read_text()
+CHECK = "def first_kernel_sum(conv_base):\n    import keras\n    return float(keras.ops.convert_to_numpy(conv_base.layers[1].kernel).sum())\n"
 
 
 def fake_imagenet_weights(folder):
@@ -25,10 +25,9 @@ def fake_imagenet_weights(folder):
 def test_the_books_call_loads_the_configured_file(tmp_path, monkeypatch):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras-home"))  # nothing cached there
     kernel = fake_imagenet_weights(tmp_path / "weights")
-    claim = make_claim(tmp_path, "listing_value",
-                       {"value": "float(keras.ops.convert_to_numpy(conv_base.layers[1].kernel).sum())"},
-                       0.0, listing=LISTING, requires=["vgg16_weights"])
-    claim.expected = float(kernel.sum())
+    write(tmp_path / "claims", "checks.py", CHECK)
+    claim = make_claim(tmp_path, "listing_value", {"value": function("checks.first_kernel_sum")},
+                       float(kernel.sum()), listing=LISTING, requires=["vgg16_weights"])
     result = run(claim, weights_dir=tmp_path / "weights")
     assert result.status is Status.PASSED, (result.reason, result.traceback[-2000:])
 
