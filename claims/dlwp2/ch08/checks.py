@@ -52,6 +52,24 @@ def printed_shapes(stdout) -> list[str]:
     return [line.strip() for line in stdout.splitlines() if re.fullmatch(r"\(\d+(, \d+)*,?\)", line.strip())]
 
 
+# --- listings 8.2 and 8.5: the summary as printed ------------------------------------------
+
+def summary_first_row(stdout) -> list[str]:
+    """The first layer row of the first model summary printed: [layer (type), output shape, params].
+
+    Reads both formats: Keras 2's columns separated by spaces under a ``====`` rule, and Keras
+    3's table drawn with box characters.
+    """
+    lines = stdout.splitlines()
+    for n, line in enumerate(lines):
+        if line.startswith("│"):  # Keras 3: the first row of the table's body
+            return [cell.strip() for cell in line.strip().strip("│").split("│")]
+        if line.startswith("====="):  # Keras 2: the first line under the rule
+            row = next(row for row in lines[n + 1:] if row.strip())
+            return re.split(r"\s{2,}", row.strip())
+    raise ValueError("the listings printed no model summary")
+
+
 # --- listings 8.1 and 8.5: the convolution windows ----------------------------------------
 
 def _window(layer) -> list[int]:
