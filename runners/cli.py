@@ -125,6 +125,27 @@ def cmd_coverage(args) -> int:
     return EXIT_OK if report.share >= args.min_share else EXIT_BAD_CLAIMS
 
 
+def cmd_matrix(args) -> int:
+    from claimcheck.reports import matrix
+
+    folders = [Path(d) for d in args.dirs if (Path(d) / "results.json").is_file()]
+    for d in args.dirs:
+        if Path(d) not in folders:
+            print(f"claimcheck matrix: {d} has no results.json: left out", file=sys.stderr)
+    if not folders:
+        print("claimcheck matrix: no run to join", file=sys.stderr)
+        return EXIT_USAGE
+    out = matrix.write(folders, specs.load(Path(args.claims)), Path(args.out))
+    labels = ", ".join(r.label for r in out["runs"])
+    print(f"{len(out['rows'])} claims in {len(out['runs'])} environments ({labels}): "
+          f"{len(out['differences'])} differ")
+    for row in out["differences"]:
+        print(f"  {row['id']}: " + ", ".join(f"{r.label} {c['status'] if c else 'not run'}"
+                                           for r, c in zip(out["runs"], row["cells"])))
+    print(f"wrote {Path(args.out) / 'matrix.html'}, {Path(args.out) / 'errata.md'}")
+    return EXIT_OK
+
+
 def cmd_oc(args) -> int:
     from claimcheck.runners import characteristic
 
@@ -181,6 +202,12 @@ def parser() -> argparse.ArgumentParser:
     claims_arg(c)
     c.add_argument("--min-share", type=float, default=0.0, help="exit 1 when the covered share is below this (0-1)")
     c.set_defaults(func=cmd_coverage)
+
+    mx = sub.add_parser("matrix", help="join verify runs of several environments into one matrix report and errata")
+    mx.add_argument("dirs", nargs="+", metavar="DIR", help="each run's --out folder (holding results.json)")
+    claims_arg(mx)
+    mx.add_argument("--out", default="build/matrix", help="output folder (default: build/matrix)")
+    mx.set_defaults(func=cmd_matrix)
 
     o = sub.add_parser("oc", help="the operating characteristic of every stochastic claim, as a Markdown table; "
                                   "exit 1 if one misses its targets")
