@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import CLAIMS, ROOT, plant
+from helpers import CLAIMS, MIRROR, ROOT, plant
 
 
 def _snapshot(folder: Path) -> dict:
@@ -59,7 +59,7 @@ def static_run(tmp_path_factory):
 
     base = tmp_path_factory.mktemp("static-run")
     code, results = verify(claims=CLAIMS, out=base / "out", tier="static", no_history=True,
-                           cache_dir=base / "cache")
+                           cache_dir=base / "cache", data_dir=MIRROR if (MIRROR / "mnist").is_dir() else None)
     return code, results, base / "out"
 
 
@@ -73,7 +73,7 @@ def planted_run(tmp_path_factory):
     shutil.copytree(CLAIMS, claims)
     plant(claims)
     code, results = verify(claims=claims, out=base / "out", tier="static", no_history=True,
-                           cache_dir=base / "cache")
+                           cache_dir=base / "cache", data_dir=MIRROR if (MIRROR / "mnist").is_dir() else None)
     return code, results, base / "out", claims
 
 

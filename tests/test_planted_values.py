@@ -3,11 +3,13 @@ from helpers import PLANTED
 
 
 def test_every_static_claim_of_the_book_passes(static_run):
+    """Passed, or a known erratum of this stack (the summaries Keras 3 prints otherwise)."""
     code, results, out = static_run
     assert code == 0
     static = [r for r in results.values() if r["tier"] == "static"]
-    assert len(static) > 40 and all(r["status"] == "passed" for r in static), \
-        [(r["id"], r["reason"]) for r in static if r["status"] != "passed"]
+    unexpected = [(r["id"], r["reason"]) for r in static if r["status"] not in ("passed", "known-erratum")
+                  or (r["status"] == "known-erratum" and not r["details"].get("variant"))]
+    assert len(static) > 100 and not unexpected, unexpected
     record = next(iter(results.values()))
     for key in ("id", "kind", "status", "expected", "observed", "tolerance", "source", "duration_s", "environment"):
         assert key in record
@@ -23,7 +25,7 @@ def test_planted_values_fail_in_results_and_report(planted_run):
         kinds.add(results[claim_id]["kind"])
     assert kinds >= {"output_shape", "param_count", "receptive_field", "layer_arithmetic", "listing_value"}
     others = [r for i, r in results.items() if i not in PLANTED]
-    assert all(r["status"] == "passed" for r in others if r["tier"] == "static")
+    assert all(r["status"] in ("passed", "known-erratum") for r in others if r["tier"] == "static")
     assert all(r["status"] == "skipped" for r in others if r["tier"] != "static")  # above this run's tier
     html = (out / "report.html").read_text()
     for claim_id in PLANTED:
