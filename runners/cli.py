@@ -79,7 +79,7 @@ def cmd_validate(args) -> int:
 def cmd_history(args) -> int:
     from claimcheck.runners import history
 
-    store = Path(args.store or os.environ.get("CLAIMCHECK_HISTORY") or "build/history")
+    store = settings_mod.resolve({"history": args.store}).history
     df = history.table(store)
     if df.empty:
         print(f"claimcheck: no runs in {store}", file=sys.stderr)

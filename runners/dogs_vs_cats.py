@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 from pathlib import Path
 
 from claimcheck.runners.verdict import Skip
@@ -24,7 +23,7 @@ SUBSETS = ("train", "validation", "test")
 
 
 def configured(config) -> Path | None:
-    value = getattr(config, "dogs_vs_cats", None) or os.environ.get(ENV)
+    value = getattr(config, "dogs_vs_cats", None)  # --dogs-vs-cats or $CLAIMCHECK_DOGS_VS_CATS (settings.py)
     return Path(value) if value else None
 
 

@@ -24,15 +24,7 @@ import pandas as pd
 from claimcheck.runners.verdict import BAD
 from scipy import stats as sps
 
-STORE_ENV = "CLAIMCHECK_HISTORY"
-DEFAULT_STORE = Path("build/history")
 MOVED_P = 0.05  # a metric "moved" when Welch's two-sample t-test gives p below this
-
-
-def store_dir(path: Path | None = None) -> Path:
-    if path is not None:
-        return Path(path)
-    return Path(os.environ[STORE_ENV]) if os.environ.get(STORE_ENV) else DEFAULT_STORE
 
 
 def git_commit(cwd: Path | None = None) -> str:

@@ -52,7 +52,7 @@ def keras_cache() -> Path:
     return home / "datasets" / "mnist.npz"
 
 
-def availability(data_dir: Path | None) -> str:
+def availability(data_dir: Path | None, allow_download: bool = False) -> str:
     """Where MNIST will come from; Skip when from nowhere on this offline machine."""
     if data_dir is not None:
         if mirror_dir(data_dir) is None:
@@ -60,9 +60,9 @@ def availability(data_dir: Path | None) -> str:
         return f"mirror {mirror_dir(data_dir)}"
     if keras_cache().is_file():
         return f"keras cache {keras_cache()}"
-    if os.environ.get("CLAIMCHECK_OFFLINE", "1") != "0":
+    if not allow_download:
         raise Skip("MNIST is not available: no mirror is configured and Keras has no cached copy",
-                   FIX + "; set CLAIMCHECK_OFFLINE=0 to let Keras download it")
+                   FIX + "; or pass --allow-download (or CLAIMCHECK_ALLOW_DOWNLOAD=1) to let Keras download it")
     return "keras download"
 
 

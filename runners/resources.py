@@ -43,7 +43,7 @@ def _check_tensorflow(settings) -> None:
 
 
 REGISTRY = {r.name: r for r in (
-    Resource("mnist", mnist.FIX, lambda s: mnist.availability(s.data_dir),
+    Resource("mnist", mnist.FIX, lambda s: mnist.availability(s.data_dir, s.allow_download),
              fingerprint=lambda s: mnist.fingerprint(s.data_dir),
              provide=lambda s, w: mnist.mirrored(s.data_dir), always=True),
     Resource("dogs_vs_cats", dogs_vs_cats.FIX, dogs_vs_cats.check, fingerprint=dogs_vs_cats.fingerprint,

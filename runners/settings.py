@@ -91,6 +91,8 @@ OPTIONS = [
            int, None, metavar="K"),
     Option("timeout", "--timeout", "seconds a training run may take before it is stopped (default from "
            "the claim's cost: 5 x cost + 300)", float, None, "CLAIMCHECK_TIMEOUT", metavar="S"),
+    Option("allow_download", "--allow-download", "let Keras download what no mirror provides (MNIST), where "
+           "the machine is online", flag_only=True, env="CLAIMCHECK_ALLOW_DOWNLOAD"),
     Option("allow_cpu", "--allow-cpu", "run the gpu tier (or claims that require a GPU) without one",
            flag_only=True),
     Option("shard", "--shard", "this run's share i/N of the training runs and claims (auto/N: i from "
@@ -123,6 +125,7 @@ class Settings:
     jobs: int = 1
     jobs_per_gpu: int | None = None
     timeout: float | None = None
+    allow_download: bool = False
     allow_cpu: bool = False
     shard: tuple | None = None
     as_printed: bool = False

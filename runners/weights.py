@@ -20,7 +20,7 @@ FIX = (f"put {VGG16_NOTOP} (Keras' ImageNet weights of VGG16, without the top) i
 
 
 def configured(config) -> Path | None:
-    value = getattr(config, "weights_dir", None) or os.environ.get(ENV)
+    value = getattr(config, "weights_dir", None)  # --weights-dir or $CLAIMCHECK_WEIGHTS_DIR (settings.py)
     return Path(value) if value else None
 
 
