@@ -144,6 +144,27 @@ def paired(claim, names: dict, statistic) -> stats.Reference:
                            f"{a.get('source', '')}; paired by seed")
 
 
+class StochasticKind:
+    """What metric and comparison share as kinds: their plan, and checking their reference."""
+
+    stochastic = True
+
+    def plan(self, claim, ctx):
+        return plan(claim, ctx)
+
+    def scale(self, claim) -> tuple[stats.Stated, stats.Reference]:
+        raise NotImplementedError
+
+    def reference_problems(self, claim) -> list[str]:
+        try:
+            self.scale(claim)
+        except ClaimError as exc:
+            return [f"reference: {exc}"]
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return []  # the stated value or the measure is wrong: its own check says so
+        return []
+
+
 def reference_details(ref: stats.Reference) -> dict:
     return {"name": ref.name, "n": len(ref.values), "mean": ref.mean, "sd": ref.sd, "source": ref.source}
 

@@ -6,16 +6,15 @@ from claimcheck.runners.kinds import Kind
 from claimcheck.runners.kinds._stochastic import (
     MEASUREMENT_FIELDS,
     SEEDS_FIELD,
+    StochasticKind,
     check_seeds,
     decide,
     measure,
     paired,
-    plan,
     seeds_for,
 )
 from claimcheck.runners.kinds.metric import stated_suggestion
 from claimcheck.runners.schema import Rule, check_fields
-from claimcheck.runners.verdict import ClaimError
 
 STATISTICS = {
     "difference": lambda a, b: a - b,
@@ -34,7 +33,7 @@ def stated(claim) -> stats.Stated:
     return stats.parse_stated(e)
 
 
-class Comparison(Kind):
+class Comparison(StochasticKind, Kind):
     name = "comparison"
     summary = "a statistic of two measurements per seed against the stated one (or the one two stated figures imply)"
     measure_fields = {
@@ -45,7 +44,6 @@ class Comparison(Kind):
         "seeds": SEEDS_FIELD,
     }
     tolerance_doc = "none, as for metric"
-    stochastic = True
 
     def check(self, claim):
         m = claim.measure
@@ -66,14 +64,8 @@ class Comparison(Kind):
         if not (isinstance(ref, dict) and {"a", "b"} <= set(ref)):
             problems.append("reference: required, {a: NAME, b: NAME} of recorded runs in references.yaml")
         elif m.get("statistic") in STATISTICS:
-            try:
-                paired(claim, ref, STATISTICS[m["statistic"]])
-            except ClaimError as exc:
-                problems.append(f"reference: {exc}")
+            problems += self.reference_problems(claim)
         return problems
-
-    def plan(self, claim, ctx):
-        return plan(claim, ctx)
 
     def scale(self, claim) -> tuple[stats.Stated, stats.Reference]:
         """The stated interval and the reference runs (paired by seed) of the statistic."""

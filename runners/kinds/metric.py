@@ -6,14 +6,13 @@ from claimcheck.runners.kinds import Kind, listings_of
 from claimcheck.runners.kinds._stochastic import (
     MEASUREMENT_FIELDS,
     SEEDS_FIELD,
+    StochasticKind,
     check_seeds,
     decide,
     measure,
-    plan,
     reference,
     seeds_for,
 )
-from claimcheck.runners.verdict import ClaimError
 
 
 def stated_suggestion(expected, observed: float) -> str:
@@ -26,14 +25,12 @@ def stated_suggestion(expected, observed: float) -> str:
     return f"\"{observed:.{decimals}f}\" (measured mean; stated {text})"
 
 
-class Metric(Kind):
+class Metric(StochasticKind, Kind):
     name = "metric"
     summary = "a measured value over seeds against a stated one, on the scale of recorded single runs"
     measure_fields = {**MEASUREMENT_FIELDS, "seeds": SEEDS_FIELD}
     tolerance_doc = ("none: the allowance comes from the reference spread (`reference`, required) "
                      "and the rule in stats.py")
-    stochastic = True
-
     def check(self, claim):
         problems = super().check(claim) + check_seeds(claim.measure.get("seeds"))
         problems += values.problems(claim.measure.get("value")) if "value" in claim.measure else []
@@ -46,14 +43,8 @@ class Metric(Kind):
         if not isinstance(claim.reference, str):
             problems.append("reference: required, the name of recorded runs in references.yaml")
         else:
-            try:
-                reference(claim, claim.reference)
-            except ClaimError as exc:
-                problems.append(f"reference: {exc}")
+            problems += self.reference_problems(claim)
         return problems
-
-    def plan(self, claim, ctx):
-        return plan(claim, ctx)
 
     def scale(self, claim) -> tuple[stats.Stated, stats.Reference]:
         """The stated interval and the reference runs: what the verdict and its error rates use."""
