@@ -40,7 +40,6 @@ class UsageError(Exception):
 class Plan:
     jobs: list[Job] = field(default_factory=list)
     cached: int = 0
-    estimate_s: float = 0.0
     device: str = "CPU"
 
 
@@ -58,7 +57,6 @@ class Session:
         self._executor: Executor | None = None
         self._jobs: dict[str, Job] = {}
         self._tags: tuple | None = None
-        self.plan_summary: Plan | None = None
         self.pending: list[str] = []  # a shard's claims left for `claimcheck merge`
 
     @property
@@ -158,6 +156,7 @@ class Session:
         """The training runs the claims share: one per (listings, seed), every value they read."""
         merged: dict[str, Job] = {}
         for claim in claims:
+            claim, _ = specs.for_stack(claim, self.tags) if not claim.problems else (claim, None)
             if not self._usable(claim):
                 continue
             try:
@@ -173,17 +172,14 @@ class Session:
                     merged[job.key] = replace(old, values=union, cost_s=max(old.cost_s, job.cost_s))
         self._jobs.update(merged)
         jobs = list(merged.values())
-        cached = [j for j in jobs if self.executor.is_cached(j)]
-        todo = [j for j in jobs if j not in cached]
+        cached = sum(1 for j in jobs if self.executor.is_cached(j))
         if self.replay:
             device = "recorded runs"
         else:
             from claimcheck.runners.environment import accelerator
 
             device = accelerator() or "CPU"
-        workers = max(1, self.executor.worker_count())
-        self.plan_summary = Plan(jobs, len(cached), sum(j.cost_s for j in todo) / workers, device)
-        return self.plan_summary
+        return Plan(jobs, cached, device)
 
     def train(self, jobs: list[Job]) -> None:
         self.executor.run_jobs(jobs, self.stream)
@@ -265,16 +261,18 @@ class Session:
         return results
 
     def _print_plan(self, claims, plan: Plan, jobs) -> None:
+        """What the run will do, before it starts: the training runs, how many are cached, the time."""
         s = self.settings
         todo = [j for j in jobs if not self.executor.is_cached(j)]
+        workers = self.executor.worker_count()
         where = f"{len(todo)} to train on the {plan.device}" + (
-            f", {s.jobs} at a time" if s.jobs > 1 else "" if s.jobs else ", in this process")
+            f", {workers} at a time" if workers > 1 else "" if s.jobs else ", in this process")
         shard = f"; shard {s.shard[0]}/{s.shard[1]}: {len(jobs)} of them" if s.shard else ""
+        estimate = sum(j.cost_s for j in todo) / max(1, workers)  # from each claim's cost on this device
         print(f"claimcheck: {len(claims)} claim{'s' if len(claims) != 1 else ''}, tier {s.tier}, {self.label}"
               f"{' (as printed)' if self.as_printed else ''}; {len(plan.jobs)} training runs ({plan.cached} "
-              f"cached; {where}){shard}, estimated {sum(j.cost_s for j in todo) / max(1, s.jobs or 1) / 60:.1f} "
-              "min of training" + (" [exploratory: --seeds]" if s.exploratory else ""),
-              file=self.stream, flush=True)
+              f"cached; {where}){shard}, estimated {estimate / 60:.1f} min of training"
+              + (" [exploratory: --seeds]" if s.exploratory else ""), file=self.stream, flush=True)
 
     # -- finishing ------------------------------------------------------------------------
     def run_record(self) -> dict:
