@@ -11,6 +11,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 import jinja2
+
 from claimcheck.reports.figures import seeds_figure, sparkline
 from claimcheck.runners.formatting import show
 from claimcheck.runners.results import counts

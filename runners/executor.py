@@ -304,17 +304,19 @@ class Executor:
             return float(self.settings.timeout)
         return 5 * job.cost_s + 300
 
+    @property
+    def in_process(self) -> bool:
+        """--jobs 0: training runs in the calling process (no isolation: debugging, quick tests)."""
+        return self.settings.jobs == 0 and not self.settings.jobs_per_gpu
+
     def worker_count(self) -> int:
-        jobs = self.settings.jobs
-        if jobs == 0:
-            return 1
         per_gpu = self.settings.jobs_per_gpu
-        if per_gpu:
+        if per_gpu:  # --jobs-per-gpu wins over --jobs
             from claimcheck.runners.environment import gpus
 
             found = gpus()
             return per_gpu * (found["count"] if found else 1)
-        return jobs
+        return max(1, self.settings.jobs)
 
     def _pool_for_next_job(self):
         from pebble import ProcessPool
@@ -342,7 +344,7 @@ class Executor:
             return pool
 
     def _train(self, job: Job) -> dict:
-        if self.settings.jobs == 0:  # in this process: no isolation (debugging, quick tests)
+        if self.in_process:
             return train_job(job, self.settings)
         from pebble import ProcessExpired
 

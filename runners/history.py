@@ -21,8 +21,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
-from claimcheck.runners.verdict import BAD
 from scipy import stats as sps
+
+from claimcheck.runners.verdict import BAD
 
 MOVED_P = 0.05  # a metric "moved" when Welch's two-sample t-test gives p below this
 

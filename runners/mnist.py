@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+
 from claimcheck.runners.verdict import ClaimError, Skip
 
 FILES = {

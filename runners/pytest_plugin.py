@@ -21,6 +21,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from claimcheck.runners import settings as settings_mod
 from claimcheck.runners import specs
 from claimcheck.runners.schema import TIERS

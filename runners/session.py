@@ -266,7 +266,7 @@ class Session:
         todo = [j for j in jobs if not self.executor.is_cached(j)]
         workers = self.executor.worker_count()
         where = f"{len(todo)} to train on the {plan.device}" + (
-            f", {workers} at a time" if workers > 1 else "" if s.jobs else ", in this process")
+            ", in this process" if self.executor.in_process else f", {workers} at a time" if workers > 1 else "")
         shard = f"; shard {s.shard[0]}/{s.shard[1]}: {len(jobs)} of them" if s.shard else ""
         estimate = sum(j.cost_s for j in todo) / max(1, workers)  # from each claim's cost on this device
         print(f"claimcheck: {len(claims)} claim{'s' if len(claims) != 1 else ''}, tier {s.tier}, {self.label}"

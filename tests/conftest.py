@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from helpers import CLAIMS, MIRROR, ROOT, plant
 
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
+
 from helpers import _DumpFunctions, _KeepFunctions
 
 PER_CLASS = 25  # listing 8.6 is pointed at 0-10 / 10-15 / 15-25 by TINY below

@@ -11,6 +11,7 @@ import sys
 import time
 
 import yaml
+
 from helpers import CLAIMS, MIRROR, needs_mirror, results_of
 
 DENSE = [str(CLAIMS / f"dlwp2/ch02/listings/listing_2_{n}.py") for n in (1, 2, 3, 4, 5, 7)]

@@ -6,7 +6,9 @@ import sys
 
 import numpy as np
 import pytest
+
 from claimcheck.runners import specs, values
+
 from helpers import CLAIMS, write
 
 

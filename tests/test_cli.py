@@ -1,6 +1,8 @@
 """The command's exit status and usage errors: a status CI can trust."""
 import pytest
+
 from claimcheck.runners.cli import main
+
 from helpers import CLAIMS, NOISY, make_claim
 
 

@@ -1,5 +1,6 @@
 """Claim coverage of the source text: a number counts only where a claim cites its line."""
 from claimcheck.runners import coverage, specs
+
 from helpers import CLAIMS, NOTES, write
 
 

@@ -1,5 +1,6 @@
 """What a result records of its machine: the stack, and a GPU's name, count, driver, CUDA, cuDNN."""
 import pytest
+
 from claimcheck.runners import environment
 
 

@@ -3,6 +3,7 @@ from claimcheck.reports import errata
 from claimcheck.runners import results as results_file
 from claimcheck.runners import specs
 from claimcheck.runners.verdict import Result, Status
+
 from helpers import CLAIMS, PLANTED, ROOT, cli
 
 

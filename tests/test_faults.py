@@ -1,6 +1,7 @@
 """Faults stay local: a training run that exits, hangs, segfaults or is killed makes only its own
 claims errors, with the reason; the rest of the run finishes and writes results and report."""
 import yaml
+
 from helpers import LISTINGS, cli, results_of
 
 FAULTS = {

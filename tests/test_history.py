@@ -5,7 +5,9 @@ import sys
 import threading
 
 import pytest
+
 from claimcheck.runners import history
+
 from helpers import ROOT, cli, set_expected
 
 SUBSET = "dlwp2.ch08.nopool."

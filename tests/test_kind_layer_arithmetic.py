@@ -1,5 +1,7 @@
 import pytest
+
 from claimcheck.runners.verdict import Status
+
 from helpers import make_claim, run
 
 

@@ -8,8 +8,10 @@ trains the book's models on the real MNIST. With seeds 0-3 and sd 0.0005 around 
 import json
 
 import pytest
+
 from claimcheck.runners.session import Session
 from claimcheck.runners.verdict import Status
+
 from helpers import NOISY, make_claim, run, settings
 
 REFERENCE = {"noisy": {"source": "recorded", "values": [0.9905, 0.9912, 0.9909, 0.9915, 0.9903]}}

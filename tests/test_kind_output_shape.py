@@ -1,4 +1,5 @@
 from claimcheck.runners.verdict import Status
+
 from helpers import CONVNET, make_claim, run
 
 

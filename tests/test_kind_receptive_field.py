@@ -1,6 +1,8 @@
 """Receptive fields: configs and gradients agree on many chains; a planted 9 fails."""
 import pytest
+
 from claimcheck.runners.verdict import Status
+
 from helpers import CONVNET, make_claim, run
 
 NOPOOL = CONVNET.replace("x = layers.MaxPooling2D(pool_size=2)(x)\n", "")

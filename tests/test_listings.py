@@ -1,8 +1,10 @@
 """Listings run as the book prints them, in a fresh namespace, with their changes on record."""
 import pytest
+
 from claimcheck.runners.executor import Executor
 from claimcheck.runners.listings import ListingFailed, Program, execute, read_listing
 from claimcheck.runners.verdict import ClaimError
+
 from helpers import LISTINGS, settings, write
 
 

@@ -6,6 +6,7 @@ import re
 from claimcheck.reports import matrix
 from claimcheck.runners import specs
 from claimcheck.runners.cli import main
+
 from helpers import CLAIMS, browser
 
 ROW = "dlwp2.ch08.convnet.summary.input_row"

@@ -4,8 +4,10 @@ import shutil
 
 import numpy as np
 import pytest
+
 from claimcheck.runners import mnist
 from claimcheck.runners.verdict import Skip, Status
+
 from helpers import MIRROR, make_claim, needs_mirror, run
 
 

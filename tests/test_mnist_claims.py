@@ -6,6 +6,7 @@ cache (conftest.mnist_cache), so it trains only what is missing there.
 """
 import pytest
 import yaml
+
 from helpers import MIRROR, needs_mirror, verify
 
 DENSE = ["../ch02/listings/listing_2_1.py", "../ch02/listings/listing_2_2.py", "../ch02/listings/listing_2_3.py",

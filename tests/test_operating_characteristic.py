@@ -1,7 +1,9 @@
 """Every stochastic claim under claims/ meets the error-rate targets, at every tier's seed count."""
 import pytest
+
 from claimcheck.runners import characteristic, specs, stats
 from claimcheck.runners.kinds import registry
+
 from helpers import CLAIMS, ROOT
 
 CLAIMS_LOADED = specs.load(CLAIMS)

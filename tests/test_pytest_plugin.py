@@ -5,6 +5,7 @@ import sys
 import textwrap
 
 import pytest
+
 from helpers import LISTINGS, NOISY, verify
 
 REFERENCES = "references:\n  noisy: {values: [0.9905, 0.9912, 0.9909, 0.9915, 0.9903]}\n"

@@ -2,9 +2,11 @@
 import re
 
 import pytest
+
 from claimcheck.reports import html
 from claimcheck.runners.formatting import show
 from claimcheck.runners.verdict import Result, Status
+
 from helpers import browser
 
 ENV = {"python": "3", "tensorflow": "2", "keras": "3", "backend": "tensorflow", "device": "CPU",

@@ -2,8 +2,10 @@
 import re
 
 import pytest
+
 from claimcheck.runners.kinds import registry
 from claimcheck.runners.schema import Cite, Claim, Source, SpecFile, rules
+
 from helpers import ROOT
 
 DOC = (ROOT / "docs/schema.md").read_text()

@@ -3,9 +3,11 @@ import shlex
 
 import pytest
 import yaml
+
 from claimcheck.runners import shards
 from claimcheck.runners.cli import main, parser
 from claimcheck.runners.session import UsageError
+
 from helpers import LISTINGS, NOISY, ROOT, results_of, verify
 
 REFS = {"references": {"a": {"seeds": [0, 1, 2, 3], "values": [0.9905, 0.9912, 0.9909, 0.9915]},

@@ -3,6 +3,7 @@ import json
 import textwrap
 
 from claimcheck.runners import specs
+
 from helpers import LISTINGS, write
 
 write_spec = write
@@ -133,6 +134,7 @@ def test_validate_command_exits_nonzero_and_lists_every_problem(tmp_path, capsys
 
 def test_validate_passes_on_the_real_claims(capsys):
     from claimcheck.runners.cli import main
+
     from helpers import CLAIMS
 
     assert main(["validate", "--claims", str(CLAIMS)]) == 0

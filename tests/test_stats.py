@@ -1,5 +1,6 @@
 """The rule behind stochastic verdicts, its constants and its operating characteristic."""
 import pytest
+
 from claimcheck.runners import stats
 
 

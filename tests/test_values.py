@@ -1,8 +1,10 @@
 """What a claim reads: paths into the listings' namespace, or named checks. Nothing is eval'd."""
 import pytest
+
 from claimcheck.runners import values
 from claimcheck.runners.values import FunctionRef
 from claimcheck.runners.verdict import ClaimError
+
 from helpers import write
 
 

@@ -1,8 +1,10 @@
 """VGG16's ImageNet weights from a configured folder, where Keras would download them."""
 import h5py
 import pytest
+
 from claimcheck.runners import weights
 from claimcheck.runners.verdict import Skip, Status
+
 from helpers import CLAIMS, function, make_claim, run, write
 
 LISTING = (CLAIMS / "dlwp2/ch08/listings/listing_8_19.py").read_text()

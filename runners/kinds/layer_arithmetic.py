@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+
 from claimcheck.runners.compat import to_numpy
 from claimcheck.runners.kinds import Kind
 from claimcheck.runners.schema import Rule, is_type

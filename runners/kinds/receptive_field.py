@@ -8,6 +8,7 @@ harness, never a verdict on the book.
 from __future__ import annotations
 
 import numpy as np
+
 from claimcheck.runners.compat import total
 from claimcheck.runners.kinds import Kind
 from claimcheck.runners.kinds._grad import input_gradient

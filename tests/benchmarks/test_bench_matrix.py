@@ -7,6 +7,7 @@ import subprocess
 import time
 
 import pytest
+
 from helpers import ROOT, results_of
 
 ENVS = {"verify": "tensorflow", "verify-keras2": "tensorflow", "verify-jax": "jax", "verify-torch": "torch"}

@@ -9,6 +9,7 @@ import sys
 import time
 
 import pytest
+
 from helpers import CLAIMS, MIRROR, ROOT, cli, results_of
 
 pytestmark = pytest.mark.skipif(not (MIRROR / "mnist").is_dir(), reason="the MNIST mirror is not here")
