@@ -41,6 +41,7 @@ class Plan:
     jobs: list[Job] = field(default_factory=list)
     cached: int = 0
     device: str = "CPU"
+    training: set[str] = field(default_factory=set)  # the claims that read these runs
 
 
 class Session:
@@ -155,6 +156,7 @@ class Session:
     def plan(self, claims: list[Claim]) -> Plan:
         """The training runs the claims share: one per (listings, seed), every value they read."""
         merged: dict[str, Job] = {}
+        training = set()
         for claim in claims:
             claim, _ = specs.for_stack(claim, self.tags) if not claim.problems else (claim, None)
             if not self._usable(claim):
@@ -163,6 +165,8 @@ class Session:
                 jobs = registry()[claim.kind].plan(claim, self)
             except (ClaimError, Skip):
                 continue  # the claim itself will say so when it runs
+            if jobs:
+                training.add(claim.id)
             for job in jobs:
                 old = merged.get(job.key)
                 if old is None:
@@ -179,7 +183,12 @@ class Session:
             from claimcheck.runners.environment import accelerator
 
             device = accelerator() or "CPU"
-        return Plan(jobs, cached, device)
+        return Plan(jobs, cached, device, training)
+
+    @property
+    def planned_jobs(self) -> list[Job]:
+        """Every training run planned in this session."""
+        return list(self._jobs.values())
 
     def train(self, jobs: list[Job]) -> None:
         self.executor.run_jobs(jobs, self.stream)
@@ -246,7 +255,7 @@ class Session:
         plan = self.plan(claims)
         jobs, decided = plan.jobs, claims
         if self.settings.shard:
-            jobs, decided = shards.share(plan.jobs, claims, self, *self.settings.shard)
+            jobs, decided = shards.share(plan, claims, self, *self.settings.shard)
         if self.settings.progress:
             self._print_plan(claims, plan, jobs)
         self.train(jobs)
@@ -345,7 +354,7 @@ def verify(settings, stream=None) -> int:
         if settings.shard:
             from claimcheck.runners import shards
 
-            return shards.finish_shard(session, results, claims)
+            return shards.finish_shard(session, results)
         return session.finish(results)
     except UsageError as exc:
         print(f"claimcheck: {exc}", file=stream or sys.stderr)

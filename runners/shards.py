@@ -54,26 +54,19 @@ def split_jobs(jobs, count: int) -> list[list]:
     return shards
 
 
-def share(jobs, claims, session: Session, index, count):
-    """This shard's training jobs and the claims it decides (those that train nothing)."""
-    from claimcheck.runners.kinds import registry
-
+def share(plan, claims, session: Session, index, count):
+    """This shard's training jobs and the claims it decides: those that read no planned run
+    (the others wait for the merge, where every shard's runs are at hand)."""
     index, count = resolve_index((index, count))
     session.settings.shard = (index, count)
-    mine = split_jobs(jobs, count)[index - 1]
-    planned = {c.id for c in claims if _trains(c, registry())}
-    static = sorted(c.id for c in claims if c.id not in planned)
+    mine = split_jobs(plan.jobs, count)[index - 1]
+    static = sorted(c.id for c in claims if c.id not in plan.training)
     decided = {cid for n, cid in enumerate(static) if n % count == index - 1}
-    session.pending = sorted(planned)
+    session.pending = sorted(plan.training)
     return mine, [c for c in claims if c.id in decided]
 
 
-def _trains(claim, kinds) -> bool:
-    kind = kinds.get(claim.kind)
-    return kind is not None and (kind.stochastic or "seeds" in claim.measure)
-
-
-def finish_shard(session: Session, results, claims) -> int:
+def finish_shard(session: Session, results) -> int:
     """A shard's output: its results, the pending claims, the records of the runs it made."""
     out = Path(session.settings.out)
     runs = out / "runs"
@@ -81,9 +74,8 @@ def finish_shard(session: Session, results, claims) -> int:
         shutil.rmtree(runs)
     runs.mkdir(parents=True)
     executor = session.executor
-    keys = [j.key for j in session._jobs.values()]
     copied = 0
-    for key in keys:
+    for key in (j.key for j in session.planned_jobs):
         record = executor.cache.read(key)
         if record is not None:
             (runs / f"{key}.json").write_text(json.dumps(record), encoding="utf-8")
