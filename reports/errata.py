@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from pathlib import Path
 
-from claimcheck.runners.formatting import show
-from claimcheck.runners.kinds import registry
-from claimcheck.runners.listings import read_listing
-from claimcheck.runners.verdict import Result, Status
+from ..runners.core.formatting import show
+from ..runners.kinds import listings_of, registry
+from ..runners.spec.listings import read_listing
+from ..runners.spec.verdict import Result, Status
 
 
 def _md(text) -> str:
@@ -121,9 +121,7 @@ def changes_section(claims) -> list[str]:
     lines = ["## Listings changed to run on today's Keras", ""]
     users: dict = OrderedDict()
     for c in claims:
-        for rel in c.measure.get("listings", []) + [
-                p for side in ("a", "b") for p in (c.measure.get(side) or {}).get("listings", [])]:
-            path = c.resolve(rel)
+        for path in map(Path, listings_of(c)):
             if path.is_file():
                 users.setdefault(path, []).append(c.id)
     found = False

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import jinja2
 
-from claimcheck.reports.figures import seeds_figure, sparkline
-from claimcheck.runners.formatting import show
-from claimcheck.runners.results import counts
-from claimcheck.runners.verdict import ATTENTION, ATTENTION_ORDER, Result, Status
+from ..runners.core.formatting import show
+from ..runners.spec.verdict import ATTENTION, ATTENTION_ORDER, Result, Status
+from ..runners.stores.results import counts
+from .figures import seeds_figure, sparkline
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -13,10 +13,11 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from claimcheck.reports.html import book_order, environment
-from claimcheck.runners.formatting import show
-from claimcheck.runners.listings import read_listing
-from claimcheck.runners.verdict import Result
+from ..runners.core.formatting import show
+from ..runners.kinds import listings_of
+from ..runners.spec.listings import read_listing
+from ..runners.spec.verdict import Result
+from .html import book_order, environment
 
 
 @dataclass
@@ -92,16 +93,11 @@ def rows(runs: list[Run], claims) -> list[dict]:
     return sorted(out, key=lambda r: (book_order(r["section"]), r["section"]))
 
 
-def _listings_of(claim) -> list[Path]:
-    items = [claim.measure] + [claim.measure.get(s) for s in ("a", "b") if isinstance(claim.measure.get(s), dict)]
-    return [claim.resolve(p) for item in items for p in item.get("listings", []) if isinstance(p, str)]
-
-
 def listing_status(runs: list[Run], claims) -> list[dict]:
     """Per listing and environment: runs as printed, runs with its changes, raises, or not run."""
     users: dict[Path, list] = OrderedDict()
     for claim in claims:
-        for path in _listings_of(claim):
+        for path in map(Path, listings_of(claim)):
             users.setdefault(path, []).append(claim.id)
     table = []
     for path, ids in sorted(users.items(), key=lambda kv: kv[0].name):

@@ -22,10 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck.runners import settings as settings_mod
-from claimcheck.runners import specs
-from claimcheck.runners.schema import TIERS
-from claimcheck.runners.verdict import Result, Status
+from .catalog.loader import is_spec_file, load_file
+from .core import settings as settings_mod
+from .core.tiers import TIERS
+from .kinds import listings_of
+from .spec.verdict import Result, Status
 
 _SESSION = pytest.StashKey[object]()
 _RESULTS = pytest.StashKey[dict]()
@@ -56,8 +57,8 @@ def pytest_configure(config):
     for tier in TIERS:
         config.addinivalue_line("markers", f"claimcheck_{tier}: a claim of the {tier} tier")
     config.stash[_RESULTS] = {}
-    if enabled(config):
-        from claimcheck.runners.session import Session
+    if enabled(config):  # the engine is imported only when asked: a plain pytest run stays light
+        from .engine.session import Session
 
         config.stash[_SESSION] = Session(_settings(config), runner="pytest")
         config.pluginmanager.register(_Results(config), "claimcheck-results")
@@ -73,7 +74,7 @@ def _settings(config):
 
 
 def pytest_collect_file(file_path: Path, parent):
-    if enabled(parent.config) and specs.is_spec_file(file_path) and _declares_claims(file_path):
+    if enabled(parent.config) and is_spec_file(file_path) and _declares_claims(file_path):
         return ClaimFile.from_parent(parent, path=file_path)
     return None
 
@@ -94,12 +95,11 @@ def pytest_collection_modifyitems(session, config, items):
 
 class ClaimFile(pytest.File):
     def collect(self):
-        for claim in specs.load_file(self.path):
+        for claim in load_file(self.path):
             item = ClaimItem.from_parent(self, name=claim.id, claim=claim)
             item.add_marker(pytest.mark.claimcheck)
             item.add_marker(getattr(pytest.mark, f"claimcheck_{claim.tier}"))
-            listings = claim.measure.get("listings") or (claim.measure.get("a") or {}).get("listings") or []
-            group = hashlib.sha256(repr(sorted(map(str, listings))).encode()).hexdigest()[:12]
+            group = hashlib.sha256(repr(sorted(listings_of(claim))).encode()).hexdigest()[:12]
             item.add_marker(pytest.mark.xdist_group(name=f"claimcheck-{group}"))
             yield item
 
@@ -188,7 +188,9 @@ def pytest_sessionfinish(session, exitstatus):
             return  # an xdist worker: the controller writes the results
         records = config.stash[_RESULTS]
         if records:
+            from .service.finish import finish
+
             results = sorted((Result.from_dict(r) for r in records.values()), key=lambda r: (r.file, r.line or 0))
-            claim_session.finish(results)
+            finish(claim_session, results)
     finally:
         claim_session.close()

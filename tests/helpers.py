@@ -40,7 +40,7 @@ def claim_dict(kind, measure, expected, claim_id="t.claim", tier="static", **fie
 def make_claim(tmp_path, kind, measure, expected, listing=None, claim_id="t.claim", tier="static",
                references=None, check=True, **fields):
     """Write a one-claim spec (its listing, its references) and load it as a Claim."""
-    from claimcheck.runners import specs
+    from claimcheck.runners.catalog import loader
 
     folder = tmp_path / "claims"
     if listing is not None:
@@ -51,14 +51,14 @@ def make_claim(tmp_path, kind, measure, expected, listing=None, claim_id="t.clai
     path = write(folder, f"{claim_id}.yaml",
                  yaml.dump(spec_doc([claim_dict(kind, measure, expected, claim_id, tier, **fields)]),
                            Dumper=_DumpFunctions, sort_keys=False))
-    [claim] = specs.load_file(path)
+    [claim] = loader.load_file(path)
     if check:
         assert not claim.problems, claim.problems
     return claim
 
 
 def settings(**values):
-    from claimcheck.runners.settings import resolve
+    from claimcheck.runners.core.settings import resolve
 
     values.setdefault("quiet", True)
     values.setdefault("jobs", 0)  # in this process: quick; the worker tests ask for workers
@@ -67,7 +67,7 @@ def settings(**values):
 
 def run(claim, tier="static", **values):
     """One claim through a session, as verify runs it (planned first)."""
-    from claimcheck.runners.session import Session
+    from claimcheck.runners.engine.session import Session
 
     session = Session(settings(tier=tier, **values))
     try:
@@ -79,7 +79,7 @@ def run(claim, tier="static", **values):
 
 def verify(*args, **values) -> tuple[int, dict]:
     """`claimcheck verify` in this process; (exit status, results by id)."""
-    from claimcheck.runners.session import verify as run_verify
+    from claimcheck.runners.service.verify import verify as run_verify
 
     s = settings(**values)
     code = run_verify(s)

@@ -7,7 +7,8 @@ import sys
 import numpy as np
 import pytest
 
-from claimcheck.runners import specs, values
+from claimcheck.runners.catalog import loader
+from claimcheck.runners.spec import values
 
 from helpers import CLAIMS, write
 
@@ -34,7 +35,7 @@ def test_the_check_modules_pass_the_linter():
 
 def test_every_function_a_spec_names_exists_and_takes_named_parameters():
     refs = []
-    for claim in specs.load(CLAIMS):
+    for claim in loader.load(CLAIMS):
         for item in [claim.measure] + [claim.measure.get(s) or {} for s in ("a", "b")]:
             if isinstance(item.get("value"), values.FunctionRef):
                 refs.append(item["value"])

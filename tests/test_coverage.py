@@ -1,5 +1,5 @@
 """Claim coverage of the source text: a number counts only where a claim cites its line."""
-from claimcheck.runners import coverage, specs
+from claimcheck.runners.catalog import coverage, loader
 
 from helpers import CLAIMS, NOTES, write
 
@@ -30,7 +30,7 @@ def test_a_number_with_the_same_value_elsewhere_is_not_covered(tmp_path):
 
 
 def test_the_notes_are_covered_honestly():
-    claims = specs.load(CLAIMS)
+    claims = loader.load(CLAIMS)
     cov = coverage.measure(NOTES, claims, coverage.load_notes(CLAIMS, NOTES))
     assert cov.share >= 0.95, coverage.render_text(cov)
     by_line = {(n.line, n.text): n.claims for n in cov.covered}

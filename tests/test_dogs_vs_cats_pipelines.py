@@ -1,6 +1,6 @@
 """Sections 8.2-8.3 end to end on tiny generated images: every pipeline runs through the real
 runner and records its measurements, though Kaggle's data and the ImageNet weights are absent."""
-from claimcheck.runners import dogs_vs_cats
+from claimcheck.runners.resources import dogs_vs_cats
 
 from dogs_vs_cats_fixture import make_kaggle_train, shrink_claims
 from helpers import cli, results_of

@@ -1,8 +1,8 @@
 """Errata drafts: new and known failures with measurements, source disagreements, Keras 3 changes."""
 from claimcheck.reports import errata
-from claimcheck.runners import results as results_file
-from claimcheck.runners import specs
-from claimcheck.runners.verdict import Result, Status
+from claimcheck.runners.catalog import loader
+from claimcheck.runners.spec.verdict import Result, Status
+from claimcheck.runners.stores import results as results_file
 
 from helpers import CLAIMS, PLANTED, ROOT, cli
 
@@ -39,7 +39,7 @@ def test_known_errata_are_apart_from_new_ones():
 
 
 def test_real_chapter_draft_lists_the_source_disagreements_and_changes():
-    text = errata.render([], {"environment": {}}, specs.load(CLAIMS))
+    text = errata.render([], {"environment": {}}, loader.load(CLAIMS))
     section = text[text.index("## Sources that disagree"):text.index("## Listings changed")]
     assert '"0.992"' in section and '"0.991"' in section and "notes line 100" in section
     assert '"09.5%"' in section and '"98.5%"' in section and "notes line 209" in section
@@ -51,4 +51,4 @@ def test_real_chapter_draft_lists_the_source_disagreements_and_changes():
 
 def test_draft_from_the_committed_cpu_run():
     run, results = results_file.read(ROOT / "docs/results/cpu-tensorflow/results.json")
-    assert "# Errata draft" in errata.render(results, run, specs.load(CLAIMS))
+    assert "# Errata draft" in errata.render(results, run, loader.load(CLAIMS))

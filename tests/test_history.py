@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from claimcheck.runners import history
+from claimcheck.runners.stores import history
 
 from helpers import ROOT, cli, set_expected
 

@@ -1,7 +1,7 @@
 """Worker processes: --jobs N in parallel, --jobs-per-gpu K pinned to each GPU."""
-from claimcheck.runners import environment
-from claimcheck.runners.executor import Executor
-from claimcheck.runners.listings import Program
+from claimcheck.runners.engine.executor import Executor
+from claimcheck.runners.environment import machine
+from claimcheck.runners.spec.listings import Program
 
 from helpers import settings, write
 
@@ -27,7 +27,7 @@ def test_jobs_run_in_several_worker_processes(tmp_path):
 
 
 def test_jobs_per_gpu_pins_each_worker_to_its_gpu(tmp_path, monkeypatch):
-    monkeypatch.setattr(environment, "gpus", lambda: {"name": "fake", "count": 2})
+    monkeypatch.setattr(machine, "gpus", lambda: {"name": "fake", "count": 2})
     done = records(tmp_path, range(4), jobs_per_gpu=1)
     assert sorted(r["values"]["device"] for r in done) == [0, 0, 1, 1]
     assert len({r["values"]["pid"] for r in done}) == 2  # one worker per GPU

@@ -1,9 +1,10 @@
 """Listings run as the book prints them, in a fresh namespace, with their changes on record."""
 import pytest
 
-from claimcheck.runners.executor import Executor
-from claimcheck.runners.listings import ListingFailed, Program, execute, read_listing
-from claimcheck.runners.verdict import ClaimError
+from claimcheck.runners.core.errors import ClaimError
+from claimcheck.runners.engine.execution import ListingFailed, execute
+from claimcheck.runners.engine.executor import Executor
+from claimcheck.runners.spec.listings import Program, read_listing
 
 from helpers import LISTINGS, settings, write
 

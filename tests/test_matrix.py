@@ -4,7 +4,7 @@ import json
 import re
 
 from claimcheck.reports import matrix
-from claimcheck.runners import specs
+from claimcheck.runners.catalog import loader
 from claimcheck.runners.cli import main
 
 from helpers import CLAIMS, browser
@@ -32,7 +32,7 @@ def test_differences_are_found_and_explained(static_run, tmp_path):
     _, results, out = static_run
     assert results[ROW]["status"] == "known-erratum"  # Keras 3 prints the row otherwise
     k2 = as_keras2(out, tmp_path / "k2")
-    written = matrix.write([out, k2], specs.load(CLAIMS), tmp_path / "matrix")
+    written = matrix.write([out, k2], loader.load(CLAIMS), tmp_path / "matrix")
     differ = {r["id"]: r for r in written["differences"]}
     assert set(differ) == {ROW, "dlwp2.ch08.convnet.params.total"}
     assert [c["status"] for c in differ[ROW]["cells"]] == ["known-erratum", "passed"]
@@ -59,7 +59,7 @@ def test_the_command_joins_runs_and_skips_missing_folders(static_run, tmp_path, 
 
 def test_the_matrix_renders_in_headless_chromium(static_run, tmp_path):
     _, _, out = static_run
-    matrix.write([out, as_keras2(out, tmp_path / "k2")], specs.load(CLAIMS), tmp_path / "m")
+    matrix.write([out, as_keras2(out, tmp_path / "k2")], loader.load(CLAIMS), tmp_path / "m")
     page = tmp_path / "m/matrix.html"
     dom = browser(["--dump-dom", page.as_uri()], tmp_path / "profile")
     assert dom.returncode == 0, dom.stderr[-2000:]

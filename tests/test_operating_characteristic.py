@@ -1,12 +1,14 @@
 """Every stochastic claim under claims/ meets the error-rate targets, at every tier's seed count."""
 import pytest
 
-from claimcheck.runners import characteristic, specs, stats
+from claimcheck.reports import characteristic
+from claimcheck.runners import stats
+from claimcheck.runners.catalog import loader
 from claimcheck.runners.kinds import registry
 
 from helpers import CLAIMS, ROOT
 
-CLAIMS_LOADED = specs.load(CLAIMS)
+CLAIMS_LOADED = loader.load(CLAIMS)
 TABLE = characteristic.table(CLAIMS_LOADED)
 
 

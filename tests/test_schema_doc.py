@@ -4,7 +4,7 @@ import re
 import pytest
 
 from claimcheck.runners.kinds import registry
-from claimcheck.runners.schema import Cite, Claim, Source, SpecFile, rules
+from claimcheck.runners.spec.schema import Cite, Claim, Source, SpecFile, rules
 
 from helpers import ROOT
 

@@ -4,9 +4,9 @@ import shlex
 import pytest
 import yaml
 
-from claimcheck.runners import shards
 from claimcheck.runners.cli import main, parser
-from claimcheck.runners.session import UsageError
+from claimcheck.runners.engine import shards
+from claimcheck.runners.engine.usage import UsageError
 
 from helpers import LISTINGS, NOISY, ROOT, results_of, verify
 
@@ -56,7 +56,7 @@ def test_shards_merged_give_the_verdicts_of_one_run(tmp_path):
 
 
 def test_the_split_is_deterministic_and_balanced_by_cost():
-    from claimcheck.runners.executor import Job
+    from claimcheck.runners.engine.jobs import Job
 
     jobs = [Job(None, s, (), (), key=f"k{s}", cost_s=c) for s, c in enumerate([100, 90, 10, 10, 10, 5])]
     split = shards.split_jobs(jobs, 2)

@@ -2,7 +2,8 @@
 import json
 import textwrap
 
-from claimcheck.runners import specs
+from claimcheck.runners.catalog import loader
+from claimcheck.runners.catalog.validation import problems_of
 
 from helpers import LISTINGS, write
 
@@ -39,7 +40,7 @@ def good(tmp_path):
 
 
 def problems(tmp_path):
-    return [str(p) for p in specs.problems_of(specs.load(tmp_path / "claims"))]
+    return [str(p) for p in problems_of(loader.load(tmp_path / "claims"))]
 
 
 UNKNOWN_KIND = """\

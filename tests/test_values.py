@@ -1,9 +1,9 @@
 """What a claim reads: paths into the listings' namespace, or named checks. Nothing is eval'd."""
 import pytest
 
-from claimcheck.runners import values
-from claimcheck.runners.values import FunctionRef
-from claimcheck.runners.verdict import ClaimError
+from claimcheck.runners.core.errors import ClaimError
+from claimcheck.runners.spec import values
+from claimcheck.runners.spec.values import FunctionRef
 
 from helpers import write
 

@@ -2,8 +2,9 @@
 import h5py
 import pytest
 
-from claimcheck.runners import weights
-from claimcheck.runners.verdict import Skip, Status
+from claimcheck.runners.core.errors import Skip
+from claimcheck.runners.resources import weights
+from claimcheck.runners.spec.verdict import Status
 
 from helpers import CLAIMS, function, make_claim, run, write
 

@@ -5,17 +5,20 @@ tier), before any run; that count is the verdict's. ``--seeds N`` makes a run *e
 
 A reference is a recorded set of single runs of the same code (``references.yaml`` in the spec's
 folder or a folder above it): its per-seed values, where and how they were measured. Its spread
-is the scale the verdict and its operating characteristic use (stats.py).
+is the scale the verdict and its operating characteristic use (stats/).
 """
 from __future__ import annotations
 
 import math
 from pathlib import Path
 
-from claimcheck.runners import stats, values
-from claimcheck.runners.schema import TIERS, Rule, is_type
-from claimcheck.runners.verdict import ClaimError
-from claimcheck.runners.yamlload import load_yaml, strip_lines
+from .. import stats
+from ..core.errors import ClaimError
+from ..core.tiers import TIERS
+from ..spec import values
+from ..spec.schema import Rule, is_type
+from ..spec.verdict import Status, Verdict
+from ..spec.yamlload import load_yaml, strip_lines
 
 MIN_SEEDS = 2
 SEEDS_FIELD = Rule((dict, int), required=True,
@@ -63,14 +66,9 @@ def seeds_for(claim, ctx) -> list[int]:
     return list(range(counts[ctx.settings.tier]))
 
 
-def measurements(claim) -> list[dict]:
-    """The (listings, value) pairs a stochastic claim measures."""
-    m = claim.measure
-    return [m[k] for k in ("a", "b") if isinstance(m.get(k), dict)] or [m]
-
-
-def plan(claim, ctx) -> list:
-    return [ctx.job(claim, item, seed) for item in measurements(claim) for seed in seeds_for(claim, ctx)]
+def plan(claim, ctx, items: list[dict]) -> list:
+    """One training run per measurement and seed."""
+    return [ctx.job(claim, item, seed) for item in items for seed in seeds_for(claim, ctx)]
 
 
 def measure(claim, ctx, item: dict, seeds: list[int]) -> tuple[list, list]:
@@ -150,7 +148,11 @@ class StochasticKind:
     stochastic = True
 
     def plan(self, claim, ctx):
-        return plan(claim, ctx)
+        return plan(claim, ctx, self.measurements(claim))
+
+    def seed_counts(self, claim) -> dict[str, int]:
+        """The claim's seed count at each tier it runs on."""
+        return seed_counts(claim)
 
     def scale(self, claim) -> tuple[stats.Stated, stats.Reference]:
         raise NotImplementedError
@@ -171,8 +173,6 @@ def reference_details(ref: stats.Reference) -> dict:
 
 def decide(claim, ctx, stated: stats.Stated, ref: stats.Reference, per_seed: list, runs, what: str):
     """The verdict and its details, shared by metric and comparison."""
-    from claimcheck.runners.verdict import Status, Verdict
-
     summary = stats.summarize(per_seed)
     mean = abs(summary.mean)
     scale = abs(stated.value)
@@ -194,3 +194,13 @@ def decide(claim, ctx, stated: stats.Stated, ref: stats.Reference, per_seed: lis
         details["exploratory"] = (f"--seeds {ctx.settings.seeds}: the spec fixes "
                                   f"{seed_counts(claim).get(ctx.settings.tier)} seeds at this tier")
     return Verdict(Status(decision.status), round(summary.mean, 6), decision.reason, details)
+
+
+def stated_suggestion(expected, observed: float) -> str:
+    """A correction in the stated value's own format (percent or decimal, same digits)."""
+    text = str(expected).strip()
+    number = text.rstrip("%")
+    decimals = len(number.split(".")[1]) if "." in number else 0
+    if text.endswith("%"):
+        return f"\"{observed * 100:.{decimals}f}%\" (measured mean; stated {text})"
+    return f"\"{observed:.{decimals}f}\" (measured mean; stated {text})"

@@ -1,9 +1,11 @@
 """comparison: a statistic of two measurements on the same seeds ("99.1% vs 97.8%", "about 60% less error")."""
 from __future__ import annotations
 
-from claimcheck.runners import stats, values
-from claimcheck.runners.kinds import Kind
-from claimcheck.runners.kinds._stochastic import (
+from .. import stats
+from ..spec import values
+from ..spec.schema import Rule, check_fields
+from ._base import Kind
+from ._stochastic import (
     MEASUREMENT_FIELDS,
     SEEDS_FIELD,
     StochasticKind,
@@ -12,9 +14,8 @@ from claimcheck.runners.kinds._stochastic import (
     measure,
     paired,
     seeds_for,
+    stated_suggestion,
 )
-from claimcheck.runners.kinds.metric import stated_suggestion
-from claimcheck.runners.schema import Rule, check_fields
 
 STATISTICS = {
     "difference": lambda a, b: a - b,
@@ -66,6 +67,11 @@ class Comparison(StochasticKind, Kind):
         elif m.get("statistic") in STATISTICS:
             problems += self.reference_problems(claim)
         return problems
+
+    def measurements(self, claim):
+        """Two measurements, ``a`` and ``b``, on the same seeds."""
+        m = claim.measure
+        return [m[k] for k in ("a", "b") if isinstance(m.get(k), dict)]
 
     def scale(self, claim) -> tuple[stats.Stated, stats.Reference]:
         """The stated interval and the reference runs (paired by seed) of the statistic."""

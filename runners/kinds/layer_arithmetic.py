@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from claimcheck.runners.compat import to_numpy
-from claimcheck.runners.kinds import Kind
-from claimcheck.runners.schema import Rule, is_type
-from claimcheck.runners.verdict import ClaimError, Status, Verdict
+from ..core.errors import ClaimError
+from ..environment.compat import to_numpy
+from ..spec.schema import Rule, is_type
+from ..spec.verdict import Status, Verdict
+from ._base import Kind
 
 
 class LayerArithmetic(Kind):

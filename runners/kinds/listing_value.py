@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 
-from claimcheck.runners import values
-from claimcheck.runners.formatting import plain
-from claimcheck.runners.kinds import Kind, listings_of
-from claimcheck.runners.kinds._stochastic import MEASUREMENT_FIELDS, SEEDS_FIELD, check_seeds, plan, seeds_for
-from claimcheck.runners.schema import Rule, is_type
-from claimcheck.runners.verdict import ClaimError, Status, Verdict
+from ..core.errors import ClaimError
+from ..core.formatting import plain
+from ..spec import values
+from ..spec.schema import Rule, is_type
+from ..spec.verdict import Status, Verdict
+from ._base import Kind
+from ._stochastic import MEASUREMENT_FIELDS, SEEDS_FIELD, check_seeds, plan, seeds_for
 
 FIELDS = {**MEASUREMENT_FIELDS,
           "seeds": Rule(SEEDS_FIELD.types, doc="read the value from the training runs of these seeds; it must "
@@ -48,7 +49,7 @@ class ListingValue(Kind):
         return problems
 
     def plan(self, claim, ctx):
-        return plan(claim, ctx) if "seeds" in claim.measure else []
+        return plan(claim, ctx, self.measurements(claim)) if "seeds" in claim.measure else []
 
     def run(self, claim, ctx):
         expected = plain(claim.expected)
@@ -83,7 +84,7 @@ class ListingValue(Kind):
 
     def quantity(self, claim):
         m = claim.measure
-        return ("listing_value", listings_of(claim), values.key(m.get("value")))
+        return ("listing_value", self.listings(claim), values.key(m.get("value")))
 
 
 KIND = ListingValue()

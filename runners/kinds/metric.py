@@ -1,9 +1,10 @@
-"""metric: a value a training listing produces (test accuracy), decided over seeds (stats.py)."""
+"""metric: a value a training listing produces (test accuracy), decided over seeds (stats/rule.py)."""
 from __future__ import annotations
 
-from claimcheck.runners import stats, values
-from claimcheck.runners.kinds import Kind, listings_of
-from claimcheck.runners.kinds._stochastic import (
+from .. import stats
+from ..spec import values
+from ._base import Kind
+from ._stochastic import (
     MEASUREMENT_FIELDS,
     SEEDS_FIELD,
     StochasticKind,
@@ -12,17 +13,8 @@ from claimcheck.runners.kinds._stochastic import (
     measure,
     reference,
     seeds_for,
+    stated_suggestion,
 )
-
-
-def stated_suggestion(expected, observed: float) -> str:
-    """A correction in the stated value's own format (percent or decimal, same digits)."""
-    text = str(expected).strip()
-    number = text.rstrip("%")
-    decimals = len(number.split(".")[1]) if "." in number else 0
-    if text.endswith("%"):
-        return f"\"{observed * 100:.{decimals}f}%\" (measured mean; stated {text})"
-    return f"\"{observed:.{decimals}f}\" (measured mean; stated {text})"
 
 
 class Metric(StochasticKind, Kind):
@@ -30,7 +22,7 @@ class Metric(StochasticKind, Kind):
     summary = "a measured value over seeds against a stated one, on the scale of recorded single runs"
     measure_fields = {**MEASUREMENT_FIELDS, "seeds": SEEDS_FIELD}
     tolerance_doc = ("none: the allowance comes from the reference spread (`reference`, required) "
-                     "and the rule in stats.py")
+                     "and the rule in runners/stats/rule.py")
     def check(self, claim):
         problems = super().check(claim) + check_seeds(claim.measure.get("seeds"))
         problems += values.problems(claim.measure.get("value")) if "value" in claim.measure else []
@@ -56,7 +48,7 @@ class Metric(StochasticKind, Kind):
         return decide(claim, ctx, stated, ref, per_seed, runs, f"'{claim.measure['value']}'")
 
     def quantity(self, claim):
-        return ("metric", listings_of(claim), values.key(claim.measure.get("value")))
+        return ("metric", self.listings(claim), values.key(claim.measure.get("value")))
 
     def stated_interval(self, claim):
         s = stats.parse_stated(claim.expected)

@@ -1,10 +1,10 @@
 """output_shape: the output shape of a named layer, or of the model, batch dimension included."""
 from __future__ import annotations
 
-from claimcheck.runners.kinds import Kind, listings_of
-from claimcheck.runners.kinds._model import MODEL_FIELDS, output_shape, target_of
-from claimcheck.runners.schema import is_type
-from claimcheck.runners.verdict import Status, Verdict
+from ..spec.schema import is_type
+from ..spec.verdict import Status, Verdict
+from ._base import Kind
+from ._model import MODEL_FIELDS, output_shape, target_of
 
 
 class OutputShape(Kind):
@@ -34,7 +34,7 @@ class OutputShape(Kind):
 
     def quantity(self, claim):
         m = claim.measure
-        return ("output_shape", listings_of(claim), m.get("object"), m.get("layer"))
+        return ("output_shape", self.listings(claim), m.get("object"), m.get("layer"))
 
 
 KIND = OutputShape()

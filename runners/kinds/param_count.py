@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import math
 
-from claimcheck.runners.kinds import Kind, listings_of
-from claimcheck.runners.kinds._model import MODEL_FIELDS, target_of
-from claimcheck.runners.schema import Rule, is_type
-from claimcheck.runners.verdict import Status, Verdict
+from ..spec.schema import Rule, is_type
+from ..spec.verdict import Status, Verdict
+from ._base import Kind
+from ._model import MODEL_FIELDS, target_of
 
 WHICH = ("total", "trainable", "non_trainable")
 
@@ -44,7 +44,7 @@ class ParamCount(Kind):
 
     def quantity(self, claim):
         m = claim.measure
-        return ("param_count", listings_of(claim), m.get("object"), m.get("layer"), m.get("which", "total"))
+        return ("param_count", self.listings(claim), m.get("object"), m.get("layer"), m.get("which", "total"))
 
 
 KIND = ParamCount()

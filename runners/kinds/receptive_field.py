@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from claimcheck.runners.compat import total
-from claimcheck.runners.kinds import Kind
-from claimcheck.runners.kinds._grad import input_gradient
-from claimcheck.runners.kinds._model import MODEL_FIELDS, layer_of, model_from
-from claimcheck.runners.schema import Rule, is_type
-from claimcheck.runners.verdict import ClaimError, Status, Verdict
+from ..core.errors import ClaimError
+from ..environment.compat import total
+from ..spec.schema import Rule, is_type
+from ..spec.verdict import Status, Verdict
+from ._base import Kind
+from ._grad import input_gradient
+from ._model import MODEL_FIELDS, layer_of, model_from
 
 # Layers that keep every spatial position where it is.
 POINTWISE = {

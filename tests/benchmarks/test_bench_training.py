@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(not (MIRROR / "mnist").is_dir(), reason="the MNI
 PROLOGUE = """\
 # The same listings as a plain script: seed, the MNIST mirror, then the book's code.
 import keras
-from claimcheck.runners import mnist as _mnist_mirror
+from claimcheck.runners.resources import mnist as _mnist_mirror
 keras.utils.set_random_seed(0)
 _mirror = _mnist_mirror.mirrored({mirror!r})  # kept referenced: it stays active to the end
 _mirror.__enter__()

@@ -74,7 +74,7 @@ def summary_first_row(stdout) -> list[str]:
 
 def _window(layer) -> list[int]:
     """The spatial extent of one layer's response to a single lit pixel: the window it slides."""
-    from claimcheck.runners.compat import to_numpy
+    from claimcheck.runners.environment.compat import to_numpy
 
     height, width, channels = (int(d) for d in layer.input.shape[1:])
     impulse = np.zeros((1, height, width, channels), "float32")
@@ -140,7 +140,7 @@ def conv_base_trainable_weights(conv_base) -> int:
 # --- listing 8.14: what the augmentation layers do to real tensors -----------------------
 
 def _apply(layer, images: np.ndarray) -> np.ndarray:
-    from claimcheck.runners.compat import to_numpy
+    from claimcheck.runners.environment.compat import to_numpy
 
     return np.asarray(to_numpy(layer(images.astype("float32"), training=True)))
 

@@ -1,0 +1,153 @@
+"""Claim coverage of a source text: which checkable numbers some claim checks.
+
+Numbers found: shapes ``(26, 26, 32)``, sizes ``3*3`` / ``7x7``, percentages ``97.8%``, decimals
+``0.991``, counts ``18,496`` / ``712202``. Skipped: headings, notebook cell markers, epoch lines.
+A number is covered only where a claim cites its line (``cite: {from: notes, line: N}``) and
+checks that value (the kind's ``coverage_values``: the stated value and what it is made of). A
+number elsewhere with the same value does not count. Numbers that state nothing checkable (a
+date, a chapter number, a general remark) are explained in a ``coverage.yaml`` beside the specs,
+and counted apart.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..kinds import registry
+from ..spec.yamlload import load_yaml, strip_lines
+from .loader import load
+
+# ASCII word boundaries: a number followed by a Korean particle ("2015년", "9개") still counts.
+TOKEN = re.compile(r"""
+    (?P<shape>\[?\(\s*(?:None|\d+)\s*(?:,\s*(?:None|\d+)\s*)+,?\s*\)\]?)
+  | (?P<size>(?<![A-Za-z0-9_.])\d+\s*[*x×]\s*\d+(?![A-Za-z0-9_.]))
+  | (?P<percent>(?<![A-Za-z0-9_.])\d+(?:\.\d+)?\s*%)
+  | (?P<decimal>(?<![A-Za-z0-9_.])0\.\d+(?![A-Za-z0-9_.]))
+  | (?P<count>(?<![A-Za-z0-9_.])(?:\d{1,3}(?:,\d{3})+|\d{3,})(?![A-Za-z0-9_.]))
+""", re.VERBOSE)
+SKIP_LINE = re.compile(r"^\s*(#|In \[\d+\]|Epoch \d+/\d+)")
+
+
+@dataclass
+class Number:
+    line: int
+    text: str
+    kind: str
+    value: object
+    claims: list = field(default_factory=list)
+    why: str = ""  # why it states nothing checkable
+
+
+def normalize(kind: str, text: str):
+    if kind == "shape":
+        inner = text.strip("[]() ")
+        return tuple(None if p.strip() == "None" else int(p) for p in inner.split(",") if p.strip())
+    if kind == "size":
+        a, b = re.split(r"\s*[*x×]\s*", text)
+        return (int(a), int(b))
+    if kind == "percent":
+        return round(float(text.rstrip("% ")) / 100, 6)
+    if kind == "decimal":
+        return round(float(text), 6)
+    return int(text.replace(",", ""))
+
+
+def find_numbers(text: str) -> list[Number]:
+    numbers = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if SKIP_LINE.match(line):
+            continue
+        for m in TOKEN.finditer(line):
+            kind = m.lastgroup
+            numbers.append(Number(n, m.group(0).strip(), kind, normalize(kind, m.group(0).strip())))
+    return numbers
+
+
+def cited_lines(claim, source_name: str) -> set[int]:
+    """The lines of the notes a claim cites."""
+    return {c["line"] for c in claim.source.get("cite", []) if c.get("from") == "notes" and c.get("line")}
+
+
+@dataclass
+class Coverage:
+    source: Path
+    numbers: list[Number]
+
+    @property
+    def explained(self) -> list[Number]:
+        return [n for n in self.numbers if n.why and not n.claims]
+
+    @property
+    def checkable(self) -> list[Number]:
+        return [n for n in self.numbers if n.claims or not n.why]
+
+    @property
+    def covered(self) -> list[Number]:
+        return [n for n in self.numbers if n.claims]
+
+    @property
+    def uncovered(self) -> list[Number]:
+        return [n for n in self.checkable if not n.claims]
+
+    @property
+    def share(self) -> float:
+        return len(self.covered) / len(self.checkable) if self.checkable else 1.0
+
+
+def load_notes(claims_root: Path, source: Path) -> dict[tuple, str]:
+    """(line, text) -> why, from every coverage.yaml that names this source file."""
+    notes = {}
+    root = Path(claims_root)
+    for path in (root.rglob("coverage.yaml") if root.is_dir() else []):
+        doc = strip_lines(load_yaml(path)) or {}
+        if Path(doc.get("source", "")).name != Path(source).name:
+            continue
+        for item in doc.get("not_checkable", []):
+            notes[(int(item["line"]), str(item["text"]))] = item["why"]
+    return notes
+
+
+def measure(source: Path, claims, notes: dict | None = None) -> Coverage:
+    numbers = find_numbers(Path(source).read_text(encoding="utf-8"))
+    kinds = registry()
+    checks = [(c, cited_lines(c, Path(source).name), kinds[c.kind].coverage_values(c))
+              for c in claims if not c.problems and c.kind in kinds]
+    for n in numbers:
+        n.claims = [c.id for c, lines, values in checks if n.line in lines and n.value in values]
+        n.why = (notes or {}).get((n.line, n.text), "")
+    return Coverage(Path(source), numbers)
+
+
+def render_text(cov: Coverage) -> str:
+    lines = [f"{cov.source}: {len(cov.numbers)} numbers found, {len(cov.explained)} state nothing "
+             f"checkable, {len(cov.checkable)} checkable, {len(cov.covered)} covered: "
+             f"{cov.share:.1%} covered"]
+    if cov.uncovered:
+        lines.append("uncovered:")
+        lines += [f"  line {n.line}: {n.text} ({n.kind})" for n in cov.uncovered]
+    if cov.explained:
+        lines.append("not checkable:")
+        lines += [f"  line {n.line}: {n.text}: {n.why}" for n in cov.explained]
+    lines.append("covered:")
+    lines += [f"  line {n.line}: {n.text} -> {', '.join(n.claims[:3])}{' ...' if len(n.claims) > 3 else ''}"
+              for n in cov.covered]
+    return "\n".join(lines)
+
+
+def for_claims(claims_root: Path) -> list[dict]:
+    """Coverage of every source a coverage.yaml under the claims names, for the report."""
+    root = Path(claims_root)
+    out = []
+    for path in (sorted(root.rglob("coverage.yaml")) if root.is_dir() else []):
+        doc = strip_lines(load_yaml(path)) or {}
+        source = (path.parent / doc.get("source", "")).resolve()
+        if not source.is_file():
+            out.append({"source": doc.get("source", ""), "missing": True})
+            continue
+        cov = measure(source, load(root), load_notes(root, source))
+        out.append({"source": source.name, "missing": False, "share": cov.share,
+                    "covered": len(cov.covered), "checkable": len(cov.checkable),
+                    "explained": [(n.line, n.text, n.why) for n in cov.explained],
+                    "uncovered": [(n.line, n.text) for n in cov.uncovered]})
+    return out

@@ -1,0 +1,45 @@
+"""`claimcheck history`: the runs in the results store and, per claim, its verdicts over runs and what changed."""
+from __future__ import annotations
+
+import sys
+
+from ..core.settings import resolve as resolve_settings
+from ..service.status import EXIT_OK, EXIT_USAGE
+from ..stores import history
+
+
+def add(sub) -> None:
+    p = sub.add_parser("history", help="verdicts and values over runs; what changed in the newest")
+    p.add_argument("--store", help="results store (default build/history, or $CLAIMCHECK_HISTORY)")
+    p.add_argument("-k", metavar="TEXT", help="only claims whose id contains TEXT")
+    p.add_argument("--run", help="compare this run (an id the listing shows) instead of the newest")
+    p.add_argument("--changed", action="store_true", help="only the claims that changed")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    store = resolve_settings({"history": args.store}).history
+    df = history.table(store)
+    if df.empty:
+        print(f"claimcheck: no runs in {store}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.k:
+        df = df[df["id"].str.contains(args.k, regex=False)]
+    runs = list(dict.fromkeys(df["run_id"]))
+    print(f"{len(runs)} runs in {store}:")
+    for run_id in runs:
+        row = df[df["run_id"] == run_id].iloc[0]
+        note = "  exploratory" if row.get("exploratory") else ""
+        print(f"  {run_id}  {row['time']}  commit {row['commit']}  tier {row['tier']}  "
+              f"{row.get('env.backend')} on {row.get('env.device')}{note}")
+    glyph = {"passed": "P", "failed": "F", "error": "E", "skipped": ".", "inconclusive": "?", "known-erratum": "K"}
+    flagged = 0
+    print(f"\n{'claim':58} {'runs (oldest first)':22} latest  change")
+    for change in history.changes(df, args.run):
+        marks = "".join(glyph.get(s["status"], "?") for s in history.series(df, change.id))
+        note = "" if change.flag in ("unchanged", "skipped", "first") else f"{change.flag.upper()}: {change.reason}"
+        flagged += bool(note)
+        if note or not args.changed:
+            print(f"{change.id:58} {marks[-22:]:22} {change.status:7} {note}")
+    print(f"\n{flagged} claims changed in the newest run", file=sys.stderr)
+    return EXIT_OK

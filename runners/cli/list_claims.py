@@ -1,0 +1,26 @@
+"""`claimcheck list`: the claims with kind, tier and section."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..catalog.loader import load
+from ..catalog.selection import select
+from ..service.status import EXIT_OK
+from .options import claims_arg
+
+
+def add(sub) -> None:
+    p = sub.add_parser("list", help="list the claims")
+    claims_arg(p)
+    p.add_argument("-k", dest="keyword", action="append", metavar="PATTERN")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    claims = select(load(Path(args.claims)), args.keyword or ())
+    for c in claims:
+        broken = "  [INVALID]" if c.problems else ""
+        print(f"{c.id:60} {c.kind:17} {c.tier:7} {c.section:6}{broken}")
+    print(f"{len(claims)} claims", file=sys.stderr)
+    return EXIT_OK

@@ -1,0 +1,26 @@
+"""`claimcheck oc`: the operating characteristic of every stochastic claim, as a Markdown table."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ...reports import characteristic
+from ..catalog.loader import load
+from ..service.status import EXIT_BAD_CLAIMS, EXIT_OK
+from .options import claims_arg
+
+
+def add(sub) -> None:
+    p = sub.add_parser("oc", help="the operating characteristic of every stochastic claim, as a Markdown table; "
+                                  "exit 1 if one misses its targets")
+    claims_arg(p)
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    table = characteristic.table(load(Path(args.claims)))
+    print(characteristic.markdown(table))
+    missed = [row for row in table if row["unmet"]]
+    for row in missed:
+        print(f"{row['id']} ({row['tier']}, {row['n']} seeds): " + "; ".join(row["unmet"]), file=sys.stderr)
+    return EXIT_BAD_CLAIMS if missed else EXIT_OK

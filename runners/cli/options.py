@@ -1,0 +1,37 @@
+"""What the subcommands share: the verify options as arguments, settings from them, ``--claims``."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..core import settings as settings_mod
+from ..service.status import EXIT_USAGE
+
+
+def add_options(parser: argparse.ArgumentParser, names=None) -> None:
+    """The verify options (settings.OPTIONS), as arguments; None everywhere, so unset is visible."""
+    for o in settings_mod.OPTIONS:
+        if names is not None and o.name not in names:
+            continue
+        flags = [o.flag] + (["-q"] if o.name == "quiet" else [])
+        kwargs = {"dest": o.name, "default": None, "help": o.help + (f" (also ${o.env})" if o.env else "")}
+        if o.flag_only:
+            kwargs.update(action="store_true")
+            kwargs["default"] = False
+        elif o.many:
+            kwargs.update(action="append", metavar=o.metavar)
+        else:
+            kwargs.update(metavar=o.metavar, choices=o.choices)
+        parser.add_argument(*flags, **kwargs)
+
+
+def resolve(args, **overrides):
+    try:
+        return settings_mod.resolve(vars(args), **overrides)
+    except ValueError as exc:
+        print(f"claimcheck: {exc}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def claims_arg(parser) -> None:
+    parser.add_argument("--claims", default="claims", help="spec file or folder (default: claims)")

@@ -1,0 +1,65 @@
+"""Deciding one claim: measured by its kind, as a Result. Never raises: a crash is an ``error`` result.
+
+A claim above the run's tier, or missing a resource, is ``skipped`` with the reason and the fix.
+A known erratum that fails is ``known-erratum``; one that passes is an ``error`` (the erratum
+is fixed, or the mark is wrong), like pytest's strict xfail.
+"""
+from __future__ import annotations
+
+import time
+import traceback as tb
+
+from ..catalog.selection import for_stack
+from ..core.errors import ClaimError, Skip
+from ..kinds import registry
+from ..resources import registry as resources
+from ..spec.schema import Claim
+from ..spec.verdict import Result, Status
+
+
+def decide(claim: Claim, ctx, tags, replaying: bool = False) -> Result:
+    """Measure and decide ``claim`` in ``ctx`` (the kinds' context) on the stack named by ``tags``."""
+    settings = ctx.settings
+    result = Result.of(claim)
+    start = time.perf_counter()
+    try:
+        if claim.problems:
+            raise ClaimError(f"invalid spec at {claim.where}: " + "; ".join(claim.problems))
+        claim, variant = for_stack(claim, tags)
+        if not settings.includes(claim.tier):
+            missing = resources.missing(claim.requires, settings)
+            raise Skip(f"tier '{claim.tier}' claim; this run is tier '{settings.tier}'"
+                       + "".join(f"; also: {m.reason}" for m in missing),
+                       "; ".join([f"run `claimcheck verify --tier {claim.tier}`"] + [m.fix for m in missing]))
+        if not replaying:
+            resources.ensure(claim.requires, settings)
+        verdict = registry()[claim.kind].run(claim, ctx)
+        result.status, result.observed = verdict.status, verdict.observed
+        result.reason, result.details = verdict.reason, dict(verdict.details)
+        if variant:
+            result.details["variant"] = variant
+        known_erratum(claim, result)
+    except Skip as skip:
+        result.status, result.reason, result.fix = Status.SKIPPED, skip.reason, skip.fix
+    except ClaimError as exc:
+        result.status, result.reason = Status.ERROR, f"{claim.where}: {exc}"
+        result.traceback = getattr(exc, "traceback", "") or "".join(tb.format_exception(exc))
+    except Exception as exc:  # a crash of the harness or the book's code: an error, with traceback
+        result.status = Status.ERROR
+        result.reason = f"{claim.where}: {type(exc).__name__}: {exc}"
+        result.traceback = "".join(tb.format_exception(exc))
+    result.duration_s = round(time.perf_counter() - start, 4)
+    return result
+
+
+def known_erratum(claim: Claim, result: Result) -> None:
+    if not claim.known_erratum:
+        return
+    result.details["known_erratum"] = claim.known_erratum
+    if result.status is Status.FAILED:
+        result.status = Status.KNOWN_ERRATUM
+        result.reason = f"known erratum ({claim.known_erratum}): {result.reason}"
+    elif result.status is Status.PASSED:  # strict, like pytest's xfail(strict=True)
+        result.status = Status.ERROR
+        result.reason = (f"marked as a known erratum ({claim.known_erratum}) but the measurement "
+                         "agrees with it: the erratum is fixed, or the mark is wrong; remove known_erratum")

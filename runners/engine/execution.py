@@ -1,0 +1,80 @@
+"""Running a program: its listings in order, in one fresh namespace, in a working folder."""
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.errors import ClaimError, Skip
+from ..spec.listings import Program
+
+
+class ListingFailed(ClaimError):
+    """A listing raised (or exited): every claim that needs it is an error, with this traceback."""
+
+    def __init__(self, path: Path, tb: str):
+        last = tb.strip().splitlines()[-1] if tb.strip() else "unknown error"
+        super().__init__(f"listing {Path(path).name} raised: {last}")
+        self.path = Path(path)
+        self.traceback = tb
+
+
+@dataclass
+class Execution:
+    """What running a program left behind."""
+
+    namespace: dict
+    stdout: str
+    seconds: float
+    workdir: Path
+    changes: dict[str, list[str]] = field(default_factory=dict)
+    substitute: list = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def working_directory(path: Path):
+    previous = os.getcwd()
+    os.chdir(path)
+    try:
+        yield path
+    finally:
+        os.chdir(previous)
+
+
+def execute(program: Program, workdir: Path, seed: int | None = None, environment=None,
+            stdout=None) -> Execution:
+    """Run the program's listings in order, in one fresh namespace, inside ``workdir``.
+
+    Keras' session is cleared first, so layer names are those of a fresh session. ``seed``
+    goes to ``keras.utils.set_random_seed``. ``environment`` is a context manager active while
+    the listings run (the data mirrors). ``stdout`` receives what the listings print (default:
+    a buffer); it needs ``write`` and ``getvalue``. A listing that raises, or calls
+    ``sys.exit``, is a :class:`ListingFailed` with its traceback.
+    """
+    import keras
+
+    sources = program.sources()
+    keras.backend.clear_session()
+    if seed is not None:
+        keras.utils.set_random_seed(seed)
+    namespace: dict = {"__name__": "__listing__", "__builtins__": __builtins__}
+    out = stdout if stdout is not None else io.StringIO()
+    start = time.perf_counter()
+    Path(workdir).mkdir(parents=True, exist_ok=True)
+    with working_directory(workdir), contextlib.redirect_stdout(out), \
+            (environment or contextlib.nullcontext()):
+        for listing, text in sources:
+            namespace["__file__"] = str(listing.path)
+            code = compile(text, str(listing.path), "exec")
+            try:
+                exec(code, namespace)  # noqa: S102 - running the book's code is the point
+            except Skip:
+                raise
+            except (Exception, SystemExit) as exc:  # the book's code failed or exited
+                raise ListingFailed(listing.path, traceback.format_exc()) from exc
+    return Execution(namespace, out.getvalue(), time.perf_counter() - start, Path(workdir),
+                     program.changes(), list(program.substitute))

@@ -1,0 +1,172 @@
+"""The one executor: every program the claims need runs through training.run_program.
+
+Two ways to use it, one code path:
+
+* **in process**, for the claims that look at what a program leaves behind (a model to measure):
+  :meth:`Executor.execution` runs a program once per session and keeps its namespace;
+* **training runs**, for stochastic claims: a :class:`~.jobs.Job` is one program with one seed
+  and the values the claims read from it. :meth:`Executor.record` answers from the disk cache
+  (stores/cache.py) or runs the job in a worker process (pool.py, ``--jobs N`` of them, placed on
+  the GPUs by devices.py), so a listing that exits, hangs, segfaults or is killed for memory makes
+  only its own claims ``error``. The record of a finished job is cached; N processes that need the
+  same job train it once (the cache's per-key lock) and the others reuse it.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import shutil
+import sys
+import threading
+from pathlib import Path
+
+from ..core.errors import ClaimError
+from ..spec import values
+from ..spec.listings import Program
+from ..stores.cache import RunCache
+from . import devices
+from .execution import working_directory
+from .jobs import Job, JobKeys
+from .pool import WorkerPool
+from .training import new_workdir, run_program, train_job
+
+
+class RunFailed(ClaimError):
+    """A training run did not finish: its claims are errors, with this reason and traceback."""
+
+    def __init__(self, reason: str, tb: str = ""):
+        super().__init__(reason)
+        self.traceback = tb
+
+
+class Executor:
+    def __init__(self, settings, environment_key: dict | None = None, replay: list[dict] | None = None):
+        """``replay``: run records to answer from instead of training (``claimcheck merge``)."""
+        self.settings = settings
+        self.cache = RunCache(settings.cache_dir)
+        self.keys = JobKeys(settings, replay, environment_key)
+        self.pool = WorkerPool(settings)
+        self.replay = None if replay is None else {r["key"]: r for r in replay}
+        self._executions: dict = {}
+        self._workdirs: list[Path] = []
+        self._failed: dict[str, RunFailed] = {}
+        self._trained_here: set[str] = set()
+        self._lock = threading.Lock()
+        self.trained = 0
+        self.reused = 0
+
+    # -- in process ---------------------------------------------------------------------
+    def execution(self, program: Program, requires=()):
+        """Run a program once in this process; later callers share what it left (or its error)."""
+        key = (program, tuple(requires))
+        if key not in self._executions:
+            workdir = new_workdir(self.settings.cache_dir)
+            self._workdirs.append(workdir)
+            try:
+                self._executions[key] = run_program(program, self.settings, workdir, requires)
+            except Exception as exc:  # remembered, so every claim on it reports the same cause
+                self._executions[key] = exc
+        cached = self._executions[key]
+        if isinstance(cached, Exception):
+            raise cached
+        return cached
+
+    def evaluate(self, program: Program, requires, value):
+        run = self.execution(program, requires)
+        with working_directory(run.workdir):
+            return values.evaluate(value, run.namespace, run.stdout, run.workdir)
+
+    # -- training runs ------------------------------------------------------------------
+    def job(self, program, seed, requires, wanted, label="", cost_s=0.0) -> Job:
+        return self.keys.job(program, seed, requires, wanted, label, cost_s)
+
+    def _usable(self, record: dict | None, job: Job) -> bool:
+        if record is None or (self.settings.refresh and job.key not in self._trained_here):
+            return False
+        have = set(record.get("values", {})) | set(record.get("errors", {}))
+        return {values.key(v) for v in job.values} <= have
+
+    def is_cached(self, job: Job) -> bool:
+        if self.replay is not None:
+            return job.key in self.replay
+        return self._usable(self.cache.read(job.key), job)
+
+    def run_jobs(self, jobs: list[Job], stream=None) -> None:
+        """Make sure every job has a record: reuse cached ones, train the rest in parallel.
+
+        A job that fails is remembered: its claims report the failure when they read it.
+        """
+        todo = [j for j in jobs if j.key not in self._failed]
+        if not todo or self.replay is not None:
+            return
+        workers = max(1, self.worker_count())
+        with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as threads:
+            for future in concurrent.futures.as_completed([threads.submit(self.record, j, stream) for j in todo]):
+                try:
+                    future.result()
+                except ClaimError:
+                    pass
+
+    def record(self, job: Job, stream=None) -> dict:
+        """The record of a job's run (cached, or trained now): its values, errors and timing."""
+        if job.key in self._failed:
+            raise self._failed[job.key]
+        if self.replay is not None:
+            if job.key not in self.replay:
+                raise RunFailed(f"no shard recorded the run of {job.program.names()} with seed {job.seed}")
+            return {**self.replay[job.key], "cached": True}
+        lock = self.cache.lock(job.key)
+        try:
+            lock.acquire(timeout=0)
+        except Exception:  # another process (or host) trains it: wait, then reuse its record
+            if self.settings.progress:
+                print(f"    waiting for another process training {job.program.names()} seed {job.seed}",
+                      file=stream or sys.stderr, flush=True)
+            lock.acquire()
+        try:
+            record = self.cache.read(job.key)
+            if self._usable(record, job):
+                with self._lock:
+                    self.reused += 1
+                # "cached": trained before this session (by another process, or an earlier run)
+                return {**record, "cached": job.key not in self._trained_here}
+            record = self._train(job)
+            if record.get("failed"):
+                failure = RunFailed(f"training {job.program.names()} with seed {job.seed} failed: {record['failed']}",
+                                    record.get("traceback", ""))
+                self._failed[job.key] = failure
+                raise failure
+            record["key_parts"] = self.keys.parts(job.program, job.seed, job.requires)
+            self.cache.write(record)
+            with self._lock:
+                self.trained += 1
+                self._trained_here.add(job.key)
+            return {**record, "cached": False}
+        finally:
+            lock.release()
+
+    # -- workers ------------------------------------------------------------------------
+    def timeout(self, job: Job) -> float:
+        if self.settings.timeout:
+            return float(self.settings.timeout)
+        return 5 * job.cost_s + 300
+
+    @property
+    def in_process(self) -> bool:
+        """--jobs 0: training runs in the calling process (no isolation: debugging, quick tests)."""
+        return self.settings.jobs == 0 and not self.settings.jobs_per_gpu
+
+    def worker_count(self) -> int:
+        return devices.worker_count(self.settings)
+
+    def _train(self, job: Job) -> dict:
+        if self.in_process:
+            return train_job(job, self.settings)
+        return self.pool.run(train_job, job, self.timeout(job))
+
+    # -- end ----------------------------------------------------------------------------
+    def close(self) -> None:
+        self.pool.close()
+        for folder in self._workdirs:
+            shutil.rmtree(folder, ignore_errors=True)
+        self._workdirs = []
+        self._executions.clear()

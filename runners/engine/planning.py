@@ -1,0 +1,66 @@
+"""Planning: the training runs the selected claims share, one per (listings, seed), every value they read.
+
+Each claim's kind says which runs it will read (``Kind.plan``); runs with one key are merged into
+one job that reads the union of their values. A claim that cannot run here (broken, unknown
+kind, above the run's tier, missing a resource) plans nothing: it says why when it is decided.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from ..catalog.selection import for_stack
+from ..core.errors import ClaimError, Skip
+from ..kinds import registry
+from ..resources import registry as resources
+from .jobs import Job
+
+
+@dataclass
+class Plan:
+    jobs: list[Job] = field(default_factory=list)
+    cached: int = 0
+    device: str = "CPU"
+    training: set[str] = field(default_factory=set)  # the claims that read these runs
+
+
+class Planner:
+    """Plans the runs; remembers every job planned, so a claim reads the merged job of its key."""
+
+    def __init__(self, settings, replaying: bool = False):
+        self.settings = settings
+        self.replaying = replaying
+        self.jobs: dict[str, Job] = {}
+
+    def usable(self, claim) -> bool:
+        if claim.problems or claim.kind not in registry() or not self.settings.includes(claim.tier):
+            return False
+        return self.replaying or not resources.missing(claim.requires, self.settings)
+
+    def plan(self, claims, ctx, tags) -> tuple[list[Job], set[str]]:
+        """The merged jobs of ``claims`` (measured in ``ctx`` on the stack ``tags``) and the claims that read them."""
+        merged: dict[str, Job] = {}
+        training = set()
+        for claim in claims:
+            claim, _ = for_stack(claim, tags) if not claim.problems else (claim, None)
+            if not self.usable(claim):
+                continue
+            try:
+                jobs = registry()[claim.kind].plan(claim, ctx)
+            except (ClaimError, Skip):
+                continue  # the claim itself will say so when it runs
+            if jobs:
+                training.add(claim.id)
+            for job in jobs:
+                old = merged.get(job.key)
+                if old is None:
+                    merged[job.key] = job
+                else:
+                    union = tuple(sorted(set(old.values) | set(job.values), key=str))
+                    merged[job.key] = replace(old, values=union, cost_s=max(old.cost_s, job.cost_s))
+        self.jobs.update(merged)
+        return list(merged.values()), training
+
+    def planned(self, fresh: Job) -> Job:
+        """The planned job of ``fresh``'s key where it reads at least what ``fresh`` reads, else ``fresh``."""
+        planned = self.jobs.get(fresh.key)
+        return planned if planned is not None and set(fresh.values) <= set(planned.values) else fresh

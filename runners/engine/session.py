@@ -1,0 +1,178 @@
+"""One verify session: what `claimcheck verify`, `claimcheck merge` and the pytest plugin run claims in.
+
+A session loads and selects the claims, plans the training runs they share (planning.py), trains
+them (the executor: in worker processes, in parallel, or a shard's share of them), and decides
+each claim (deciding.py), with progress on stderr (progress.py). It is the kinds' context
+(kinds/_base.py ``Context``): ``settings``, ``execution(claim)``, ``evaluate(claim, value)``,
+``job(claim, item, seed)`` and ``record(job)``. Writing what a run found (results.json, the
+history, the report) is the service's (service/finish.py), not the engine's.
+
+How a claim flows: spec (catalog/) -> the kind's ``plan`` (jobs) -> the executor (in process,
+or a worker with the disk cache) -> the kind's ``run`` (a measurement and a verdict, stats/ for
+stochastic kinds) -> a Result.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from ..catalog.loader import load
+from ..catalog.selection import select
+from ..environment.machine import git_commit
+from ..spec.listings import Program
+from ..spec.schema import Claim
+from ..spec.verdict import Result
+from . import shards
+from .deciding import decide
+from .executor import Executor, Job
+from .planning import Plan, Planner
+from .progress import Progress
+from .stack import Stack
+from .usage import UsageError, check_usage
+
+
+class Session:
+    def __init__(self, settings, stream=None, runner: str = "cli", replay: dict | None = None):
+        """``replay``: ``{"run": a shard's run record, "records": run records}``: decide claims from
+        recorded training runs instead of running anything (``claimcheck merge``)."""
+        self.settings = settings
+        self.replay = replay
+        self._stream = stream
+        self.runner = runner
+        self.run_id = uuid.uuid4().hex
+        self.started = dt.datetime.now(dt.UTC)
+        self._t0 = time.perf_counter()
+        self._executor: Executor | None = None
+        self.stack = Stack(settings, replay["run"] if replay else None)
+        self.planner = Planner(settings, replaying=replay is not None)
+        self.progress = Progress(settings, lambda: self.stream)
+        self.pending: list[str] = []  # a shard's claims left for `claimcheck merge`
+
+    @property
+    def stream(self):
+        """Where progress goes: the given stream, else whatever sys.stderr is now."""
+        return self._stream or sys.stderr
+
+    @property
+    def executor(self) -> Executor:
+        if self._executor is None:
+            self._executor = Executor(self.settings, replay=self.replay["records"] if self.replay else None)
+        return self._executor
+
+    # -- the stack --------------------------------------------------------------------------
+    @property
+    def tags(self) -> tuple:
+        return self.stack.tags
+
+    @property
+    def as_printed(self) -> bool:
+        return self.stack.as_printed
+
+    @property
+    def label(self) -> str:
+        return self.stack.label
+
+    def environment(self) -> dict:
+        return self.stack.environment()
+
+    # -- claims ---------------------------------------------------------------------------
+    def load(self) -> list[Claim]:
+        root = Path(self.settings.claims)
+        claims = select(load(root), self.settings.keyword, self.settings.exclude)
+        if not claims:
+            what = " matching " + ", ".join(self.settings.keyword) if self.settings.keyword else ""
+            raise UsageError(f"no claims found under {root}{what}")
+        return claims
+
+    def check_usage(self, claims: list[Claim]) -> None:
+        check_usage(self.settings, claims)
+
+    # -- the kinds' context ------------------------------------------------------------------
+    def program(self, claim: Claim, item: dict | None = None) -> Program:
+        return Program.of(claim, item, self.as_printed)
+
+    def execution(self, claim: Claim):
+        return self.executor.execution(self.program(claim), claim.requires)
+
+    def evaluate(self, claim: Claim, value):
+        return self.executor.evaluate(self.program(claim), claim.requires, value)
+
+    def cost(self, claim: Claim) -> float:
+        if self.replay:
+            return 0.0
+        name = "gpu_s" if self.stack.device() != "CPU" else "cpu_s"
+        return float(claim.cost.get(name, claim.cost.get("cpu_s", 0)))
+
+    def job(self, claim: Claim, item: dict, seed: int) -> Job:
+        program = self.program(claim, item)
+        fresh = self.executor.job(program, seed, claim.requires, [item["value"]], claim.id, self.cost(claim))
+        return self.planner.planned(fresh)
+
+    def record(self, job: Job) -> dict:
+        return self.executor.record(job, self.stream)
+
+    # -- planning, training, deciding --------------------------------------------------------
+    def plan(self, claims: list[Claim]) -> Plan:
+        """The training runs the claims share: one per (listings, seed), every value they read."""
+        jobs, training = self.planner.plan(claims, self, self.tags)
+        cached = sum(1 for j in jobs if self.executor.is_cached(j))
+        return Plan(jobs, cached, self.stack.device(), training)
+
+    @property
+    def planned_jobs(self) -> list[Job]:
+        """Every training run planned in this session."""
+        return list(self.planner.jobs.values())
+
+    def train(self, jobs: list[Job]) -> None:
+        self.executor.run_jobs(jobs, self.stream)
+
+    def run_claim(self, claim: Claim) -> Result:
+        """Measure and decide one claim. Never raises: a crash becomes an ``error`` result."""
+        result = decide(claim, self, self.tags, replaying=self.replay is not None)
+        result.environment = self.environment()
+        return result
+
+    def run(self, claims: list[Claim]) -> list[Result]:
+        """Plan, train what is missing, decide every claim; progress on the stream."""
+        plan = self.plan(claims)
+        jobs, decided = plan.jobs, claims
+        if self.settings.shard:
+            index, count = shards.resolve_index(self.settings.shard)
+            self.settings.shard = (index, count)
+            jobs, decided, self.pending = shards.share(plan, claims, index, count)
+        todo = [j for j in jobs if not self.executor.is_cached(j)]
+        self.progress.plan(claims=len(claims), label=self.label, as_printed=self.as_printed,
+                           planned=len(plan.jobs), cached=plan.cached, device=plan.device, todo=todo,
+                           shard_jobs=len(jobs), workers=self.executor.worker_count(),
+                           in_process=self.executor.in_process)
+        self.train(jobs)
+        results = []
+        for n, claim in enumerate(decided, 1):
+            result = self.run_claim(claim)
+            results.append(result)
+            self.progress.claim(n, len(decided), result)
+        return results
+
+    # -- what the run was -------------------------------------------------------------------
+    def run_record(self) -> dict:
+        s = self.settings
+        return {
+            "run_id": self.run_id, "runner": self.runner, "claims_dir": str(s.claims), "tier": s.tier,
+            "started": self.started.isoformat(timespec="seconds"),
+            "seconds": round(time.perf_counter() - self._t0, 2), "environment": self.environment(),
+            "stack": self.tags[0], "label": self.label, "as_printed": self.as_printed,
+            "exploratory": s.exploratory, "seeds": s.seeds,
+            "selection": {"keyword": list(s.keyword), "exclude": list(s.exclude)},
+            "fail_on": sorted({"failed", "error", *s.fail_on}),
+            "data_dir": str(s.data_dir) if s.data_dir else None,
+            "commit": git_commit(Path(__file__).parent),
+            "training": {"trained": self.executor.trained, "reused": self.executor.reused} if self._executor else {},
+            **({"shard": list(s.shard)} if s.shard else {}),
+        }
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.close()

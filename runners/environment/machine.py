@@ -1,0 +1,164 @@
+"""What a result was measured on: Python, Keras and its backend, the stack, the device.
+
+``stack()`` names the software stack a run is on (``keras3-tensorflow``, ``keras3-jax``,
+``keras3-torch``, ``keras2-tensorflow``): claims' ``variants`` and the matrix report use it.
+A GPU is described with its name, count, driver, and the CUDA and cuDNN versions the backend
+uses, whichever backend that is.
+"""
+from __future__ import annotations
+
+import functools
+import platform
+import re
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+
+def _cpu_name() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _version(*distributions: str) -> str | None:
+    """An installed distribution's version, without importing it."""
+    for name in distributions:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return None
+
+
+def keras_major() -> int:
+    import keras
+
+    return int(keras.__version__.split(".")[0])
+
+
+def backend() -> str:
+    import keras
+
+    return keras.backend.backend()
+
+
+def stack() -> str:
+    return f"keras{keras_major()}-{backend()}"
+
+
+def _driver() -> str | None:
+    text = None
+    try:
+        text = Path("/proc/driver/nvidia/version").read_text()
+    except OSError:
+        pass
+    if text:
+        m = re.search(r"Kernel Module\s+(?:for \S+\s+)?([\d.]+)", text)
+        if m:
+            return m.group(1)
+    try:
+        out = subprocess.run(["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"],
+                             capture_output=True, text=True, timeout=20)
+        return out.stdout.strip().splitlines()[0] if out.returncode == 0 and out.stdout.strip() else None
+    except (OSError, subprocess.SubprocessError, IndexError):
+        return None
+
+
+def _gpus_tensorflow() -> dict | None:
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    if not gpus:
+        return None
+    info = tf.sysconfig.get_build_info()
+    name = tf.config.experimental.get_device_details(gpus[0]).get("device_name", "GPU")
+    return {"name": name, "count": len(gpus), "cuda": info.get("cuda_version"),
+            "cudnn": info.get("cudnn_version")}
+
+
+def _gpus_torch() -> dict | None:
+    import torch
+
+    if not torch.cuda.is_available():
+        return None
+    cudnn = torch.backends.cudnn.version() if torch.backends.cudnn.is_available() else None
+    return {"name": torch.cuda.get_device_name(0), "count": torch.cuda.device_count(),
+            "cuda": torch.version.cuda, "cudnn": str(cudnn) if cudnn else None}
+
+
+def _gpus_jax() -> dict | None:
+    import jax
+
+    gpus = [d for d in jax.devices() if d.platform == "gpu"]
+    if not gpus:
+        return None
+    cuda = cudnn = None
+    try:
+        from jax._src.lib import cuda_versions  # the CUDA plugin's own report
+
+        if cuda_versions is not None:
+            cuda = str(cuda_versions.cuda_runtime_get_version())
+            cudnn = str(cuda_versions.cudnn_get_version())
+    except Exception:  # an older or newer jaxlib without that module: record what is known
+        pass
+    return {"name": gpus[0].device_kind, "count": len(gpus), "cuda": cuda, "cudnn": cudnn,
+            "jax_cuda_plugin": _version("jax-cuda12-plugin", "jax-cuda13-plugin")}
+
+
+@functools.lru_cache(maxsize=1)
+def gpus() -> dict | None:
+    """The GPUs the Keras backend sees: name, count, driver, CUDA, cuDNN; None without one."""
+    probe = {"tensorflow": _gpus_tensorflow, "torch": _gpus_torch, "jax": _gpus_jax}.get(backend())
+    try:
+        found = probe() if probe else None
+    except Exception:  # a broken driver means no usable GPU, not a crash
+        return None
+    if found:
+        found["driver"] = _driver()
+    return found
+
+
+def accelerator() -> str | None:
+    """The name of the GPU the Keras backend sees, or None."""
+    found = gpus()
+    return found["name"] if found else None
+
+
+@functools.lru_cache(maxsize=1)
+def describe() -> dict:
+    import keras
+
+    gpu = gpus()
+    return {
+        "python": platform.python_version(),
+        "tensorflow": _version("tensorflow", "tensorflow-cpu"),
+        "keras": keras.__version__,
+        "backend": backend(),
+        "stack": stack(),
+        "device": gpu["name"] if gpu else f"CPU: {_cpu_name()}",
+        "platform": f"{sys.platform}-{platform.machine()}",
+        **({"gpu": gpu} if gpu else {}),
+    }
+
+
+def frameworks() -> dict:
+    """numpy, and the active backend's own packages: versions that decide a training run."""
+    names = {"jax": ("jax", "jaxlib"), "torch": ("torch",)}.get(backend(), ())
+    return {name: v for name in ("numpy", *names) if (v := _version(name))}
+
+
+def git_commit(cwd: Path | None = None) -> str:
+    """The commit the checkout at ``cwd`` is at (the harness's own code), or "unknown"."""
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], capture_output=True,
+                             text=True, cwd=cwd, timeout=10)
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"

@@ -1,0 +1,147 @@
+"""MNIST for the book's listings: Keras' own loader, or a verified local mirror.
+
+The listings call ``keras.datasets.mnist.load_data()`` as the book does. Where a mirror is
+configured (``--data-dir`` or ``CLAIMCHECK_DATA_DIR``, a folder holding ``mnist/`` with the
+four IDX ``.gz`` files and ``SHA256SUMS``), :func:`mirrored` makes that same call return the
+mirror's arrays, each file checked against its SHA-256 first. With no mirror, Keras' loader runs
+unchanged: from its cache, or by download where the machine is online.
+"""
+from __future__ import annotations
+
+import contextlib
+import gzip
+import hashlib
+import importlib.util
+import os
+from pathlib import Path
+
+import numpy as np
+
+from ..core.errors import ClaimError, Skip
+from ..environment.compat import modules_with
+
+FILES = {
+    "train_images": "train-images-idx3-ubyte.gz",
+    "train_labels": "train-labels-idx1-ubyte.gz",
+    "test_images": "t10k-images-idx3-ubyte.gz",
+    "test_labels": "t10k-labels-idx1-ubyte.gz",
+}
+FIX = ("point --data-dir (or CLAIMCHECK_DATA_DIR) at a folder with mnist/ holding the four IDX "
+       ".gz files and SHA256SUMS, or run once online so Keras caches ~/.keras/datasets/mnist.npz")
+
+
+class MirrorError(ClaimError):
+    pass
+
+
+def mirror_dir(data_dir: Path | None) -> Path | None:
+    if data_dir is None:
+        return None
+    folder = Path(data_dir) / "mnist"
+    return folder if folder.is_dir() else None
+
+
+def fingerprint(data_dir: Path | None) -> str:
+    """Identifies the data a listing gets: the mirror's SHA256SUMS, or Keras' own loader."""
+    folder = mirror_dir(data_dir)
+    if folder is not None and (folder / "SHA256SUMS").is_file():
+        return "mirror:" + hashlib.sha256((folder / "SHA256SUMS").read_bytes()).hexdigest()[:16]
+    return "keras-loader"
+
+
+def keras_cache() -> Path:
+    home = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"))
+    return home / "datasets" / "mnist.npz"
+
+
+def availability(data_dir: Path | None, allow_download: bool = False) -> str:
+    """Where MNIST will come from; Skip when from nowhere on this offline machine."""
+    if data_dir is not None:
+        if mirror_dir(data_dir) is None:
+            raise Skip(f"the MNIST mirror {Path(data_dir) / 'mnist'} does not exist", FIX)
+        return f"mirror {mirror_dir(data_dir)}"
+    if keras_cache().is_file():
+        return f"keras cache {keras_cache()}"
+    if not allow_download:
+        raise Skip("MNIST is not available: no mirror is configured and Keras has no cached copy",
+                   FIX + "; or pass --allow-download (or CLAIMCHECK_ALLOW_DOWNLOAD=1) to let Keras download it")
+    return "keras download"
+
+
+def _sums(folder: Path) -> dict[str, str]:
+    path = folder / "SHA256SUMS"
+    if not path.is_file():
+        raise MirrorError(f"{path} is missing: the mirror's files cannot be checked")
+    sums = {}
+    for line in path.read_text().splitlines():
+        if line.strip():
+            digest, name = line.split()[:2]
+            sums[name.lstrip("*")] = digest
+    return sums
+
+
+def read_idx(path: Path, expected_sha256: str | None) -> np.ndarray:
+    """One IDX file (gzip-compressed), refused unless its raw bytes match the SHA-256."""
+    with gzip.open(path, "rb") as f:
+        raw = f.read()
+    digest = hashlib.sha256(raw).hexdigest()
+    if expected_sha256 is None:
+        raise MirrorError(f"{path.name} is not listed in SHA256SUMS")
+    if digest != expected_sha256:
+        raise MirrorError(f"{path} does not match SHA256SUMS (sha256 {digest}, "
+                          f"expected {expected_sha256}): refusing it")
+    if raw[:2] != b"\x00\x00" or raw[2] != 0x08:
+        raise MirrorError(f"{path} is not an unsigned-byte IDX file")
+    ndim = raw[3]
+    dims = [int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
+    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
+    return data.reshape(dims)
+
+
+def load_mirror(data_dir: Path):
+    """``((x_train, y_train), (x_test, y_test))`` from the mirror, as Keras returns them."""
+    folder = mirror_dir(data_dir)
+    if folder is None:
+        raise MirrorError(f"no mnist/ folder in {data_dir}")
+    sums = _sums(folder)
+    arrays = {}
+    for key, name in FILES.items():
+        path = folder / name
+        if not path.is_file():
+            raise MirrorError(f"{path} is missing from the mirror")
+        # SHA256SUMS lists the digest of the raw bytes, under the name with or without .gz
+        arrays[key] = read_idx(path, sums.get(name[:-3], sums.get(name)))
+    return (arrays["train_images"], arrays["train_labels"]), (arrays["test_images"], arrays["test_labels"])
+
+
+def _loader_modules() -> list:
+    """Every module a listing may call ``mnist.load_data`` through, on Keras 3 or Keras 2."""
+    names = ["keras.datasets.mnist", "keras.src.datasets.mnist"]
+    if importlib.util.find_spec("tensorflow") is not None:
+        names.append("tensorflow.keras.datasets.mnist")  # as printed: from tensorflow.keras.datasets import mnist
+    return modules_with(names, "load_data")
+
+
+@contextlib.contextmanager
+def mirrored(data_dir: Path | None):
+    """While active, ``mnist.load_data()`` reads the mirror (when one is set), on any stack."""
+    if data_dir is None:
+        yield
+        return
+    cached = {}
+
+    def load_data(path="mnist.npz"):
+        if "arrays" not in cached:
+            cached["arrays"] = load_mirror(data_dir)
+        (a, b), (c, d) = cached["arrays"]
+        return (a.copy(), b.copy()), (c.copy(), d.copy())
+
+    modules = _loader_modules()
+    originals = [m.load_data for m in modules]
+    for m in modules:
+        m.load_data = load_data
+    try:
+        yield
+    finally:
+        for m, original in zip(modules, originals):
+            m.load_data = original

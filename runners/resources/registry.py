@@ -1,0 +1,72 @@
+"""Resources a claim may require: whether they are here, what identifies them, how to provide them.
+
+A claim names resources in its ``requires`` list. Each :class:`Resource` has a ``check`` that
+returns when the resource is here or raises Skip with the reason and the fix; a ``fingerprint``
+that goes into training-cache keys; and a ``provide`` context manager active while listings run
+in their working folder (the data mirrors, the dogs-vs-cats workspace). The engine knows no
+resource by name: it asks this registry.
+"""
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core.errors import Skip
+from . import dogs_vs_cats, machine, mnist, weights
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str
+    how: str  # how to provide it, for the report and docs
+    check: Callable  # (settings) -> None, or raise Skip
+    fingerprint: Callable | None = None  # (settings) -> str, identifies it in cache keys
+    provide: Callable | None = None  # (settings, workdir) -> context manager
+    always: bool = False  # provided to every program (a mirror that only answers when asked)
+
+
+REGISTRY = {r.name: r for r in (
+    Resource("mnist", mnist.FIX, lambda s: mnist.availability(s.data_dir, s.allow_download),
+             fingerprint=lambda s: mnist.fingerprint(s.data_dir),
+             provide=lambda s, w: mnist.mirrored(s.data_dir), always=True),
+    Resource("dogs_vs_cats", dogs_vs_cats.FIX, dogs_vs_cats.check, fingerprint=dogs_vs_cats.fingerprint,
+             provide=dogs_vs_cats.workspace),
+    Resource("vgg16_weights", weights.FIX, weights.check_vgg16,
+             provide=lambda s, w: weights.mirrored(s), always=True),
+    Resource("gpu", "a CUDA GPU visible to the Keras backend", machine.check_gpu),
+    Resource("tensorflow", "TensorFlow installed beside the Keras backend", machine.check_tensorflow),
+)}
+
+
+def ensure(names, settings) -> None:
+    for name in names:
+        REGISTRY[name].check(settings)
+
+
+def missing(names, settings) -> list[Skip]:
+    """Every resource of ``names`` that is not here, as the Skip its check raises."""
+    found = []
+    for name in names:
+        try:
+            REGISTRY[name].check(settings)
+        except Skip as skip:
+            found.append(skip)
+    return found
+
+
+def fingerprint(names, settings) -> dict:
+    """What identifies the data a program reads, for cache keys."""
+    return {r.name: r.fingerprint(settings) for r in REGISTRY.values()
+            if r.fingerprint is not None and (r.always or r.name in names)}
+
+
+@contextlib.contextmanager
+def providing(names, settings, workdir: Path):
+    """Every resource a program may use, provided while it runs in ``workdir``."""
+    with contextlib.ExitStack() as stack:
+        for r in REGISTRY.values():
+            if r.provide is not None and (r.always or r.name in names):
+                stack.enter_context(r.provide(settings, Path(workdir)))
+        yield

@@ -1,0 +1,43 @@
+"""Finishing a run: results.json, the history store, the errata draft and the report, then the exit status.
+
+The engine hands over what it decided; the stores record it (stores/) and the writers render it
+(reports/). The one finish step for `claimcheck verify`, `claimcheck merge` and the pytest plugin.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ...reports import errata, html
+from ..catalog.coverage import for_claims
+from ..catalog.loader import load
+from ..spec.schema import Claim
+from ..spec.verdict import Result
+from ..stores import history
+from ..stores import results as results_file
+from .status import exit_status
+
+
+def finish(session, results: list[Result], claims: list[Claim] | None = None, run: dict | None = None) -> int:
+    """Write results.json, history, errata and report of ``session``'s run; return the exit status."""
+    s = session.settings
+    run = run or session.run_record()
+    out = Path(s.out)
+    json_path = results_file.write(results, run, out / "results.json")
+    extra = {}
+    if not s.no_history and not s.shard:
+        store = Path(s.history)
+        history.append(run, json.loads(json_path.read_text())["results"], store)
+        df = history.table(store)
+        extra["changes"] = {c.id: c for c in history.changes(df, run["run_id"])}
+        extra["series"] = {r.id: history.series(df, r.id) for r in results}
+        extra["store"] = str(store)
+    all_claims = claims if claims is not None else load(Path(s.claims))
+    errata_path = errata.write(results, run, all_claims, out / "errata.md")
+    extra["coverage"] = for_claims(Path(s.claims))
+    html_path = html.write(results, run, out / "report.html", errata="errata.md", **extra)
+    counts = results_file.counts(results)
+    if session.runner != "pytest":  # the summary is the command's output; progress went to stderr
+        print(", ".join(f"{n} {k}" for k, n in counts.items() if n) + f" in {run['seconds']:.1f}s")
+        print(f"wrote {json_path}, {html_path} and {errata_path}")
+    return exit_status(s, results, extra.get("changes"))

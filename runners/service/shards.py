@@ -1,0 +1,96 @@
+"""Many hosts: a shard's output, and the shards' outputs merged into one run.
+
+``claimcheck verify --shard i/N`` (engine/shards.py says which share it takes) writes its
+results, and a copy of the record of each training run it made, to ``--out``; it decides no
+stochastic claim. ``claimcheck merge DIR...`` joins the shards' results, decides the stochastic
+claims from the union of their run records (training nothing), and writes one results.json,
+report and errata, and one run in the history store.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import uuid
+from pathlib import Path
+
+from ..catalog.loader import load
+from ..engine.session import Session
+from ..engine.usage import UsageError
+from ..stores import results as results_file
+from .finish import finish
+from .status import EXIT_USAGE, exit_status
+
+
+def finish_shard(session: Session, results) -> int:
+    """A shard's output: its results, the pending claims, the records of the runs it made."""
+    out = Path(session.settings.out)
+    runs = out / "runs"
+    if runs.exists():
+        shutil.rmtree(runs)
+    runs.mkdir(parents=True)
+    executor = session.executor
+    copied = 0
+    for key in (j.key for j in session.planned_jobs):
+        record = executor.cache.read(key)
+        if record is not None:
+            (runs / f"{key}.json").write_text(json.dumps(record), encoding="utf-8")
+            copied += 1
+    run = {**session.run_record(), "pending": session.pending}
+    path = results_file.write(results, run, out / "results.json")
+    print(f"shard {run['shard'][0]}/{run['shard'][1]}: {len(results)} claims decided, "
+          f"{len(run['pending'])} left to merge, {copied} run records; wrote {path}", file=session.stream)
+    return exit_status(session.settings, results)
+
+
+def merge(dirs, settings, stream=None) -> int:
+    """`claimcheck merge`: one run from the shards' outputs."""
+    stream = stream or sys.stderr
+    shards = []
+    for d in map(Path, dirs):
+        try:
+            run, results = results_file.read(d / "results.json")
+        except (OSError, ValueError, KeyError) as exc:
+            print(f"claimcheck merge: {d / 'results.json'}: cannot read ({exc})", file=stream)
+            return EXIT_USAGE
+        if "shard" not in run:
+            print(f"claimcheck merge: {d} is not the output of a --shard run", file=stream)
+            return EXIT_USAGE
+        shards.append((d, run, results))
+    counts = {run["shard"][1] for _, run, _ in shards}
+    indexes = sorted(run["shard"][0] for _, run, _ in shards)
+    if len(counts) != 1 or indexes != list(range(1, counts.pop() + 1)):
+        print(f"claimcheck merge: the shards given are {indexes} of {sorted({r['shard'][1] for _, r, _ in shards})}: "
+              "every shard 1..N of one run is needed", file=stream)
+        return EXIT_USAGE
+    stacks = {run["environment"].get("stack") for _, run, _ in shards}
+    if len(stacks) != 1:
+        print(f"claimcheck merge: the shards ran on different stacks {sorted(stacks)}", file=stream)
+        return EXIT_USAGE
+    records = []
+    for d, _, _ in shards:
+        for path in sorted((d / "runs").glob("*.json")):
+            records.append(json.loads(path.read_text(encoding="utf-8")))
+    first = shards[0][1]
+    settings.tier = first["tier"]
+    settings.shard = None
+    session = Session(settings, stream, runner="merge", replay={"run": first, "records": records})
+    try:
+        all_claims = load(Path(settings.claims))
+        pending = {cid for _, run, _ in shards for cid in run.get("pending", [])}
+        claims = [c for c in all_claims if c.id in pending]
+        session.plan(claims)
+        decided = [r for _, _, results in shards for r in results]
+        decided += [session.run_claim(c) for c in claims]
+        order = {c.id: n for n, c in enumerate(all_claims)}
+        decided.sort(key=lambda r: order.get(r.id, len(order)))
+        run = {**session.run_record(), "run_id": uuid.uuid4().hex, "tier": first["tier"],
+               "started": min(r["started"] for _, r, _ in shards),
+               "seconds": round(sum(r["seconds"] for _, r, _ in shards), 2),
+               "merged": [{"dir": str(d), "run_id": r["run_id"], "shard": r["shard"]} for d, r, _ in shards]}
+        return finish(session, decided, all_claims, run)
+    except UsageError as exc:
+        print(f"claimcheck merge: {exc}", file=stream)
+        return EXIT_USAGE
+    finally:
+        session.close()

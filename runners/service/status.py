@@ -1,0 +1,22 @@
+"""The exit status of a run: what CI reads.
+
+0 when every claim that ran agreed (or was skipped, or is a known erratum); 1 when a claim
+failed or is an error (``--fail-on inconclusive``: also when one is inconclusive;
+``--new-failures-only``: only for new failures); 2 on a usage error (no claims, the gpu tier
+without a GPU, ``--seeds`` below 2, shards that do not fit together).
+"""
+from __future__ import annotations
+
+from ..spec.verdict import BAD, Result, Status
+
+EXIT_OK, EXIT_BAD_CLAIMS, EXIT_USAGE = 0, 1, 2
+
+
+def exit_status(settings, results: list[Result], changes: dict | None = None) -> int:
+    bad = {*BAD, *(Status(x) for x in settings.fail_on)}
+    if settings.new_failures_only and changes is not None:
+        new = [c for c in changes.values() if c.new_failure]
+        known = [c for c in changes.values() if c.flag == "known-failure"]
+        print(f"{len(new)} new failures, {len(known)} known failures")
+        return EXIT_BAD_CLAIMS if new else EXIT_OK
+    return EXIT_BAD_CLAIMS if any(r.status in bad for r in results) else EXIT_OK

@@ -1,0 +1,185 @@
+"""What a claim reads after its listings ran: a path into their namespace, or a named check.
+
+A spec's ``value`` is one of two things, and nothing in a spec is run through ``eval``:
+
+* a **path**: a variable the listings leave, then attributes and indexes:
+  ``test_acc``, ``model.history.history['accuracy'][-1]``, ``train_images.shape``,
+  ``history.history['val_loss'][:10]``. Names, ``.attr``, ``[int]``, ``['key']`` and
+  ``[a:b]`` only.
+* a **named check**, ``!function checks.peak_val_accuracy``: a function in ``checks.py``
+  beside the spec file. Its parameters name what it reads: the listings' variables by name,
+  and ``stdout`` (what they printed) and ``workdir`` (the folder they ran in). The checks are
+  plain, linted and tested Python (tests/test_checks.py).
+"""
+from __future__ import annotations
+
+import ast
+import functools
+import hashlib
+import importlib.util
+import inspect
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core.errors import ClaimError
+
+SPECIAL = ("stdout", "workdir")
+
+
+@dataclass(frozen=True)
+class FunctionRef:
+    """``!function module.name``: a function in ``module.py`` of the spec's folder."""
+
+    module: str
+    name: str
+    folder: str
+
+    @property
+    def path(self) -> Path:
+        return Path(self.folder) / f"{self.module.replace('.', '/')}.py"
+
+    def __str__(self) -> str:
+        return f"!function {self.module}.{self.name}"
+
+    def load(self):
+        return _load_function(str(self.path), self.name, _stamp(self.path))
+
+    @property
+    def key(self) -> str:
+        """Names the check and its module's code: an edited check is a new value."""
+        try:
+            digest = hashlib.sha256(self.path.read_bytes()).hexdigest()[:12]
+        except OSError:
+            digest = "missing"
+        return f"{self}#{digest}"
+
+
+def _stamp(path: Path):
+    try:
+        st = path.stat()
+        return (st.st_mtime_ns, st.st_size)
+    except OSError:
+        return None
+
+
+@functools.cache
+def _load_module(path: str, stamp):
+    if stamp is None:
+        raise ClaimError(f"check module not found: {path}")
+    name = "claimcheck_checks_" + hashlib.sha256(path.encode()).hexdigest()[:12]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@functools.cache
+def _load_function(path: str, name: str, stamp):
+    fn = getattr(_load_module(path, stamp), name, None)
+    if not callable(fn):
+        raise ClaimError(f"{path} defines no function '{name}'")
+    return fn
+
+
+def key(value) -> str:
+    """What a value is recorded under in a training run's record."""
+    return value.key if isinstance(value, FunctionRef) else str(value)
+
+
+# --- paths ----------------------------------------------------------------------------------
+
+def parse_path(text: str) -> ast.expr:
+    """The AST of a path; ClaimError when it is anything more than names, attributes, indexes."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError as exc:
+        raise ClaimError(f"value '{text}' is not a path: {exc.msg}") from None
+    node = tree
+    while not isinstance(node, ast.Name):
+        if isinstance(node, ast.Attribute):
+            node = node.value
+        elif isinstance(node, ast.Subscript):
+            _index(node.slice, text)
+            node = node.value
+        else:
+            raise ClaimError(f"value '{text}' is not a path (names, .attributes and [indexes] only); "
+                             "write a named check (!function checks.name) for anything else")
+    return tree
+
+
+def _constant(node, text):
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, str)) and not isinstance(node.value, bool):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant) \
+            and isinstance(node.operand.value, int):
+        return -node.operand.value
+    raise ClaimError(f"value '{text}': an index must be a whole number, a quoted key or a slice")
+
+
+def _index(node, text):
+    if isinstance(node, ast.Slice):
+        if node.step is not None:
+            raise ClaimError(f"value '{text}': slices take no step")
+        return slice(*(None if part is None else _constant(part, text) for part in (node.lower, node.upper)))
+    return _constant(node, text)
+
+
+def _walk(node, namespace: dict, text: str):
+    if isinstance(node, ast.Name):
+        if node.id not in namespace:
+            public = ", ".join(sorted(k for k in namespace if not k.startswith("_"))[:40])
+            raise ClaimError(f"the listings define no '{node.id}' (they define: {public})")
+        return namespace[node.id]
+    base = _walk(node.value, namespace, text)
+    try:
+        if isinstance(node, ast.Attribute):
+            return getattr(base, node.attr)
+        return base[_index(node.slice, text)]
+    except (AttributeError, IndexError, KeyError, TypeError) as exc:
+        raise ClaimError(f"cannot read '{text}' after the listings ran: {type(exc).__name__}: {exc}") from exc
+
+
+# --- checking and evaluating ----------------------------------------------------------------
+
+def problems(value, where: str = "measure.value") -> list[str]:
+    """What is wrong with a value spec, without running anything."""
+    if isinstance(value, FunctionRef):
+        try:
+            fn = value.load()
+        except ClaimError as exc:
+            return [f"{where}: {exc}"]
+        except Exception as exc:  # the module itself raises on import
+            return [f"{where}: importing {value.path} raised {type(exc).__name__}: {exc}"]
+        kinds = {p.kind for p in inspect.signature(fn).parameters.values()}
+        if kinds - {inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY}:
+            return [f"{where}: {value} must take named parameters only (no *args or **kwargs)"]
+        return []
+    if not isinstance(value, str):
+        return [f"{where}: a path such as test_acc or a !function check, got {value!r}"]
+    try:
+        parse_path(value)
+    except ClaimError as exc:
+        return [f"{where}: {exc}"]
+    return []
+
+
+def evaluate(value, namespace: dict, stdout: str = "", workdir: Path | None = None):
+    """The value after the listings ran, from their namespace (and output, and folder)."""
+    if isinstance(value, FunctionRef):
+        fn = value.load()
+        special = {"stdout": stdout, "workdir": workdir}
+        kwargs = {}
+        for name, param in inspect.signature(fn).parameters.items():
+            if name in special:
+                kwargs[name] = special[name]
+            elif name in namespace:
+                kwargs[name] = namespace[name]
+            elif param.default is inspect.Parameter.empty:
+                raise ClaimError(f"{value} reads '{name}', which the listings do not define")
+        try:
+            return fn(**kwargs)
+        except ClaimError:
+            raise
+        except Exception as exc:
+            raise ClaimError(f"{value} raised {type(exc).__name__}: {exc}") from exc
+    return _walk(parse_path(value), namespace, value)

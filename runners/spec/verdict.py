@@ -1,0 +1,72 @@
+"""Verdicts and result records: what one claim's run concluded."""
+from __future__ import annotations
+
+import dataclasses
+import enum
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .schema import Described, described_fields
+
+
+class Status(str, enum.Enum):
+    PASSED = "passed"
+    FAILED = "failed"
+    INCONCLUSIVE = "inconclusive"
+    ERROR = "error"
+    SKIPPED = "skipped"
+    KNOWN_ERRATUM = "known-erratum"  # failed, as the spec says it does (a known erratum)
+
+    def __str__(self) -> str:  # so f-strings and reports print the word
+        return self.value
+
+
+# Order in which a report lists claims: what needs attention first.
+ATTENTION_ORDER = [Status.FAILED, Status.ERROR, Status.INCONCLUSIVE, Status.KNOWN_ERRATUM,
+                   Status.SKIPPED, Status.PASSED]
+ATTENTION = {Status.FAILED, Status.ERROR, Status.INCONCLUSIVE}
+
+# Statuses that make `claimcheck verify` exit 1 (`--fail-on` adds inconclusive).
+BAD = {Status.FAILED, Status.ERROR}
+
+
+@dataclass
+class Verdict:
+    """What a claim kind decides from a measurement."""
+
+    status: Status
+    observed: Any = None
+    reason: str = ""
+    details: dict = field(default_factory=dict)
+
+
+@dataclass(kw_only=True)
+class Result(Described):
+    status: Status = Status.ERROR
+    observed: Any = None
+    reason: str = ""
+    fix: str = ""
+    traceback: str = ""
+    details: dict = field(default_factory=dict)
+    duration_s: float = 0.0
+    environment: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, claim) -> Result:
+        """An ``error`` result carrying what the claim states (the run fills in the rest)."""
+        result = cls(**described_fields(claim))
+        if not result.title:
+            result.title = claim.source.get("stated", "")
+        return result
+
+    def to_dict(self) -> dict:
+        record = asdict(self)
+        record["status"] = self.status.value
+        return record
+
+    @classmethod
+    def from_dict(cls, record: dict) -> Result:
+        names = {f.name for f in dataclasses.fields(cls)}
+        record = {k: v for k, v in record.items() if k in names}
+        record["status"] = Status(record["status"])
+        return cls(**record)

@@ -1,0 +1,29 @@
+"""The statistics of stochastic claims, all in one place: what a stated value stands for (stated.py),
+the rule that decides it (rule.py) and how often that rule errs (characteristic.py).
+
+The names below are the statistics' public face: the kinds, the reports and the tests use them as
+``stats.decide``, ``stats.parse_stated``, ...
+"""
+from .characteristic import DELTAS, SIMULATIONS, TARGETS, operating_characteristic, unmet_targets
+from .rule import (
+    ALPHA,
+    DRIFT_SD,
+    K_SINGLE,
+    MIN_SPREAD,
+    Decision,
+    Reference,
+    Summary,
+    allowance,
+    band,
+    decide,
+    distance_sd,
+    seeds_to_decide,
+    summarize,
+    t_quantile,
+)
+from .stated import Stated, from_figures, parse_stated
+
+__all__ = ["ALPHA", "DELTAS", "DRIFT_SD", "K_SINGLE", "MIN_SPREAD", "SIMULATIONS", "TARGETS", "Decision",
+           "Reference", "Stated", "Summary", "allowance", "band", "decide", "distance_sd", "from_figures",
+           "operating_characteristic", "parse_stated", "seeds_to_decide", "summarize", "t_quantile",
+           "unmet_targets"]

@@ -1,0 +1,154 @@
+"""The decision rule of stochastic claims and its constants.
+
+What a stochastic claim means
+-----------------------------
+The book states what *one run* of its code gave: a printed output (``test_acc: 0.991``), or the
+same figure in prose (``99.1%``, "about 60%", read off a plot). Runs differ with the seed, and
+with the environment. So a stated value is true of today's code when it is a value a run of
+that code could give: when it lies near the centre of the distribution of single runs.
+
+The rule
+--------
+* ``sd`` is the **reference spread**: the sample standard deviation of single runs, recorded
+  before any verdict (``references.yaml`` beside the specs, with its environment). It is never
+  taken from the run being judged.
+* The stated value stands for an interval: its printed digits' rounding (``0.991`` is
+  0.9905-0.9915), a printed range (``80%-85%``), or for a comparison the interval its figures
+  allow (``99.1%`` vs ``97.8%``: a gap of 1.2-1.4 points).
+* The **band** is the stated interval's centre ± ``max(half-width, K_SINGLE·sd) + DRIFT_SD·sd``:
+  a single run lands within K_SINGLE = 2.5 sd of the mean 98.8% of the time; the rounding
+  counts within that, unless it is wider; DRIFT_SD = 1 sd more allows for environment drift
+  (measured: the same five convnet seeds on two machines differed by 1.2 sd in the mean).
+* From the claim's n seeds (fixed in its spec before the run), the mean m, the sample sd s and
+  the two-sided 90% t-interval ``m ± t(0.95, n-1)·s/√n``: **passed** when the interval lies
+  inside the band (two one-sided tests at alpha 0.05: equivalence shown), **failed** when it lies
+  wholly outside, **inconclusive** when it straddles an edge.
+* Seeds that barely vary (s below a tenth of the reference sd) decide nothing: seeding may not
+  work. That is inconclusive, with the reason.
+
+The operating characteristic of this rule is in characteristic.py.
+"""
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass, field
+from statistics import mean, stdev
+
+from scipy import stats as sps
+
+from .stated import Stated
+
+ALPHA = 0.05  # each one-sided test; the interval is 1 - 2*ALPHA = 90%
+K_SINGLE = 2.5  # single runs: the stated value may lie this many reference sd from the mean
+DRIFT_SD = 1.0  # environment drift allowance, in reference sd
+MIN_SPREAD = 0.1  # seeds whose sd is below this share of the reference sd decide nothing
+
+
+@dataclass
+class Summary:
+    n: int
+    mean: float
+    sd: float | None
+    low: float | None  # the 1 - 2*alpha t-interval of the mean
+    high: float | None
+    values: list = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"n": self.n, "mean": self.mean, "sd": self.sd, "interval": [self.low, self.high],
+                "confidence": 1 - 2 * ALPHA, "values": self.values}
+
+
+@functools.cache
+def t_quantile(n: int) -> float:
+    return float(sps.t.ppf(1 - ALPHA, n - 1))
+
+
+def summarize(values) -> Summary:
+    values = [float(v) for v in values]
+    n = len(values)
+    m = mean(values)
+    if n < 2:
+        return Summary(n, m, None, None, None, values)
+    sd = stdev(values)
+    half = t_quantile(n) * sd / math.sqrt(n)
+    return Summary(n, m, sd, m - half, m + half, values)
+
+
+def _from_moments(n: int, m: float, sd: float) -> Summary:
+    half = t_quantile(n) * sd / math.sqrt(n)
+    return Summary(n, m, sd, m - half, m + half)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Recorded single runs of the same code: their spread is the claim's scale."""
+
+    name: str
+    values: tuple
+    source: str = ""
+    assumed_sd: float | None = None  # a stand-in spread with no recorded values behind it
+
+    @property
+    def sd(self) -> float:
+        return self.assumed_sd if self.assumed_sd is not None else stdev(self.values)
+
+    @property
+    def mean(self) -> float | None:
+        return mean(self.values) if self.values else None
+
+
+def allowance(stated: Stated, sd: float) -> float:
+    """How far (either side of the stated value's centre) the mean may lie."""
+    return max(stated.halfwidth, K_SINGLE * sd) + DRIFT_SD * sd
+
+
+def band(stated: Stated, sd: float) -> tuple[float, float]:
+    a = allowance(stated, sd)
+    return stated.value - a, stated.value + a
+
+
+@dataclass
+class Decision:
+    status: str  # passed, failed, inconclusive
+    reason: str
+    seeds_needed: int | None = None
+
+
+def seeds_to_decide(sd: float, margin: float, most: int = 1000) -> int | None:
+    """Smallest n whose interval half-width is under ``margin`` (mean and spread as measured)."""
+    if margin <= 0:
+        return None  # the mean sits on an edge of the band: no number of seeds decides
+    for n in range(2, most + 1):
+        if t_quantile(n) * sd / math.sqrt(n) < margin:
+            return n
+    return None
+
+
+def decide(summary: Summary, stated: Stated, reference_sd: float, what: str = "the mean") -> Decision:
+    """The verdict on a stated value from the seeds' summary, on the scale of the reference spread."""
+    low, high = band(stated, reference_sd)
+    where = f"band [{low:.4f}, {high:.4f}] (stated {stated.text} ± {allowance(stated, reference_sd):.4f})"
+    if summary.n < 2:
+        return Decision("inconclusive", f"{summary.n} seed gives no spread; a verdict needs at least 2", 2)
+    if summary.sd < MIN_SPREAD * reference_sd:
+        return Decision("inconclusive", f"the {summary.n} seeds' values barely vary (sd {summary.sd:.2g}, "
+                        f"the reference runs' {reference_sd:.2g}): seeding may not work, so their agreement "
+                        "shows nothing")
+    lo, hi, m = summary.low, summary.high, summary.mean
+    interval = f"{1 - 2 * ALPHA:.0%} interval [{lo:.4f}, {hi:.4f}] of {what} {m:.4f} over {summary.n} seeds"
+    if low <= lo and hi <= high:
+        return Decision("passed", f"the {interval} lies inside the {where}")
+    if hi < low or lo > high:
+        return Decision("failed", f"the {interval} lies outside the {where}")
+    inside = low <= m <= high
+    margin = min(m - low, high - m) if inside else max(low - m, m - high)
+    needed = seeds_to_decide(summary.sd, margin)
+    estimate = (f"about {needed} seeds would show it {'inside' if inside else 'outside'} if the mean and "
+                "spread hold" if needed else "more seeds cannot decide while the mean sits on the band's edge")
+    return Decision("inconclusive", f"the {interval} straddles an edge of the {where}; {estimate}", needed)
+
+
+def distance_sd(stated: Stated, summary: Summary, reference_sd: float) -> float:
+    """Where the stated value lies in the distribution of single runs, in reference sd."""
+    return (stated.value - summary.mean) / reference_sd
