@@ -9,15 +9,14 @@ from __future__ import annotations
 from collections import OrderedDict
 from pathlib import Path
 
+from ..runners.core.errors import ClaimError
 from ..runners.core.formatting import show
 from ..runners.kinds import listings_of, registry
-from ..runners.spec.listings import read_listing
+from ..runners.spec.listings import REVERSIBLE, read_listing
 from ..runners.spec.verdict import Result, Status
+from . import markdown
 
-
-def _md(text) -> str:
-    """Text for a Markdown table cell or line: no pipes, no line breaks."""
-    return str(text).replace("|", "\\|").replace("\n", " ")
+_md = markdown.text
 
 
 def suggestion(r: Result) -> str:
@@ -39,19 +38,19 @@ def measured(r: Result) -> str:
 
 def _entry(r: Result, verdict: str) -> list[str]:
     env = r.environment or {}
-    where = [f"chapter {r.chapter}" if r.chapter else "", f"section {r.section}" if r.section else "",
-             f"listing {r.source.get('listing')}" if r.source.get("listing") else ""]
+    where = [f"chapter {_md(r.chapter)}" if r.chapter else "", f"section {_md(r.section)}" if r.section else "",
+             f"listing {_md(r.source.get('listing'))}" if r.source.get("listing") else ""]
     lines = [f"### {_md(r.title or r.id)}", "",
-             f"- **Where:** {', '.join(w for w in where if w)} (claim `{r.id}`)"]
+             f"- **Where:** {', '.join(w for w in where if w)} (claim {markdown.code(r.id)})"]
     for cite in r.source.get("cite", []):
-        line = f", line {cite['line']}" if cite.get("line") else ""
-        lines.append(f"- **Text ({cite.get('from')}{line}):** \"{_md(cite.get('quote', ''))}\"")
+        line = f", line {_md(cite['line'])}" if cite.get("line") else ""
+        lines.append(f"- **Text ({_md(cite.get('from'))}{line}):** \"{_md(cite.get('quote', ''))}\"")
     return lines + [
         f"- **States:** {_md(r.source.get('stated', show(r.expected)))}",
         f"- **Measured:** {_md(measured(r))}",
         f"- **Verdict:** {verdict}. {_md(r.reason)}",
-        f"- **Environment:** Python {env.get('python')}, Keras {env.get('keras')} "
-        f"({env.get('backend')}), TensorFlow {env.get('tensorflow') or '-'}, {env.get('device')}",
+        f"- **Environment:** Python {_md(env.get('python'))}, Keras {_md(env.get('keras'))} "
+        f"({_md(env.get('backend'))}), TensorFlow {_md(env.get('tensorflow') or '-')}, {_md(env.get('device'))}",
         f"- **Suggested correction:** {_md(suggestion(r))}", "",
     ]
 
@@ -113,7 +112,7 @@ def disagreement_section(claims, results: dict[str, Result]) -> list[str]:
             r = results.get(c.id)
             verdict = f"; measured {_md(measured(r))}: {r.status.value}" if r and r.observed is not None else (
                 f"; {r.status.value}" if r else "")
-            lines.append(f"  - {origins}: \"{_md(c.expected)}\" (`{c.id}`{verdict})")
+            lines.append(f"  - {_md(origins)}: \"{_md(c.expected)}\" ({markdown.code(c.id)}{verdict})")
     return lines + [""]
 
 
@@ -121,18 +120,30 @@ def changes_section(claims) -> list[str]:
     lines = ["## Listings changed to run on today's Keras", ""]
     users: dict = OrderedDict()
     for c in claims:
+        if c.problems:
+            continue  # a broken claim's files are not read
         for path in map(Path, listings_of(c)):
             if path.is_file():
                 users.setdefault(path, []).append(c.id)
     found = False
     for path, ids in sorted(users.items(), key=lambda kv: kv[0].name):
-        changes = read_listing(path).changes
+        try:
+            changes = read_listing(path).changes
+        except ClaimError:
+            continue  # unreadable: its claims are errors that say so
         if not changes:
             continue
         found = True
-        lines.append(f"- `{path.name}` ({len(set(ids))} claims):")
-        lines += [f"  - {_md(change.text)}" for change in changes]
+        lines.append(f"- {markdown.code(path.name)} ({len(set(ids))} claims):")
+        lines += [f"  - {_change(change)}" for change in changes]
     return lines + ([""] if found else ["None.", ""])
+
+
+def _change(change) -> str:
+    if change.old is not None:
+        rest = REVERSIBLE.sub("", change.text).strip()
+        return f"{markdown.code(change.old)} -> {markdown.code(change.new)} {_md(rest)}".rstrip()
+    return _md(change.text)
 
 
 def render(results: list[Result], run: dict, claims) -> str:

@@ -13,10 +13,12 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..runners.core.errors import ClaimError
 from ..runners.core.formatting import show
 from ..runners.kinds import listings_of
 from ..runners.spec.listings import read_listing
 from ..runners.spec.verdict import Result
+from . import markdown
 from .html import book_order, environment
 
 
@@ -97,13 +99,18 @@ def listing_status(runs: list[Run], claims) -> list[dict]:
     """Per listing and environment: runs as printed, runs with its changes, raises, or not run."""
     users: dict[Path, list] = OrderedDict()
     for claim in claims:
+        if claim.problems:
+            continue
         for path in map(Path, listings_of(claim)):
             users.setdefault(path, []).append(claim.id)
     table = []
     for path, ids in sorted(users.items(), key=lambda kv: kv[0].name):
         if not path.is_file():
             continue
-        listing = read_listing(path)
+        try:
+            listing = read_listing(path)
+        except ClaimError:
+            continue  # unreadable: its claims are errors that say so
         reversible = [f"`{c.old}` -> `{c.new}`" for c in listing.changes if c.old is not None]
         cells = []
         for run in runs:
@@ -130,8 +137,7 @@ def render_html(runs: list[Run], table: list[dict], listings: list[dict]) -> str
 
 
 def render_markdown(runs: list[Run], table: list[dict], listings: list[dict]) -> str:
-    def md(text) -> str:
-        return str(text).replace("|", "\\|").replace("\n", " ")
+    md = markdown.text
 
     labels = [r.label for r in runs]
     lines = ["# Errata draft: the listings and claims across environments", "",
@@ -145,7 +151,7 @@ def render_markdown(runs: list[Run], table: list[dict], listings: list[dict]) ->
     lines += ["", "## Each listing, per environment", "", "| listing | " + " | ".join(labels) + " |",
               "| --- | " + " | ".join("---" for _ in labels) + " |"]
     for row in listings:
-        lines.append(f"| `{row['listing']}` | " + " | ".join(md(c) for c in row["cells"]) + " |")
+        lines.append(f"| {markdown.code(row['listing'])} | " + " | ".join(md(c) for c in row["cells"]) + " |")
     lines += ["", "## Claims whose verdict or measurement differs between environments", ""]
     differences = [r for r in table if r["differs"]]
     if not differences:
@@ -153,7 +159,7 @@ def render_markdown(runs: list[Run], table: list[dict], listings: list[dict]) ->
     for row in differences:
         cells = ", ".join(f"{label}: {c['status']}{' ' + c['observed'] if c and c['observed'] else ''}" if c
                           else f"{label}: not run" for label, c in zip(labels, row["cells"]))
-        lines.append(f"- `{row['id']}` ({md(row['title'])}): {md(cells)}")
+        lines.append(f"- {markdown.code(row['id'])} ({md(row['title'])}): {md(cells)}")
         lines += [f"  - {md(w)}" for w in row["why"]]
     return "\n".join(lines) + "\n"
 

@@ -14,13 +14,15 @@ import yaml
 
 from helpers import CLAIMS, MIRROR, needs_mirror, results_of
 
-DENSE = [str(CLAIMS / f"dlwp2/ch02/listings/listing_2_{n}.py") for n in (1, 2, 3, 4, 5, 7)]
+DENSE = [CLAIMS / f"dlwp2/ch02/listings/listing_2_{n}.py" for n in (1, 2, 3, 4, 5, 7)]
 
 
 def spec(folder, listing=None, seeds=2):
     """Two claims on the same runs (test accuracy, training accuracy); or on a listing of ours."""
     folder.mkdir(parents=True, exist_ok=True)
-    measure = {"listings": DENSE, "substitute": {"epochs=5": "epochs=1"}, "seeds": {"cpu": seeds}}
+    for path in DENSE:  # copied into the test's tree: a spec names listings inside its own tree
+        (folder / path.name).write_text(path.read_text())
+    measure = {"listings": [p.name for p in DENSE], "substitute": {"epochs=5": "epochs=1"}, "seeds": {"cpu": seeds}}
     if listing is not None:
         (folder / "slow.py").write_text(listing)
         measure = {"listings": ["slow.py"], "seeds": {"cpu": seeds}}

@@ -9,20 +9,20 @@ import pytest
 from helpers import LISTINGS, NOISY, verify
 
 REFERENCES = "references:\n  noisy: {values: [0.9905, 0.9912, 0.9909, 0.9915, 0.9903]}\n"
-SPEC = textwrap.dedent(f"""\
+SPEC = textwrap.dedent("""\
     book: test
     chapter: 8
     section: "8.1"
     title: plugin
     defaults:
-      source: {{stated: "x", cite: [{{from: book, quote: "q"}}]}}
+      source: {stated: "x", cite: [{from: book, quote: "q"}]}
     claims:
-      - {{id: t.pass, kind: param_count, tier: static, measure: {{listings: ["{LISTINGS}/listing_8_1.py"], object: model}}, expected: 104202}}
-      - {{id: t.fail, kind: param_count, tier: static, measure: {{listings: ["{LISTINGS}/listing_8_1.py"], object: model}}, expected: 104203}}
-      - {{id: t.error, kind: output_shape, tier: static, measure: {{listings: ["{LISTINGS}/listing_8_1.py"], object: model, layer: conv9}}, expected: [null, 1]}}
-      - {{id: t.skip, kind: param_count, tier: static, requires: [dogs_vs_cats], measure: {{listings: ["{LISTINGS}/listing_8_1.py"], object: model}}, expected: 1}}
-      - {{id: t.inconclusive, kind: metric, tier: cpu, reference: noisy, measure: {{listings: [noisy.py], value: acc, seeds: {{cpu: 4}}}}, expected: "0.9935"}}
-      - {{id: t.erratum, kind: metric, tier: cpu, reference: noisy, known_erratum: a known typo, measure: {{listings: [noisy.py], value: acc, seeds: {{cpu: 4}}}}, expected: "0.90"}}
+      - {id: t.pass, kind: param_count, tier: static, measure: {listings: [listing_8_1.py], object: model}, expected: 104202}
+      - {id: t.fail, kind: param_count, tier: static, measure: {listings: [listing_8_1.py], object: model}, expected: 104203}
+      - {id: t.error, kind: output_shape, tier: static, measure: {listings: [listing_8_1.py], object: model, layer: conv9}, expected: [null, 1]}
+      - {id: t.skip, kind: param_count, tier: static, requires: [dogs_vs_cats], measure: {listings: [listing_8_1.py], object: model}, expected: 1}
+      - {id: t.inconclusive, kind: metric, tier: cpu, reference: noisy, measure: {listings: [noisy.py], value: acc, seeds: {cpu: 4}}, expected: "0.9935"}
+      - {id: t.erratum, kind: metric, tier: cpu, reference: noisy, known_erratum: a known typo, measure: {listings: [noisy.py], value: acc, seeds: {cpu: 4}}, expected: "0.90"}
     """)
 
 
@@ -33,6 +33,7 @@ def project(pytester, monkeypatch):
     (claims / "spec.yaml").write_text(SPEC)
     (claims / "references.yaml").write_text(REFERENCES)
     (claims / "noisy.py").write_text(NOISY.format(mean=0.991, sd=0.0005))
+    (claims / "listing_8_1.py").write_text((LISTINGS / "listing_8_1.py").read_text())
     return pytester
 
 

@@ -20,9 +20,10 @@ def tree(tmp_path):
     (claims / "a.py").write_text(NOISY.format(mean=0.991, sd=0.0005))
     (claims / "b.py").write_text("import numpy as np\nnp.random.normal()\nacc = 0.979 + float(np.random.normal(0, 0.002))\n")
     (claims / "references.yaml").write_text(yaml.safe_dump(REFS))
+    (claims / "listing_8_1.py").write_text((LISTINGS / "listing_8_1.py").read_text())
     cite = {"stated": "x", "cite": [{"from": "derived", "quote": "q"}]}
     specs = [{"id": f"s.params.{layer}", "kind": "param_count", "tier": "static", "source": cite, "expected": n,
-              "measure": {"listings": [str(LISTINGS / "listing_8_1.py")], "object": "model", "layer": layer}}
+              "measure": {"listings": ["listing_8_1.py"], "object": "model", "layer": layer}}
              for layer, n in (("conv2d", 320), ("conv2d_1", 18496), ("conv2d_2", 73856), ("dense", 11530))]
     specs += [{"id": f"s.metric.{side}", "kind": "metric", "tier": "cpu", "source": cite, "reference": side,
                "expected": stated, "measure": {"listings": [f"{side}.py"], "value": "acc", "seeds": {"cpu": 4}}}

@@ -62,7 +62,8 @@ def test_check_problems_are_reported(tmp_path):
     write(tmp_path, "checks.py", "def f(*args):\n    return 1\n")
     assert "named parameters only" in values.problems(FunctionRef("checks", "f", str(tmp_path)))[0]
     assert "defines no function 'g'" in values.problems(FunctionRef("checks", "g", str(tmp_path)))[0]
-    assert "not found" in values.problems(FunctionRef("nowhere", "g", str(tmp_path)))[0]
-    write(tmp_path, "reads.py", "def f(history):\n    return history\n")
+    assert "not found" in values.problems(FunctionRef("checks", "g", str(tmp_path / "elsewhere")))[0]
+    assert "lives in checks.py beside the spec" in values.problems(FunctionRef("nowhere", "g", str(tmp_path)))[0]
+    write(tmp_path / "reads", "checks.py", "def f(history):\n    return history\n")
     with pytest.raises(ClaimError, match="reads 'history', which the listings do not define"):
-        values.evaluate(FunctionRef("reads", "f", str(tmp_path)), NS)
+        values.evaluate(FunctionRef("checks", "f", str(tmp_path / "reads")), NS)

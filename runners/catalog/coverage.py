@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..kinds import registry
+from ..spec.notes import coverage_files, file_problems, load_notes
 from ..spec.yamlload import load_yaml, strip_lines
 from .loader import load
 
@@ -95,19 +96,6 @@ class Coverage:
         return len(self.covered) / len(self.checkable) if self.checkable else 1.0
 
 
-def load_notes(claims_root: Path, source: Path) -> dict[tuple, str]:
-    """(line, text) -> why, from every coverage.yaml that names this source file."""
-    notes = {}
-    root = Path(claims_root)
-    for path in (root.rglob("coverage.yaml") if root.is_dir() else []):
-        doc = strip_lines(load_yaml(path)) or {}
-        if Path(doc.get("source", "")).name != Path(source).name:
-            continue
-        for item in doc.get("not_checkable", []):
-            notes[(int(item["line"]), str(item["text"]))] = item["why"]
-    return notes
-
-
 def measure(source: Path, claims, notes: dict | None = None) -> Coverage:
     numbers = find_numbers(Path(source).read_text(encoding="utf-8"))
     kinds = registry()
@@ -135,17 +123,22 @@ def render_text(cov: Coverage) -> str:
     return "\n".join(lines)
 
 
-def for_claims(claims_root: Path) -> list[dict]:
-    """Coverage of every source a coverage.yaml under the claims names, for the report."""
+def for_claims(claims_root: Path, claims=None) -> list[dict]:
+    """Coverage of every source a coverage.yaml under the claims names, for the report; a malformed
+    coverage.yaml is an entry saying what is wrong with it."""
     root = Path(claims_root)
     out = []
-    for path in (sorted(root.rglob("coverage.yaml")) if root.is_dir() else []):
+    for path in coverage_files(root):
+        problems = file_problems(path)
+        if problems:
+            out.append({"source": str(path), "missing": True, "error": "; ".join(problems)})
+            continue
         doc = strip_lines(load_yaml(path)) or {}
         source = (path.parent / doc.get("source", "")).resolve()
         if not source.is_file():
             out.append({"source": doc.get("source", ""), "missing": True})
             continue
-        cov = measure(source, load(root), load_notes(root, source))
+        cov = measure(source, load(root) if claims is None else claims, load_notes(root, source))
         out.append({"source": source.name, "missing": False, "share": cov.share,
                     "covered": len(cov.covered), "checkable": len(cov.checkable),
                     "explained": [(n.line, n.text, n.why) for n in cov.explained],

@@ -41,8 +41,30 @@ def _broken_file(path: Path, line: int | None, message: str) -> Claim:
     return Claim(id=f"file:{path}", kind="(spec file)", file=str(path), line=line, problems=[message])
 
 
-def load_file(path: Path) -> list[Claim]:
+def claims_root(path: Path) -> Path:
+    """The claims tree a spec file belongs to: its nearest ancestor folder named ``claims``, else its folder."""
+    path = Path(path).resolve()
+    for folder in path.parents:
+        if folder.name == "claims":
+            return folder
+    return path.parent
+
+
+def _mapping(value, default=None):
+    return value if isinstance(value, dict) else ({} if default is None else default)
+
+
+def load_file(path: Path, root: Path | None = None) -> list[Claim]:
+    """The claims of one spec file, each with its problems. Never raises: a file that cannot be read
+    is one broken claim naming it, and so is any fault of the loader itself."""
     path = Path(path)
+    try:
+        return _load_file(path, Path(root) if root is not None else claims_root(path))
+    except Exception as exc:  # a fault of the loader: the file's claims cannot be trusted, the run goes on
+        return [_broken_file(path, None, f"could not be loaded: {type(exc).__name__}: {exc}")]
+
+
+def _load_file(path: Path, root: Path) -> list[Claim]:
     try:
         data = load_yaml(path)
     except SpecSyntaxError as exc:
@@ -52,7 +74,7 @@ def load_file(path: Path) -> list[Claim]:
     file_problems = check_fields(data, SpecFile, "file")
     if not isinstance(data, dict) or not isinstance(data.get("claims"), list):
         return [_broken_file(path, 1, "; ".join(file_problems) or "no list of claims")]
-    defaults = strip_lines(data.get("defaults") or {})
+    defaults = strip_lines(data.get("defaults")) if isinstance(data.get("defaults"), dict) else {}
     claim_fields = set(rules(Claim))
     claims = []
     for index, raw in enumerate(data["claims"]):
@@ -62,18 +84,20 @@ def load_file(path: Path) -> list[Claim]:
         merged = merge(defaults, strip_lines(raw))
         claim_id = merged.get("id") if isinstance(merged.get("id"), str) else f"{path.name}#{index}"
         problems = list(file_problems) + check_claim(merged)
-        source = merged.get("source") if isinstance(merged.get("source"), dict) else {}
+        source = _mapping(merged.get("source"))
         given = {k: v for k, v in merged.items() if k in claim_fields}
         given.update(
             id=claim_id, kind=str(merged.get("kind", "")), source=source,
-            measure=merged.get("measure") if isinstance(merged.get("measure"), dict) else {},
+            measure=_mapping(merged.get("measure")),
             tier=merged.get("tier") if merged.get("tier") in ("static", "cpu", "gpu") else "static",
             requires=list(merged.get("requires") or []) if isinstance(merged.get("requires"), list) else [],
-            cost=merged.get("cost") if isinstance(merged.get("cost"), dict) else {},
-            variants=merged.get("variants") if isinstance(merged.get("variants"), dict) else {},
+            cost=_mapping(merged.get("cost")),
+            variants=_mapping(merged.get("variants")),
             title=merged.get("title") if isinstance(merged.get("title"), str) else "",
             known_erratum=merged.get("known_erratum") if isinstance(merged.get("known_erratum"), str) else "",
         )
+        if not isinstance(source.get("cite"), list):
+            source["cite"] = []  # its type is a problem above; no reader of the claim meets it
         claims.append(Claim(
             **given, book=str(data.get("book", "")), chapter=str(data.get("chapter", "")),
             section=str(source.get("section") or data.get("section", "")),
@@ -83,19 +107,26 @@ def load_file(path: Path) -> list[Claim]:
             file=str(path), line=raw.get(LINE_KEY), problems=problems,
         ))
     for claim in claims:  # the kind's own checks need the Claim object
-        claim.problems.extend(check_with_kind(claim))
+        try:
+            claim.problems.extend(check_with_kind(claim, root))
+        except Exception as exc:  # met a field of the wrong type: where it is named already, enough
+            if not claim.problems:
+                claim.problems.append(f"its kind's checks failed: {type(exc).__name__}: {exc}")
     return claims
 
 
 def load(root: Path) -> list[Claim]:
-    """Every claim under ``root``; duplicate ids are marked broken (the first one stands)."""
-    claims = [c for path in spec_files(root) for c in load_file(path)]
-    first: dict[str, Claim] = {}
+    """Every claim under ``root``. An id defined twice is broken in every place it is defined: each
+    names the others, and none of them runs (which one was meant is for the author to say)."""
+    root = Path(root)
+    tree = root.resolve() if root.is_dir() else claims_root(root)
+    claims = [c for path in spec_files(root) for c in load_file(path, tree)]
+    places: dict[str, list[Claim]] = {}
     for claim in claims:
-        if claim.id in first:
-            claim.problems.append(f"duplicate id: first defined at {first[claim.id].where}")
-        else:
-            first[claim.id] = claim
+        places.setdefault(claim.id, []).append(claim)
+    for same in places.values():
+        if len(same) > 1:
+            for claim in same:
+                others = ", ".join(c.where for c in same if c is not claim)
+                claim.problems.append(f"duplicate id '{claim.id}': also defined at {others}")
     return claims
-
-

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..kinds import registry
 from ..resources.registry import REGISTRY as RESOURCES
+from ..spec import notes, references
 from ..spec.schema import Cite, Claim, Source, check_fields
 
 # the stacks a claim's variants may name (see environment.machine.stack())
@@ -31,6 +32,8 @@ class Problem:
 
 
 def check_claim(raw: dict) -> list[str]:
+    """The problems of one claim's mapping (defaults merged in), by the schema; types first, so that no
+    later check meets a value of the wrong type."""
     problems = check_fields(raw, Claim, "claim")
     kind = raw.get("kind")
     if isinstance(kind, str) and kind not in registry():
@@ -38,12 +41,15 @@ def check_claim(raw: dict) -> list[str]:
     source = raw.get("source")
     if isinstance(source, dict):
         problems += check_fields(source, Source, "source")
-        for i, cite in enumerate(source.get("cite") or []):
+        cites = source.get("cite")
+        for i, cite in enumerate(cites if isinstance(cites, list) else []):
             problems += check_fields(cite, Cite, f"source.cite[{i}]")
-    for name in raw.get("requires") or []:
+    requires = raw.get("requires")
+    for name in requires if isinstance(requires, list) else []:
         if isinstance(name, str) and name not in RESOURCES:
             problems.append(f"requires: unknown resource '{name}' (known: {', '.join(sorted(RESOURCES))})")
-    for tag, variant in (raw.get("variants") or {}).items():
+    variants = raw.get("variants")
+    for tag, variant in (variants if isinstance(variants, dict) else {}).items():
         if tag not in STACK_TAGS:
             problems.append(f"variants: unknown stack '{tag}' (known: {', '.join(STACK_TAGS)})")
         elif not isinstance(variant, dict) or not isinstance(variant.get("why"), str):
@@ -54,18 +60,47 @@ def check_claim(raw: dict) -> list[str]:
     return problems
 
 
-def check_with_kind(claim: Claim) -> list[str]:
-    """The claim's kind's own checks, and the listing files its measurements name."""
+def check_with_kind(claim: Claim, root: Path) -> list[str]:
+    """The claim's kind's own checks, and the listing files its measurements name: each a file inside
+    the claims tree ``root`` (no absolute path, no ``..`` or link that leads out of it)."""
     kind = registry().get(claim.kind)
     if kind is None:
         return []
     problems = kind.check(claim)
     for item in kind.measurements(claim):
-        problems += [f"measure.listings: file not found: {claim.resolve(p)}"
-                     for p in item.get("listings", []) if isinstance(p, str) and not claim.resolve(p).is_file()]
+        listings = item.get("listings") if isinstance(item, dict) else None
+        if not isinstance(listings, list):
+            continue  # the kind's field check names the type it wants
+        for p in listings:
+            if isinstance(p, str):
+                problems += listing_problems(claim, p, root)
     return problems
+
+
+def listing_problems(claim: Claim, relative: str, root: Path) -> list[str]:
+    if "\x00" in relative or Path(relative).is_absolute():
+        return [f"measure.listings: '{relative}' must be a path relative to the spec file"]
+    path = claim.resolve(relative)  # links followed
+    if not path.is_relative_to(Path(root).resolve()):
+        return [f"measure.listings: '{relative}' leads outside the claims tree {root} (to {path})"]
+    if not path.is_file():
+        return [f"measure.listings: file not found: {path}"]
+    return []
 
 
 def problems_of(claims: list[Claim]) -> list[Problem]:
     return [Problem(Path(c.file), c.line, "" if c.id.startswith("file:") else c.id, msg)
             for c in claims for msg in c.problems]
+
+
+def support_file_problems(root: Path) -> list[str]:
+    """What is wrong with the references.yaml and coverage.yaml files under ``root``."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    problems = []
+    for path in sorted(root.rglob("references.yaml")):
+        problems += references.file_problems(path)
+    for path in sorted(root.rglob("coverage.yaml")):
+        problems += notes.file_problems(path)
+    return problems

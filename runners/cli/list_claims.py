@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..catalog.loader import load
 from ..catalog.selection import select
+from ..core.formatting import one_line
 from ..service.status import EXIT_OK
 from .options import claims_arg
 
@@ -21,6 +22,6 @@ def run(args) -> int:
     claims = select(load(Path(args.claims)), args.keyword or ())
     for c in claims:
         broken = "  [INVALID]" if c.problems else ""
-        print(f"{c.id:60} {c.kind:17} {c.tier:7} {c.section:6}{broken}")
+        print(f"{one_line(c.id, 120):60} {one_line(c.kind, 40):17} {c.tier:7} {one_line(c.section, 20):6}{broken}")
     print(f"{len(claims)} claims", file=sys.stderr)
     return EXIT_OK

@@ -1,11 +1,13 @@
-"""`claimcheck validate`: every spec against the schema; each problem as ``FILE:LINE: [ID] message``."""
+"""`claimcheck validate`: every spec against the schema, and every references.yaml and coverage.yaml;
+each problem as ``FILE:LINE: [ID] message``."""
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
 from ..catalog.loader import load
-from ..catalog.validation import problems_of
+from ..catalog.validation import problems_of, support_file_problems
+from ..core.formatting import one_line
 from ..service.status import EXIT_BAD_CLAIMS, EXIT_OK
 from .options import claims_arg
 
@@ -18,9 +20,9 @@ def add(sub) -> None:
 
 def run(args) -> int:
     claims = load(Path(args.claims))
-    problems = problems_of(claims)
+    problems = [*map(str, problems_of(claims)), *support_file_problems(Path(args.claims))]
     for p in problems:
-        print(p)
+        print(one_line(p, 1000))
     files = len({c.file for c in claims})
     if problems:
         print(f"{len(problems)} problems in {len(claims)} claims from {files} files", file=sys.stderr)

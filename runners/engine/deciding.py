@@ -63,3 +63,25 @@ def known_erratum(claim: Claim, result: Result) -> None:
         result.status = Status.ERROR
         result.reason = (f"marked as a known erratum ({claim.known_erratum}) but the measurement "
                          "agrees with it: the erratum is fixed, or the mark is wrong; remove known_erratum")
+
+
+def confirm(claim: Claim, result: Result, tags) -> Result:
+    """A verdict that came back from the sandbox, checked here against its own measurement by the
+    kind's rule: a listing that changed the harness in its process cannot pass a wrong claim."""
+    if result.status not in (Status.PASSED, Status.FAILED, Status.KNOWN_ERRATUM) or claim.problems:
+        return result
+    claim, _ = for_stack(claim, tags)
+    kind = registry().get(claim.kind)
+    ok = kind.agrees(claim, result.observed) if kind is not None else None
+    if ok is None:
+        return result
+    expected = Status.PASSED if ok else Status.FAILED
+    if claim.known_erratum:
+        expected = Status.KNOWN_ERRATUM if expected is Status.FAILED else Status.ERROR
+    if expected is not result.status:
+        told = result.status.value
+        result.status = Status.ERROR
+        result.reason = (f"{claim.where}: the program's process said {told}, but its measurement "
+                         f"{result.observed!r} gives {expected.value} by the {claim.kind} rule: a listing "
+                         "changed the harness while it ran, so this claim cannot be decided")
+    return result

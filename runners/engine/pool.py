@@ -1,6 +1,7 @@
 """Worker processes for training runs: pebble's process pools, a timeout per run, failures as records.
 
-A run that raises, exits, hangs past its timeout, segfaults or is killed for memory comes back
+Each run has a process of its own (a fresh interpreter: no global state a listing set reaches
+another run). A run that raises, exits, hangs past its timeout, segfaults or is killed for memory comes back
 as a record with ``failed`` (and why), never as an exception of the harness: only its own claims
 become errors. The pools start on first use, round-robin over the pools that ``devices.pools``
 names (one per GPU with ``--jobs-per-gpu``).
@@ -15,11 +16,15 @@ import threading
 import traceback
 
 from . import devices
+from .environ import scrubbed
 
 
 def _init_worker(env: dict) -> None:
-    """A worker process starts with its GPU (if any) and GPU sharing set before any framework loads."""
-    os.environ.update(env)
+    """A worker process starts with a scrubbed environment (no secret a spec could read) and its GPU
+    (if any) and GPU sharing set, before any framework loads."""
+    kept = scrubbed(os.environ)
+    os.environ.clear()
+    os.environ.update({**kept, **env})
 
 
 def _signal_name(code: int) -> str:
@@ -43,7 +48,8 @@ class WorkerPool:
             if not self._pools:
                 context = multiprocessing.get_context("spawn")
                 for size, env in devices.pools(self.settings):
-                    self._pools.append(ProcessPool(max_workers=size, context=context,
+                    # one run per process: no listing's global state reaches the next run
+                    self._pools.append(ProcessPool(max_workers=size, context=context, max_tasks=1,
                                                    initializer=_init_worker, initargs=(env,)))
             pool = self._pools[self._next % len(self._pools)]
             self._next += 1

@@ -4,6 +4,8 @@ from __future__ import annotations
 import io
 import re
 
+from ..core.formatting import one_line
+
 ANSI = re.compile(r"\x1b\[[0-9;]*m|\x08")
 
 
@@ -60,7 +62,7 @@ class Progress:
             ", in this process" if in_process else f", {workers} at a time" if workers > 1 else "")
         shard = f"; shard {s.shard[0]}/{s.shard[1]}: {shard_jobs} of them" if s.shard else ""
         estimate = sum(j.cost_s for j in todo) / max(1, workers)  # from each claim's cost on this device
-        print(f"claimcheck: {claims} claim{'s' if claims != 1 else ''}, tier {s.tier}, {label}"
+        print(f"claimcheck: {claims} claim{'s' if claims != 1 else ''}, tier {s.tier}, {one_line(label, 80)}"
               f"{' (as printed)' if as_printed else ''}; {planned} training runs ({cached} "
               f"cached; {where}){shard}, estimated {estimate / 60:.1f} min of training"
               + (" [exploratory: --seeds]" if s.exploratory else ""), file=self._stream_of(), flush=True)
@@ -68,6 +70,6 @@ class Progress:
     def claim(self, n: int, total: int, result) -> None:
         if not self.enabled:
             return
-        note = f" ({result.reason})" if result.status.value != "passed" and result.reason else ""
-        print(f"[{n}/{total}] {result.status.value.upper():13} {result.id} "
+        note = f" ({one_line(result.reason)})" if result.status.value != "passed" and result.reason else ""
+        print(f"[{n}/{total}] {result.status.value.upper():13} {one_line(result.id, 120)} "
               f"{result.duration_s:.2f}s{note}", file=self._stream_of(), flush=True)

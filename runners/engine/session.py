@@ -20,16 +20,18 @@ import uuid
 from pathlib import Path
 
 from ..catalog.loader import load
-from ..catalog.selection import select
+from ..catalog.selection import for_stack, select
 from ..environment.machine import git_commit
+from ..kinds import registry
 from ..spec.listings import Program
 from ..spec.schema import Claim
 from ..spec.verdict import Result
 from . import shards
-from .deciding import decide
+from .deciding import confirm, decide
 from .executor import Executor, Job
 from .planning import Plan, Planner
 from .progress import Progress
+from .sandbox import Sandbox
 from .stack import Stack
 from .usage import UsageError, check_usage
 
@@ -50,6 +52,9 @@ class Session:
         self.planner = Planner(settings, replaying=replay is not None)
         self.progress = Progress(settings, lambda: self.stream)
         self.pending: list[str] = []  # a shard's claims left for `claimcheck merge`
+        self._sandbox: Sandbox | None = None
+        self._unsandboxed: list[Claim] = []  # planned claims the sandbox decides when first asked
+        self._sandboxed: dict[str, Result] = {}
 
     @property
     def stream(self):
@@ -117,6 +122,7 @@ class Session:
     # -- planning, training, deciding --------------------------------------------------------
     def plan(self, claims: list[Claim]) -> Plan:
         """The training runs the claims share: one per (listings, seed), every value they read."""
+        self._unsandboxed = [c for c in claims if self.in_sandbox(c)]
         jobs, training = self.planner.plan(claims, self, self.tags)
         cached = sum(1 for j in jobs if self.executor.is_cached(j))
         return Plan(jobs, cached, self.stack.device(), training)
@@ -129,9 +135,58 @@ class Session:
     def train(self, jobs: list[Job]) -> None:
         self.executor.run_jobs(jobs, self.stream)
 
+    # -- the sandbox ---------------------------------------------------------------------------
+    @property
+    def sandbox(self) -> Sandbox:
+        if self._sandbox is None:
+            self._sandbox = Sandbox(self.settings, workers=self.executor.worker_count())
+        return self._sandbox
+
+    def in_sandbox(self, claim: Claim) -> bool:
+        """Whether the claim runs a program of its own (decided in the sandbox), rather than reading
+        training runs, or nothing (a broken or skipped claim, decided here). ``--jobs 0``: nothing is."""
+        if self.replay is not None or self.executor.in_process or claim.problems:
+            return False
+        claim, _ = for_stack(claim, self.tags)
+        kind = registry().get(claim.kind)
+        return kind is not None and not kind.trains(claim) and self.planner.usable(claim)
+
+    def _program_of(self, claim: Claim):
+        try:
+            claim, _ = for_stack(claim, self.tags)
+            return (self.program(claim), tuple(claim.requires))
+        except Exception:  # a claim whose program cannot even be named runs alone, and says why
+            return ("alone", claim.id)
+
+    def decide_in_sandbox(self, claims: list[Claim], on_group=None) -> None:
+        """Decide ``claims`` in the sandbox, one process per program they share."""
+        if not claims:
+            return
+        groups: dict = {}
+        for claim in claims:
+            groups.setdefault(self._program_of(claim), []).append(claim)
+        by_id = {c.id: c for c in claims}
+
+        def confirmed(results):
+            for result in results:
+                confirm(by_id[result.id], result, self.tags)
+            if on_group is not None:
+                on_group(results)
+
+        self._sandboxed.update(self.sandbox.decide(list(groups.values()), self.tags, self.as_printed, confirmed))
+
     def run_claim(self, claim: Claim) -> Result:
         """Measure and decide one claim. Never raises: a crash becomes an ``error`` result."""
-        result = decide(claim, self, self.tags, replaying=self.replay is not None)
+        if claim.id in self._sandboxed:
+            result = self._sandboxed.pop(claim.id)
+        elif self.in_sandbox(claim):  # with the other planned claims on its program (the pytest plugin)
+            key = self._program_of(claim)
+            group = [c for c in self._unsandboxed if c.id != claim.id and self._program_of(c) == key]
+            self._unsandboxed = [c for c in self._unsandboxed if c not in group and c.id != claim.id]
+            self.decide_in_sandbox([claim, *group])
+            result = self._sandboxed.pop(claim.id)
+        else:
+            result = decide(claim, self, self.tags, replaying=self.replay is not None)
         result.environment = self.environment()
         return result
 
@@ -149,11 +204,23 @@ class Session:
                            shard_jobs=len(jobs), workers=self.executor.worker_count(),
                            in_process=self.executor.in_process)
         self.train(jobs)
+        done = 0
+
+        def show(result):
+            nonlocal done
+            done += 1
+            self.progress.claim(done, len(decided), result)
+
+        self.decide_in_sandbox([c for c in decided if self.in_sandbox(c)],
+                               on_group=lambda results: [show(r) for r in results])
+        self._unsandboxed = []
         results = []
-        for n, claim in enumerate(decided, 1):
+        for claim in decided:
+            sandboxed = claim.id in self._sandboxed
             result = self.run_claim(claim)
             results.append(result)
-            self.progress.claim(n, len(decided), result)
+            if not sandboxed:
+                show(result)
         return results
 
     # -- what the run was -------------------------------------------------------------------
@@ -174,5 +241,7 @@ class Session:
         }
 
     def close(self) -> None:
+        if self._sandbox is not None:
+            self._sandbox.close()
         if self._executor is not None:
             self._executor.close()

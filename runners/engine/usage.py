@@ -1,11 +1,40 @@
 """Whether a run can be what was asked for here; a usage error exits 2 before any claim runs."""
 from __future__ import annotations
 
+import math
+import os
+from pathlib import Path
+
 from ..environment import machine
+
+SHARD_MARK = ".claimcheck-shard"  # in <out>/runs/: the folder is a shard's, and a new shard may replace it
 
 
 class UsageError(Exception):
     """The run cannot be what was asked for here (exit 2), e.g. the gpu tier without a GPU."""
+
+
+def check_out(settings) -> None:
+    """``--out`` is a folder claimcheck may write its three files into; found before any claim runs."""
+    out = Path(settings.out).resolve()
+    if out == Path(out.anchor):
+        raise UsageError(f"--out {settings.out}: the root of the file system; name a folder of its own")
+    if out == Path.home().resolve() or (out / ".git").exists() or (out / "claims").is_dir():
+        raise UsageError(f"--out {settings.out}: a home or checkout folder; name a folder of its own, "
+                         "such as build/verify")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {settings.out}: a file, not a folder")
+    runs = out / "runs"
+    if getattr(settings, "shard", None) and runs.exists() and not (runs / SHARD_MARK).is_file():
+        raise UsageError(f"--out {settings.out}: {runs} is not a shard's run records (no {SHARD_MARK} in it); "
+                         "a shard writes its records there, so name another --out")
+    try:  # a real write, before any claim runs: the run's outputs must have a place
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".claimcheck-probe-{os.getpid()}"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError(f"--out {settings.out}: cannot be written ({exc.strerror or exc})") from None
 
 
 def check_usage(settings, claims) -> None:
@@ -14,6 +43,8 @@ def check_usage(settings, claims) -> None:
         raise UsageError(f"--seeds {s.seeds}: a verdict needs the spread of at least 2 seeds")
     if s.jobs < 0 or (s.jobs_per_gpu is not None and s.jobs_per_gpu < 1):
         raise UsageError("--jobs takes 0 or more, --jobs-per-gpu 1 or more")
+    if s.timeout is not None and not (math.isfinite(s.timeout) and s.timeout > 0):
+        raise UsageError(f"--timeout {s.timeout}: a number of seconds above 0")
     wants_gpu = s.tier == "gpu" or any("gpu" in c.requires and s.includes(c.tier) for c in claims)
     if wants_gpu and not s.allow_cpu and machine.accelerator() is None:
         raise UsageError(

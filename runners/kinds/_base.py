@@ -51,8 +51,16 @@ class Kind:
 
     def listings(self, claim: Claim) -> tuple:
         """The listings the claim runs, as resolved paths, in the order its measurements run them."""
-        return tuple(str(claim.resolve(p)) for m in self.measurements(claim)
-                     for p in m.get("listings", []) if isinstance(p, str))
+        out = []
+        for m in self.measurements(claim):
+            listings = m.get("listings") if isinstance(m, dict) else None
+            out += [str(claim.resolve(p)) for p in (listings if isinstance(listings, list) else []) if isinstance(p, str)]
+        return tuple(out)
+
+    def trains(self, claim: Claim) -> bool:
+        """Whether the claim reads training runs (decided from their records) rather than a program it
+        runs itself (decided in the sandbox, where that program runs)."""
+        return False
 
     def plan(self, claim: Claim, ctx: Context) -> list:
         """The training runs (executor Jobs) the claim will read; none for most kinds."""
@@ -60,6 +68,12 @@ class Kind:
 
     def run(self, claim: Claim, ctx: Context) -> Verdict:
         raise NotImplementedError
+
+    def agrees(self, claim: Claim, observed) -> bool | None:
+        """Whether ``observed`` (as plain data) bears out the stated value, by the kind's own rule: the
+        engine re-checks a verdict that came back from the sandbox with it, outside the listings' reach.
+        None for a kind that decides otherwise (over seeds)."""
+        return observed == claim.expected
 
     def quantity(self, claim: Claim) -> tuple | None:
         """What the claim measures, so that claims stating one quantity can be compared."""

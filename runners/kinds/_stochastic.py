@@ -10,15 +10,14 @@ is the scale the verdict and its operating characteristic use (stats/).
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 from .. import stats
 from ..core.errors import ClaimError
 from ..core.tiers import TIERS
 from ..spec import values
+from ..spec.references import recorded
 from ..spec.schema import Rule, is_type
 from ..spec.verdict import Status, Verdict
-from ..spec.yamlload import load_yaml, strip_lines
 
 MIN_SEEDS = 2
 SEEDS_FIELD = Rule((dict, int), required=True,
@@ -92,23 +91,8 @@ def measure(claim, ctx, item: dict, seeds: list[int]) -> tuple[list, list]:
 
 # --- references --------------------------------------------------------------------------
 
-def _reference_files(spec_file: str) -> list[Path]:
-    folder = Path(spec_file).resolve().parent
-    return [p / "references.yaml" for p in (folder, *folder.parents) if (p / "references.yaml").is_file()]
-
-
-def references(claim) -> dict:
-    """Every recorded reference the claim can name (the nearest file wins)."""
-    found = {}
-    for path in reversed(_reference_files(claim.file)):
-        doc = strip_lines(load_yaml(path)) or {}
-        for name, entry in (doc.get("references") or {}).items():
-            found[name] = {**entry, "file": str(path)}
-    return found
-
-
 def reference(claim, name: str) -> stats.Reference:
-    entry = references(claim).get(name)
+    entry = recorded(claim.file).get(name)
     if entry is None:
         raise ClaimError(f"reference '{name}' is in no references.yaml beside or above {claim.file}")
     vals = entry.get("values") or []
@@ -127,7 +111,7 @@ def reference(claim, name: str) -> stats.Reference:
 
 def paired(claim, names: dict, statistic) -> stats.Reference:
     """A comparison's reference: the statistic of two references' values, paired by seed."""
-    entries = references(claim)
+    entries = recorded(claim.file)
     a, b = (entries.get(names.get(side)) for side in ("a", "b"))
     if a is None or b is None:
         raise ClaimError(f"reference {names!r}: both a and b must name entries of references.yaml")
@@ -146,6 +130,12 @@ class StochasticKind:
     """What metric and comparison share as kinds: their plan, and checking their reference."""
 
     stochastic = True
+
+    def trains(self, claim):
+        return True
+
+    def agrees(self, claim, observed):
+        return None  # decided over seeds, from training records, never in a sandbox
 
     def plan(self, claim, ctx):
         return plan(claim, ctx, self.measurements(claim))

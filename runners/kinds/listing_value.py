@@ -48,8 +48,14 @@ class ListingValue(Kind):
             problems.append(f"tolerance: a non-negative number, got {t!r}")
         return problems
 
+    def trains(self, claim):
+        return "seeds" in claim.measure
+
+    def agrees(self, claim, observed):
+        return None if self.trains(claim) else agree(observed, plain(claim.expected), claim.tolerance)
+
     def plan(self, claim, ctx):
-        return plan(claim, ctx, self.measurements(claim)) if "seeds" in claim.measure else []
+        return plan(claim, ctx, self.measurements(claim)) if self.trains(claim) else []
 
     def run(self, claim, ctx):
         expected = plain(claim.expected)

@@ -6,6 +6,8 @@ The engine hands over what it decided; the stores record it (stores/) and the wr
 from __future__ import annotations
 
 import json
+import sys
+import traceback
 from pathlib import Path
 
 from ...reports import errata, html
@@ -15,7 +17,7 @@ from ..spec.schema import Claim
 from ..spec.verdict import Result
 from ..stores import history
 from ..stores import results as results_file
-from .status import exit_status
+from .status import EXIT_INTERNAL, exit_status
 
 
 def finish(session, results: list[Result], claims: list[Claim] | None = None, run: dict | None = None) -> int:
@@ -33,11 +35,26 @@ def finish(session, results: list[Result], claims: list[Claim] | None = None, ru
         extra["series"] = {r.id: history.series(df, r.id) for r in results}
         extra["store"] = str(store)
     all_claims = claims if claims is not None else load(Path(s.claims))
-    errata_path = errata.write(results, run, all_claims, out / "errata.md")
-    extra["coverage"] = for_claims(Path(s.claims))
-    html_path = html.write(results, run, out / "report.html", errata="errata.md", **extra)
+    broken = []  # a writer's fault is claimcheck's: the other outputs are still written, then exit 3
+
+    def write(name, writer):
+        try:
+            return writer()
+        except Exception:
+            broken.append(f"writing {name}:\n{traceback.format_exc()}")
+            return out / name
+
+    errata_path = write("errata.md", lambda: errata.write(results, run, all_claims, out / "errata.md"))
+    extra["coverage"] = write("coverage", lambda: for_claims(Path(s.claims), all_claims))
+    if not isinstance(extra["coverage"], list):
+        extra["coverage"] = []
+    html_path = write("report.html", lambda: html.write(results, run, out / "report.html", errata="errata.md", **extra))
     counts = results_file.counts(results)
     if session.runner != "pytest":  # the summary is the command's output; progress went to stderr
         print(", ".join(f"{n} {k}" for k, n in counts.items() if n) + f" in {run['seconds']:.1f}s")
         print(f"wrote {json_path}, {html_path} and {errata_path}")
+    if broken:
+        print(f"claimcheck: internal error (exit {EXIT_INTERNAL}), please report it:\n" + "\n".join(broken),
+              file=sys.stderr)
+        return EXIT_INTERNAL
     return exit_status(s, results, extra.get("changes"))

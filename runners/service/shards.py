@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..catalog.loader import load
 from ..engine.session import Session
-from ..engine.usage import UsageError
+from ..engine.usage import SHARD_MARK, UsageError, check_out
 from ..stores import results as results_file
 from .finish import finish
 from .status import EXIT_USAGE, exit_status
@@ -26,9 +26,10 @@ def finish_shard(session: Session, results) -> int:
     """A shard's output: its results, the pending claims, the records of the runs it made."""
     out = Path(session.settings.out)
     runs = out / "runs"
-    if runs.exists():
+    if (runs / SHARD_MARK).is_file():  # an earlier shard's records (check_out refused anything else)
         shutil.rmtree(runs)
-    runs.mkdir(parents=True)
+    runs.mkdir(parents=True, exist_ok=True)
+    (runs / SHARD_MARK).write_text("run records of a claimcheck shard; a new shard replaces this folder\n")
     executor = session.executor
     copied = 0
     for key in (j.key for j in session.planned_jobs):
@@ -46,6 +47,11 @@ def finish_shard(session: Session, results) -> int:
 def merge(dirs, settings, stream=None) -> int:
     """`claimcheck merge`: one run from the shards' outputs."""
     stream = stream or sys.stderr
+    try:
+        check_out(settings)
+    except UsageError as exc:
+        print(f"claimcheck merge: {exc}", file=stream)
+        return EXIT_USAGE
     shards = []
     for d in map(Path, dirs):
         try:
@@ -70,7 +76,15 @@ def merge(dirs, settings, stream=None) -> int:
     records = []
     for d, _, _ in shards:
         for path in sorted((d / "runs").glob("*.json")):
-            records.append(json.loads(path.read_text(encoding="utf-8")))
+            try:
+                record = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                print(f"claimcheck merge: {path}: not a run record ({exc})", file=stream)
+                return EXIT_USAGE
+            if not isinstance(record, dict) or not isinstance(record.get("key_parts"), dict) or "key" not in record:
+                print(f"claimcheck merge: {path}: not a run record (no key and key_parts)", file=stream)
+                return EXIT_USAGE
+            records.append(record)
     first = shards[0][1]
     settings.tier = first["tier"]
     settings.shard = None

@@ -3,13 +3,14 @@
 0 when every claim that ran agreed (or was skipped, or is a known erratum); 1 when a claim
 failed or is an error (``--fail-on inconclusive``: also when one is inconclusive;
 ``--new-failures-only``: only for new failures); 2 on a usage error (no claims, the gpu tier
-without a GPU, ``--seeds`` below 2, shards that do not fit together).
+without a GPU, ``--seeds`` below 2, an ``--out`` it cannot write, shards that do not fit together);
+3 when claimcheck itself broke (a fault of the harness, with its traceback: never a verdict).
 """
 from __future__ import annotations
 
 from ..spec.verdict import BAD, Result, Status
 
-EXIT_OK, EXIT_BAD_CLAIMS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_BAD_CLAIMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def exit_status(settings, results: list[Result], changes: dict | None = None) -> int:

@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 import sys
+import traceback
 
 from ..engine.session import Session
-from ..engine.usage import UsageError
+from ..engine.usage import UsageError, check_out
 from .finish import finish
 from .shards import finish_shard
-from .status import EXIT_USAGE
+from .status import EXIT_INTERNAL, EXIT_USAGE
 
 
 def verify(settings, stream=None) -> int:
     session = Session(settings, stream)
+    err = stream or sys.stderr
     try:
+        check_out(settings)
         claims = session.load()
         session.check_usage(claims)
         results = session.run(claims)
@@ -20,7 +23,11 @@ def verify(settings, stream=None) -> int:
             return finish_shard(session, results)
         return finish(session, results)
     except UsageError as exc:
-        print(f"claimcheck: {exc}", file=stream or sys.stderr)
+        print(f"claimcheck: {exc}", file=err)
         return EXIT_USAGE
+    except Exception:  # a fault of claimcheck itself: its own exit status, never a verdict on the book
+        print(f"claimcheck: internal error (exit {EXIT_INTERNAL}), please report it:\n{traceback.format_exc()}",
+              file=err)
+        return EXIT_INTERNAL
     finally:
         session.close()

@@ -68,7 +68,15 @@ def _stamp(path: Path):
 
 @functools.lru_cache(maxsize=256)
 def _read(path: str, stamp) -> Listing:
-    source = Path(path).read_text(encoding="utf-8")
+    data = Path(path).read_bytes()
+    try:
+        source = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ClaimError(f"listing {path}:{line} is not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8, "
+                         "as Python 3 reads source files") from None
+    if "\x00" in source:
+        raise ClaimError(f"listing {path} holds a NUL byte: not a text file")
     changes = []
     for n, line in enumerate(source.splitlines(), 1):
         m = CHANGE.match(line)

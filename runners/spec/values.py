@@ -5,9 +5,10 @@ A spec's ``value`` is one of two things, and nothing in a spec is run through ``
 * a **path**: a variable the listings leave, then attributes and indexes:
   ``test_acc``, ``model.history.history['accuracy'][-1]``, ``train_images.shape``,
   ``history.history['val_loss'][:10]``. Names, ``.attr``, ``[int]``, ``['key']`` and
-  ``[a:b]`` only.
+  ``[a:b]`` only; no name or attribute that starts with ``_`` (private, dunder), and no step that
+  reaches a module or ends on a function: a path reads the program's data, nothing else.
 * a **named check**, ``!function checks.peak_val_accuracy``: a function in ``checks.py``
-  beside the spec file. Its parameters name what it reads: the listings' variables by name,
+  beside the spec file, and nowhere else. Its parameters name what it reads: the listings' variables by name,
   and ``stdout`` (what they printed) and ``workdir`` (the folder they ran in). The checks are
   plain, linted and tested Python (tests/test_checks.py).
 """
@@ -18,12 +19,15 @@ import functools
 import hashlib
 import importlib.util
 import inspect
+import types
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import ClaimError
 
 SPECIAL = ("stdout", "workdir")
+MAX_PATH = 300  # characters of a value path; the book's longest is under 60
+CHECKS_MODULE = "checks"  # the one module a !function may name: checks.py beside the spec
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,19 @@ class FunctionRef:
     def __str__(self) -> str:
         return f"!function {self.module}.{self.name}"
 
+    def problem(self) -> str | None:
+        """Why this reference may not be loaded: only a public function of the checks.py beside the spec."""
+        if self.module != CHECKS_MODULE:
+            return (f"{self}: a named check lives in {CHECKS_MODULE}.py beside the spec "
+                    f"(`!function {CHECKS_MODULE}.NAME`), not in '{self.module}'")
+        if not self.name.isidentifier() or self.name.startswith("_"):
+            return f"{self}: '{self.name}' is not the name of a public function"
+        return None
+
     def load(self):
+        problem = self.problem()
+        if problem:
+            raise ClaimError(problem)
         return _load_function(str(self.path), self.name, _stamp(self.path))
 
     @property
@@ -88,22 +104,38 @@ def key(value) -> str:
 
 # --- paths ----------------------------------------------------------------------------------
 
+def _public(name: str, text: str) -> None:
+    if name.startswith("_"):
+        raise ClaimError(f"value '{_cut(text)}': '{name}' is private; a path reads public names only")
+
+
+def _cut(text: str, most: int = 80) -> str:
+    return text if len(text) <= most else text[:most] + "..."
+
+
 def parse_path(text: str) -> ast.expr:
     """The AST of a path; ClaimError when it is anything more than names, attributes, indexes."""
+    if len(text) > MAX_PATH:
+        raise ClaimError(f"value '{_cut(text)}' is {len(text):,} characters: over the {MAX_PATH} a path may have; "
+                         "write a named check (!function checks.name) instead")
     try:
         tree = ast.parse(text.strip(), mode="eval").body
-    except SyntaxError as exc:
-        raise ClaimError(f"value '{text}' is not a path: {exc.msg}") from None
+    except (SyntaxError, ValueError) as exc:
+        raise ClaimError(f"value '{_cut(text)}' is not a path: {getattr(exc, 'msg', exc)}") from None
+    except (RecursionError, MemoryError):
+        raise ClaimError(f"value '{_cut(text)}' is nested too deeply to be a path") from None
     node = tree
     while not isinstance(node, ast.Name):
         if isinstance(node, ast.Attribute):
+            _public(node.attr, text)
             node = node.value
         elif isinstance(node, ast.Subscript):
             _index(node.slice, text)
             node = node.value
         else:
-            raise ClaimError(f"value '{text}' is not a path (names, .attributes and [indexes] only); "
+            raise ClaimError(f"value '{_cut(text)}' is not a path (names, .attributes and [indexes] only); "
                              "write a named check (!function checks.name) for anything else")
+    _public(node.id, text)
     return tree
 
 
@@ -124,26 +156,38 @@ def _index(node, text):
     return _constant(node, text)
 
 
+def _data(value, text: str, step: str):
+    """``value`` where it is the program's data; a module or a function is not."""
+    if isinstance(value, types.ModuleType):
+        raise ClaimError(f"value '{_cut(text)}': '{step}' is a module; a path reads the program's data, not modules")
+    if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType, type)):
+        raise ClaimError(f"value '{_cut(text)}': '{step}' is {'a class' if isinstance(value, type) else 'a function'}; "
+                         "a path reads the program's data")
+    return value
+
+
 def _walk(node, namespace: dict, text: str):
     if isinstance(node, ast.Name):
         if node.id not in namespace:
             public = ", ".join(sorted(k for k in namespace if not k.startswith("_"))[:40])
             raise ClaimError(f"the listings define no '{node.id}' (they define: {public})")
-        return namespace[node.id]
+        return _data(namespace[node.id], text, node.id)
     base = _walk(node.value, namespace, text)
     try:
         if isinstance(node, ast.Attribute):
-            return getattr(base, node.attr)
-        return base[_index(node.slice, text)]
+            return _data(getattr(base, node.attr), text, node.attr)
+        return _data(base[_index(node.slice, text)], text, ast.unparse(node))
     except (AttributeError, IndexError, KeyError, TypeError) as exc:
-        raise ClaimError(f"cannot read '{text}' after the listings ran: {type(exc).__name__}: {exc}") from exc
+        raise ClaimError(f"cannot read '{_cut(text)}' after the listings ran: {type(exc).__name__}: {exc}") from exc
 
 
 # --- checking and evaluating ----------------------------------------------------------------
 
 def problems(value, where: str = "measure.value") -> list[str]:
-    """What is wrong with a value spec, without running anything."""
+    """What is wrong with a value spec, without running the listings."""
     if isinstance(value, FunctionRef):
+        if value.problem():
+            return [f"{where}: {value.problem()}"]
         try:
             fn = value.load()
         except ClaimError as exc:

@@ -2,9 +2,17 @@
 
 ``value: !function checks.peak_val_accuracy`` names a function in ``checks.py`` beside the spec
 file (see values.py); nothing in a spec is evaluated as Python.
+
+Every way a file can be wrong is a :class:`SpecSyntaxError` naming the file and line, never a
+crash: not UTF-8, a NUL byte, over :data:`MAX_BYTES`, malformed YAML, a key twice in one mapping
+(YAML would keep the last silently), or aliases that expand past :data:`MAX_NODES` (an alias
+bomb of a few hundred bytes expands to billions of nodes). A file is parsed once per version of
+it (its size and modification time), however often it is asked for.
 """
 from __future__ import annotations
 
+import copy
+import functools
 from pathlib import Path
 
 import yaml
@@ -12,6 +20,8 @@ import yaml
 from .values import FunctionRef
 
 LINE_KEY = "__line__"
+MAX_BYTES = 1_000_000  # a spec file is a few kB; a reference file a few tens
+MAX_NODES = 200_000  # nodes after aliases are expanded; the book's largest file has about 3,000
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -19,12 +29,30 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
+    seen = {}
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue  # `<<: *anchor`: the merged keys are defaults, the mapping's own keys win
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a mapping key must be a plain value, got {type(key).__name__}", key_node.start_mark
+            ) from None
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key '{key}' (first at line {seen[key]}): YAML would keep only the last",
+                key_node.start_mark)
+        seen[key] = key_node.start_mark.line + 1
     mapping = loader.construct_mapping(node, deep=True)
     mapping[LINE_KEY] = node.start_mark.line + 1
     return mapping
 
 
 def _construct_function(loader: _LineLoader, node: yaml.ScalarNode):
+    if not isinstance(node, yaml.ScalarNode):
+        raise yaml.constructor.ConstructorError(None, None, "!function takes module.name", node.start_mark)
     text = loader.construct_scalar(node).strip()
     module, _, name = text.rpartition(".")
     if not module or not name:
@@ -46,23 +74,82 @@ class SpecSyntaxError(Exception):
         self.message = message
 
 
-def load_yaml(path: Path) -> object:
-    """Parse one YAML file; a syntax error names the file and line."""
+def _expanded_size(node, limit: int) -> int:
+    """How many nodes the document holds with every alias expanded, counted up to ``limit``."""
+    sizes: dict[int, int] = {}
+
+    def size(n) -> int:
+        if id(n) in sizes:
+            return sizes[id(n)]
+        sizes[id(n)] = limit + 1  # a node that contains itself (a recursive alias) is over any limit
+        if isinstance(n, yaml.MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in n.value)
+        elif isinstance(n, yaml.SequenceNode):
+            total = 1 + sum(size(v) for v in n.value)
+        else:
+            total = 1
+        sizes[id(n)] = min(total, limit + 1)
+        return sizes[id(n)]
+
+    return size(node)
+
+
+def _text(path: Path) -> str:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except OSError as exc:
         raise SpecSyntaxError(path, None, f"cannot read: {exc.strerror}") from exc
+    if len(data) > MAX_BYTES:
+        raise SpecSyntaxError(path, None, f"{len(data):,} bytes: over the {MAX_BYTES:,} a spec may have")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise SpecSyntaxError(path, line, f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}") from None
+    if "\x00" in text:
+        raise SpecSyntaxError(path, text[:text.index("\x00")].count("\n") + 1, "a NUL byte: not a text file")
+    return text
+
+
+@functools.lru_cache(maxsize=256)
+def _parse(path: str, stamp) -> object:
+    text = _text(Path(path))
     loader = _LineLoader(text)
     loader.spec_path = Path(path)
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node, MAX_NODES) > MAX_NODES:
+            raise SpecSyntaxError(Path(path), node.start_mark.line + 1,
+                                  f"its aliases expand to over {MAX_NODES:,} nodes (an alias bomb?)")
+        return loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
-        raise SpecSyntaxError(path, line, f"malformed YAML: {problem}") from exc
+        raise SpecSyntaxError(Path(path), line, f"malformed YAML: {problem}") from exc
+    except RecursionError:
+        raise SpecSyntaxError(Path(path), None, "nested too deeply to read") from None
     finally:
         loader.dispose()
+
+
+def _stamp(path: Path):
+    try:
+        st = Path(path).stat()
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+    except OSError:
+        return None
+
+
+def load_yaml(path: Path) -> object:
+    """Parse one YAML file (once per version of it); every problem names the file and line."""
+    path = Path(path)
+    stamp = _stamp(path)
+    if stamp is None:
+        raise SpecSyntaxError(path, None, "cannot read: no such file")
+    return copy.deepcopy(_parse(str(path.resolve()), stamp))
 
 
 def strip_lines(value: object) -> object:
