@@ -85,8 +85,9 @@ OPTIONS = [
     Option("fail_on", "--fail-on", "also exit 1 on these statuses besides failed and error: inconclusive",
            _statuses, (), "CLAIMCHECK_FAIL_ON", metavar="STATUS"),
     Option("quiet", "--quiet", "no per-claim progress lines", flag_only=True),
-    Option("jobs", "--jobs", "training runs in parallel, each in a worker process (default 1; 0: in this "
-           "process, without isolation)", int, 1, "CLAIMCHECK_JOBS", metavar="N"),
+    Option("jobs", "--jobs", "training runs in parallel, each in a worker process (default 1; the static "
+           "tier's sandbox runs max(N, 2) programs at a time; 0: everything in this process, without "
+           "isolation)", int, 1, "CLAIMCHECK_JOBS", metavar="N"),
     Option("jobs_per_gpu", "--jobs-per-gpu", "K worker processes per GPU, each pinned with CUDA_VISIBLE_DEVICES",
            int, None, metavar="K"),
     Option("timeout", "--timeout", "seconds a training run may take before it is stopped (default from "

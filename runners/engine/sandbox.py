@@ -105,13 +105,17 @@ class Sandbox:
             if self._pool is None:
                 context = multiprocessing.get_context("forkserver")
                 # the server imports the framework once; every process forks from it, fresh
-                context.set_forkserver_preload(["keras", __name__])
+                context.set_forkserver_preload([f"{__package__}.warm"])
                 with scrubbed_environment():
                     self._pool = ProcessPool(max_workers=self.workers, max_tasks=1, context=context)
                     from multiprocessing import forkserver
 
                     forkserver.ensure_running()  # started now, with the scrubbed environment
         return self._pool
+
+    def start(self) -> None:
+        """Start the fork server now (it imports the framework while the caller loads its claims)."""
+        self._start()
 
     def timeout(self) -> float:
         return float(self.settings.timeout) if self.settings.timeout else DEFAULT_TIMEOUT_S

@@ -14,6 +14,7 @@ stochastic kinds) -> a Result.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import time
 import uuid
@@ -139,8 +140,14 @@ class Session:
     @property
     def sandbox(self) -> Sandbox:
         if self._sandbox is None:
-            self._sandbox = Sandbox(self.settings, workers=self.executor.worker_count())
+            # static programs are small: two at a time (or --jobs, where more) keeps the cores busy
+            self._sandbox = Sandbox(self.settings, workers=max(self.executor.worker_count(), min(2, os.cpu_count() or 1)))
         return self._sandbox
+
+    def warm_up(self) -> None:
+        """Start the sandbox's fork server early, unless nothing will run in it."""
+        if self.replay is None and not self.executor.in_process:
+            self.sandbox.start()
 
     def in_sandbox(self, claim: Claim) -> bool:
         """Whether the claim runs a program of its own (decided in the sandbox), rather than reading
