@@ -22,6 +22,13 @@ def scrubbed(env) -> dict:
             if (k in KEPT_ENVIRONMENT or k.startswith(KEPT_PREFIXES)) and not k.startswith(DROPPED_PREFIXES)}
 
 
+def scrub(extra: dict | None = None) -> None:
+    """This process's own environment scrubbed (in a worker, before any program runs), plus ``extra``."""
+    kept = {**scrubbed(os.environ), **(extra or {})}
+    os.environ.clear()
+    os.environ.update(kept)
+
+
 @contextlib.contextmanager
 def scrubbed_environment():
     """``os.environ`` scrubbed while active (processes started meanwhile inherit only that)."""

@@ -10,26 +10,24 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
-import os
 import signal
 import threading
 import traceback
 
 from . import devices
-from .environ import scrubbed
+from .environ import scrub
 
 
 def _init_worker(env: dict) -> None:
     """A worker process starts with a scrubbed environment (no secret a spec could read) and its GPU
     (if any) and GPU sharing set, before any framework loads."""
-    kept = scrubbed(os.environ)
-    os.environ.clear()
-    os.environ.update({**kept, **env})
+    scrub(env)
 
 
-def _signal_name(code: int) -> str:
+def signal_name(code) -> str:
+    """How a process ended, from its exit code: ``SIGSEGV``, ``status 3``."""
     try:
-        return signal.Signals(-code).name if code < 0 else f"status {code}"
+        return signal.Signals(-code).name if code is not None and code < 0 else f"status {code}"
     except ValueError:
         return f"signal {-code}"
 
@@ -68,7 +66,7 @@ class WorkerPool:
                                       "set --timeout to allow longer)"}
         except ProcessExpired as exc:
             why = "killed (SIGKILL: out of memory?)" if exc.exitcode == -signal.SIGKILL else \
-                f"ended by {_signal_name(exc.exitcode)}"
+                f"ended by {signal_name(exc.exitcode)}"
             return {**base, "failed": f"the training process {why} before it finished"}
         except Exception as exc:  # the worker could not even start or return the job
             return {**base, "failed": f"the training process failed: {type(exc).__name__}: {exc}",

@@ -19,8 +19,6 @@ from __future__ import annotations
 import concurrent.futures
 import json
 import multiprocessing
-import os
-import signal
 import threading
 import traceback
 
@@ -28,8 +26,9 @@ from ..core.errors import ClaimError
 from ..spec.listings import Program
 from ..spec.verdict import Result, Status
 from .deciding import decide
-from .environ import scrubbed, scrubbed_environment
+from .environ import scrub, scrubbed_environment
 from .executor import Executor
+from .pool import signal_name
 
 DEFAULT_TIMEOUT_S = 300.0
 
@@ -59,9 +58,7 @@ class _SandboxContext:
 
 def decide_group(claims, settings, tags, as_printed: bool) -> str:
     """In a sandbox process: decide ``claims`` (one program); their results as a JSON text."""
-    kept = scrubbed(os.environ)
-    os.environ.clear()
-    os.environ.update(kept)
+    scrub()
     ctx = _SandboxContext(settings, as_printed)
     out = []
     try:
@@ -70,13 +67,6 @@ def decide_group(claims, settings, tags, as_printed: bool) -> str:
     finally:
         ctx.executor.close()
     return json.dumps(out, default=str)
-
-
-def _signal_name(code) -> str:
-    try:
-        return signal.Signals(-code).name if code is not None and code < 0 else f"status {code}"
-    except ValueError:
-        return f"signal {-code}"
 
 
 def failed_results(claims, reason: str, tb: str = "") -> list[Result]:
@@ -137,7 +127,7 @@ class Sandbox:
                 results = failed_results(group, f"the program gave no result after {timeout:.0f} s: its process "
                                                 "was stopped (timeout; set --timeout to allow longer)")
             except ProcessExpired as exc:
-                results = failed_results(group, f"the program's process ended ({_signal_name(exc.exitcode)}) "
+                results = failed_results(group, f"the program's process ended ({signal_name(exc.exitcode)}) "
                                                 "before its claims were decided")
             except Exception as exc:  # the process could not start, or sent back something unreadable
                 results = failed_results(group, f"the program's process failed: {type(exc).__name__}: {exc}",

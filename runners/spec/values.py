@@ -58,7 +58,7 @@ class FunctionRef:
         problem = self.problem()
         if problem:
             raise ClaimError(problem)
-        return _load_function(str(self.path), self.name, _stamp(self.path))
+        return _load_function(str(self.path), self.name, file_stamp(self.path))
 
     @property
     def key(self) -> str:
@@ -70,10 +70,11 @@ class FunctionRef:
         return f"{self}#{digest}"
 
 
-def _stamp(path: Path):
+def file_stamp(path: Path):
+    """What changes when a file does (its modification time, size and inode), or None if it is gone."""
     try:
-        st = path.stat()
-        return (st.st_mtime_ns, st.st_size)
+        st = Path(path).stat()
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
     except OSError:
         return None
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from .values import FunctionRef
+from .values import FunctionRef, file_stamp
 
 LINE_KEY = "__line__"
 MAX_BYTES = 1_000_000  # a spec file is a few kB; a reference file a few tens
@@ -135,18 +135,10 @@ def _parse(path: str, stamp) -> object:
         loader.dispose()
 
 
-def _stamp(path: Path):
-    try:
-        st = Path(path).stat()
-        return (st.st_mtime_ns, st.st_size, st.st_ino)
-    except OSError:
-        return None
-
-
 def load_yaml(path: Path) -> object:
     """Parse one YAML file (once per version of it); every problem names the file and line."""
     path = Path(path)
-    stamp = _stamp(path)
+    stamp = file_stamp(path)
     if stamp is None:
         raise SpecSyntaxError(path, None, "cannot read: no such file")
     return copy.deepcopy(_parse(str(path.resolve()), stamp))
