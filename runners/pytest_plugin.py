@@ -58,9 +58,15 @@ def pytest_configure(config):
         config.addinivalue_line("markers", f"claimcheck_{tier}: a claim of the {tier} tier")
     config.stash[_RESULTS] = {}
     if enabled(config):  # the engine is imported only when asked: a plain pytest run stays light
+        from .engine.devices import share_gpus
         from .engine.session import Session
 
-        config.stash[_SESSION] = Session(_settings(config), runner="pytest")
+        share_gpus()  # as the CLI does: workers share a GPU's memory
+        settings = _settings(config)
+        if settings.shard and config.getoption("numprocesses", None):
+            raise pytest.UsageError("claimcheck: --claimcheck-shard runs without pytest-xdist's -n (the shard's "
+                                    "training runs go --claimcheck-jobs at a time)")
+        config.stash[_SESSION] = Session(settings, runner="pytest")
         config.pluginmanager.register(_Results(config), "claimcheck-results")
 
 
@@ -87,10 +93,26 @@ def _declares_claims(path: Path) -> bool:
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Plan the training runs the selected claims share (one per listings and seed)."""
+    """The CLI's checks and plan: the usage checks (a usage error ends the run before any claim), the
+    training runs the selected claims share, and, with ``--claimcheck-shard i/N``, this shard's share
+    (the claims left for ``claimcheck merge`` are deselected)."""
     claims = [item.claim for item in items if isinstance(item, ClaimItem)]
-    if claims and _SESSION in config.stash:
-        config.stash[_SESSION].plan(claims)
+    if not claims or _SESSION not in config.stash:
+        return
+    from .engine.usage import UsageError, check_out
+
+    claim_session = config.stash[_SESSION]
+    try:
+        check_out(claim_session.settings)
+        claim_session.check_usage(claims)
+        _, _, decided = claim_session.prepare(claims)
+    except UsageError as exc:
+        raise pytest.UsageError(f"claimcheck: {exc}") from None
+    keep = {c.id for c in decided}
+    deselected = [i for i in items if isinstance(i, ClaimItem) and i.claim.id not in keep]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [i for i in items if not (isinstance(i, ClaimItem) and i.claim.id not in keep)]
 
 
 class ClaimFile(pytest.File):
@@ -120,6 +142,10 @@ class ClaimItem(pytest.Item):
 
     def runtest(self):
         session = self.config.stash[_SESSION]
+        if not hasattr(self.config, "workerinput"):
+            # the whole plan at once, --claimcheck-jobs at a time (an xdist worker trains what its
+            # own claims read, each run once across workers: the cache's lock)
+            session.train_planned()
         self.result = session.run_claim(self.claim)
         status = self.result.status
         self.user_properties.append(("claim_status", status.value))
@@ -189,8 +215,9 @@ def pytest_sessionfinish(session, exitstatus):
         records = config.stash[_RESULTS]
         if records:
             from .service.finish import finish
+            from .service.shards import finish_shard
 
             results = sorted((Result.from_dict(r) for r in records.values()), key=lambda r: (r.file, r.line or 0))
-            finish(claim_session, results)
+            (finish_shard if claim_session.settings.shard else finish)(claim_session, results)
     finally:
         claim_session.close()

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The nightly tier's MNIST claims on a GPU machine with no network: a smoke test of the GPU path.
 #
-# Installs only what is carried beside the checkout: the wheels in .whl/ (keras and the
-# pure-Python needs such a machine lacks: namex, optree, pebble; see docs/gpu-tier.md), with
-# --no-index into a folder of its own; claimcheck itself runs from the tree (no install). MNIST
+# Installs only what is carried beside the checkout: the wheels in .whl/ (keras, claimcheck's
+# own needs and theirs: the list is REQUIRED below and in docs/gpu-tier.md), with --no-index
+# --no-deps into a folder of its own. It checks that every module keras and claimcheck import is
+# then importable, and where one is not, lists the missing distributions and the `pip download`
+# that fetches them, and stops (exit 2) before anything runs. claimcheck itself runs from the
+# tree (no install). MNIST
 # comes from $CLAIMCHECK_DATA_DIR, default smoke-data/ in the tree (mnist/ with the four IDX files
 # and SHA256SUMS, copied there). It runs the dense and convnet test-accuracy claims at the gpu
 # tier's 10 seeds, K worker processes per GPU, on a fresh cache, and prints the device the
@@ -40,6 +43,40 @@ cache=${cache:-$out/cache}
 site="$out/site"
 if compgen -G ".whl/*.whl" > /dev/null; then
   python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target "$site" .whl/*.whl
+fi
+# every module keras and claimcheck import, with the distribution that provides it: checked
+# before anything runs (the GPU machine brings its own numpy, and JAX or PyTorch)
+REQUIRED="keras:keras absl:absl-py rich:rich markdown_it:markdown-it-py mdurl:mdurl pygments:pygments
+h5py:h5py ml_dtypes:ml-dtypes namex:namex optree:optree packaging:packaging typing_extensions:typing-extensions
+numpy:numpy yaml:pyyaml jinja2:jinja2 markupsafe:markupsafe pandas:pandas dateutil:python-dateutil six:six
+tzdata:tzdata scipy:scipy PIL:pillow filelock:filelock pebble:pebble"
+case "${KERAS_BACKEND:-jax}" in
+  jax) REQUIRED="$REQUIRED jax:jax jaxlib:jaxlib" ;;
+  torch) REQUIRED="$REQUIRED torch:torch" ;;
+  tensorflow) REQUIRED="$REQUIRED tensorflow:tensorflow" ;;
+esac
+missing=$(PYTHONPATH="$site${PYTHONPATH:+:$PYTHONPATH}" python3 - $REQUIRED <<'PY'
+import importlib.util, sys
+for pair in sys.argv[1:]:
+    module, dist = pair.split(":")
+    try:
+        found = importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        print(dist)
+PY
+)
+if [ -n "$missing" ]; then
+  {
+    echo "gpu-smoke: these distributions are neither installed here nor in .whl/:"
+    echo "$missing" | sed 's/^/  /'
+    echo "fetch them on a machine with network, for this machine's Python ($(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')):"
+    echo "  pip download --no-deps --only-binary=:all: --python-version $(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])') \\"
+    echo "      --platform manylinux_2_17_x86_64 -d .whl $(echo $missing | tr '\n' ' ')"
+    echo "(docs/gpu-tier.md has the whole set)"
+  } >&2
+  exit 2
 fi
 # claimcheck from the tree: the import namespace claimcheck.* over runners/ and reports/
 shim="$out/shim/claimcheck"

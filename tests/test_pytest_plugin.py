@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from helpers import LISTINGS, NOISY, verify
+from helpers import LISTINGS, NOISY, cli, verify
 
 REFERENCES = "references:\n  noisy: {values: [0.9905, 0.9912, 0.9909, 0.9915, 0.9903]}\n"
 SPEC = textwrap.dedent("""\
@@ -100,3 +100,63 @@ def test_the_installed_package_has_no_top_level_runners(pytester):
     result = pytester.run(sys.executable, "-c", "import claimcheck.runners.cli, importlib.util; "
                                           "print(importlib.util.find_spec('runners'), importlib.util.find_spec('reports'))")
     assert result.outlines[-1] == "None None"
+
+
+# -- the plugin is the CLI: the same usage checks, shard and jobs ---------------------------------------
+
+def test_the_usage_checks_of_the_cli_end_the_run_before_any_claim(project):
+    result = run(project, "--claimcheck", "claims", "--claimcheck-tier", "cpu", "--claimcheck-seeds", "1")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "--seeds 1: a verdict needs the spread of at least 2 seeds" in result.stderr.str()
+    gpu = run(project, "--claimcheck", "claims", "--claimcheck-tier", "gpu")
+    assert gpu.ret == pytest.ExitCode.USAGE_ERROR and "needs an accelerator" in gpu.stderr.str()
+
+
+def test_a_shard_takes_its_share_and_leaves_the_rest_for_merge(project, tmp_path):
+    outs = []
+    for i in (1, 2):
+        out = project.path / f"shard{i}"
+        result = run(project, "--claimcheck", "claims", "--claimcheck-tier", "cpu", "--claimcheck-out", str(out),
+                     "--claimcheck-shard", f"{i}/2", "--claimcheck-cache-dir", str(project.path / f"cache{i}"))
+        assert result.ret in (0, 1), result.stdout.str()
+        assert "deselected" in result.stdout.str()
+        outs.append(out)
+    pending = [set(json.loads((o / "results.json").read_text())["run"]["pending"]) for o in outs]
+    assert pending[0] == pending[1] == {"t.inconclusive", "t.erratum"}  # the claims that read training runs
+    decided = [{r["id"] for r in json.loads((o / "results.json").read_text())["results"]} for o in outs]
+    assert not decided[0] & decided[1] and decided[0] | decided[1] == {"t.pass", "t.fail", "t.error", "t.skip"}
+    runs = [{p.name for p in (o / "runs").glob("*.json")} for o in outs]
+    assert not runs[0] & runs[1] and len(runs[0] | runs[1]) == 4  # 4 seeds of one program, each run once
+    merged = project.path / "merged"
+    done = cli("merge", *outs, "--claims", project.path / "claims", "--out", merged, "--no-history")
+    assert done.returncode == 1, done.stderr
+    assert {r["id"] for r in json.loads((merged / "results.json").read_text())["results"]} == {
+        "t.pass", "t.fail", "t.error", "t.skip", "t.inconclusive", "t.erratum"}
+
+
+def test_jobs_train_the_plan_in_parallel_worker_processes(project):
+    """--claimcheck-jobs 2: the four planned runs go two at a time, each in a worker of its own."""
+    listing = ("import os, time\nimport numpy as np\nstart = time.time()\ntime.sleep(2)\nend = time.time()\n"
+               "pid = os.getpid()\nacc = 0.991 + float(np.random.normal(0, 0.0005))\n")
+    (project.path / "claims/noisy.py").write_text(listing)
+    spec = project.path / "claims/spec.yaml"
+    spec.write_text(spec.read_text().replace("value: acc, seeds", "value: acc, seeds").replace(
+        "{id: t.inconclusive, kind: metric, tier: cpu, reference: noisy, measure: {listings: [noisy.py], value: acc,",
+        "{id: t.start, kind: metric, tier: cpu, reference: noisy, measure: {listings: [noisy.py], value: start, "
+        "seeds: {cpu: 4}}, expected: \"1\"}\n  - {id: t.end, kind: metric, tier: cpu, reference: noisy, measure: "
+        "{listings: [noisy.py], value: end, seeds: {cpu: 4}}, expected: \"1\"}\n  - {id: t.pid, kind: metric, tier: cpu, "
+        "reference: noisy, measure: {listings: [noisy.py], value: pid, seeds: {cpu: 4}}, expected: \"1\"}\n"
+        "  - {id: t.inconclusive, kind: metric, tier: cpu, reference: noisy, measure: {listings: [noisy.py], value: acc,"))
+    cache = project.path / "cache"
+    result = run(project, "--claimcheck", "claims", "--claimcheck-tier", "cpu", "--claimcheck-jobs", "2",
+                 "--claimcheck-cache-dir", str(cache), "--claimcheck-out", str(project.path / "out"))
+    assert result.ret in (0, 1), result.stdout.str()
+    records = [json.loads(p.read_text()) for p in sorted(cache.glob("runs/*.json"))]
+    assert len(records) == 4 and all(set(r["values"]) >= {"start", "end", "pid", "acc"} for r in records)
+    assert len({r["values"]["pid"] for r in records}) == 4  # a fresh worker per run
+    events = sorted([(r["values"]["start"], 1) for r in records] + [(r["values"]["end"], -1) for r in records])
+    now = most = 0
+    for _, step in events:
+        now += step
+        most = max(most, now)
+    assert most == 2  # two at a time, as --claimcheck-jobs 2 says (serially: 1)

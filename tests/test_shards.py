@@ -56,13 +56,35 @@ def test_shards_merged_give_the_verdicts_of_one_run(tmp_path):
     assert len(list((tmp_path / "history").glob("*.json"))) == 1  # one history run for the whole
 
 
-def test_the_split_is_deterministic_and_balanced_by_cost():
+def _jobs(environment: str, device_cost: float):
+    """The same planned runs as two hosts key them: keys and device costs differ, claims and seeds not."""
     from claimcheck.runners.engine.jobs import Job
+    from claimcheck.runners.spec.listings import Program
 
-    jobs = [Job(None, s, (), (), key=f"k{s}", cost_s=c) for s, c in enumerate([100, 90, 10, 10, 10, 5])]
+    program = Program(("a.py",))
+    declared = {"c.big": 100, "c.mid": 90, "c.small": 10}
+    return [Job(program, seed, (), (), key=f"{environment}-{claim}-{seed}", label=claim,
+                cost_s=device_cost * cost, share_s=cost)
+            for claim, cost in declared.items() for seed in range(3)]
+
+
+def test_the_split_is_deterministic_and_balanced_by_declared_cost():
+    jobs = _jobs("cpu-host", 1.0)
     split = shards.split_jobs(jobs, 2)
     assert shards.split_jobs(list(reversed(jobs)), 2) == split
-    assert sorted(sum(j.cost_s for j in part) for part in split) == [110, 115]
+    assert sorted(sum(j.share_s for j in part) for part in split) == [300, 300]
+
+
+def test_two_hosts_with_different_environments_split_alike_and_cover_every_run_once():
+    """Keys name the host's environment and the device cost differs; the split reads neither."""
+    count = 3
+    a = shards.split_jobs(_jobs("host-a", 1.0), count)
+    b = shards.split_jobs(_jobs("host-b", 0.07), count)
+    names = [[(j.label, j.seed) for j in part] for part in a]
+    assert names == [[(j.label, j.seed) for j in part] for part in b]
+    # shard i of N on host a, on host b, ...: together every run exactly once
+    taken = [run for i in range(count) for run in [(j.label, j.seed) for j in (a if i % 2 else b)[i]]]
+    assert sorted(taken) == sorted((j.label, j.seed) for j in _jobs("x", 1.0))
 
 
 def test_the_shard_can_come_from_the_job_engine():

@@ -3,13 +3,15 @@
 Exit status (service/status.py): 0 when every claim that ran agreed (or was skipped, or is a known
 erratum); 1 when a claim failed or is an error (``--fail-on inconclusive``: also when one is
 inconclusive; ``--new-failures-only``: only for new failures); 2 on a usage error (no claims, the
-gpu tier without a GPU, ``--seeds`` below 2, shards that do not fit together).
+gpu tier without a GPU, ``--seeds`` below 2, shards that do not fit together); 3 when claimcheck
+itself broke; 130 on Ctrl-C (what finished is written).
 """
 from __future__ import annotations
 
 import argparse
 import os
 
+from ..engine.devices import share_gpus
 from . import coverage, errata, history, list_claims, matrix, merge, oc, validate, verify
 
 SUBCOMMANDS = (verify, merge, list_claims, validate, history, errata, coverage, matrix, oc)
@@ -33,7 +35,6 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter
-    for name, value in (("TF_FORCE_GPU_ALLOW_GROWTH", "true"), ("XLA_PYTHON_CLIENT_PREALLOCATE", "false")):
-        os.environ.setdefault(name, value)  # several processes may share one GPU
+    share_gpus()  # several processes may share one GPU
     args = parser().parse_args(argv)
     return args.func(args)

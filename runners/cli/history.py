@@ -20,6 +20,8 @@ def add(sub) -> None:
 def run(args) -> int:
     store = resolve_settings({"history": args.store}).history
     df = history.table(store)
+    for name, why in history.refused(df):
+        print(f"claimcheck history: refused {store / name}: {why}", file=sys.stderr)
     if df.empty:
         print(f"claimcheck: no runs in {store}", file=sys.stderr)
         return EXIT_USAGE

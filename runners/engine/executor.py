@@ -17,7 +17,10 @@ import concurrent.futures
 import shutil
 import sys
 import threading
+import traceback
 from pathlib import Path
+
+from filelock import Timeout
 
 from ..core.errors import ClaimError
 from ..spec import values
@@ -38,6 +41,15 @@ class RunFailed(ClaimError):
         self.traceback = tb
 
 
+def merged(old: dict, new: dict) -> dict:
+    """A retrained run that reads new values keeps the values its record had: the same key is the
+    same run (same code, seed, data, environment and numerics), so they are the values it gives."""
+    values = {**old.get("values", {}), **new.get("values", {})}
+    errors = {k: v for k, v in {**old.get("errors", {}), **new.get("errors", {})}.items() if k not in values}
+    return {**new, "values": values, "errors": errors,
+            "merged_from": old.get("merged_from", []) + [old.get("trained_at")]}
+
+
 class Executor:
     def __init__(self, settings, environment_key: dict | None = None, replay: list[dict] | None = None):
         """``replay``: run records to answer from instead of training (``claimcheck merge``)."""
@@ -49,10 +61,12 @@ class Executor:
         self._executions: dict = {}
         self._workdirs: list[Path] = []
         self._failed: dict[str, RunFailed] = {}
+        self._failed_records: dict[str, dict] = {}
         self._trained_here: set[str] = set()
         self._lock = threading.Lock()
         self.trained = 0
         self.reused = 0
+        self.interrupted = False
 
     # -- in process ---------------------------------------------------------------------
     def execution(self, program: Program, requires=()):
@@ -76,8 +90,8 @@ class Executor:
             return values.evaluate(value, run.namespace, run.stdout, run.workdir)
 
     # -- training runs ------------------------------------------------------------------
-    def job(self, program, seed, requires, wanted, label="", cost_s=0.0) -> Job:
-        return self.keys.job(program, seed, requires, wanted, label, cost_s)
+    def job(self, program, seed, requires, wanted, label="", cost_s=0.0, share_s=0.0) -> Job:
+        return self.keys.job(program, seed, requires, wanted, label, cost_s, share_s)
 
     def _usable(self, record: dict | None, job: Job) -> bool:
         if record is None or (self.settings.refresh and job.key not in self._trained_here):
@@ -99,50 +113,100 @@ class Executor:
         if not todo or self.replay is not None:
             return
         workers = max(1, self.worker_count())
-        with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as threads:
+        threads = concurrent.futures.ThreadPoolExecutor(max_workers=workers)
+        try:
             for future in concurrent.futures.as_completed([threads.submit(self.record, j, stream) for j in todo]):
                 try:
                     future.result()
                 except ClaimError:
                     pass
+        except KeyboardInterrupt:  # Ctrl-C: stop the workers; what finished is kept, the rest is interrupted
+            self.interrupted = True
+            self.pool.stop()
+            if self.settings.progress:
+                print("    interrupted: stopping the training workers", file=stream or sys.stderr, flush=True)
+        finally:
+            threads.shutdown(wait=True, cancel_futures=True)
 
     def record(self, job: Job, stream=None) -> dict:
-        """The record of a job's run (cached, or trained now): its values, errors and timing."""
+        """The record of a job's run (cached, or trained now): its values, errors and timing.
+
+        Never raises anything but :class:`RunFailed`: a fault of the harness while a job is
+        handled (a full disk, a broken record) becomes its claims' error, not the end of the run.
+        """
         if job.key in self._failed:
             raise self._failed[job.key]
         if self.replay is not None:
-            if job.key not in self.replay:
-                raise RunFailed(f"no shard recorded the run of {job.program.names()} with seed {job.seed}")
-            return {**self.replay[job.key], "cached": True}
+            return self._replayed(job)
+        if self.interrupted and not self._usable(self.cache.read(job.key), job):
+            raise RunFailed(f"the run was interrupted (Ctrl-C) before {job.program.names()} with seed "
+                            f"{job.seed} was trained")
+        try:
+            return self._record(job, stream)
+        except RunFailed as failure:
+            self._failed[job.key] = failure
+            raise
+        except Exception as exc:  # claimcheck's own fault: this run's claims say so, the others go on
+            failure = RunFailed(f"claimcheck failed handling the run of {job.program.names()} with seed "
+                                f"{job.seed}: {type(exc).__name__}: {exc}", traceback.format_exc())
+            self._failed[job.key] = failure
+            raise failure from exc
+
+    def _replayed(self, job: Job) -> dict:
+        if job.key not in self.replay:
+            raise RunFailed(f"no shard recorded the run of {job.program.names()} with seed {job.seed}")
+        record = self.replay[job.key]
+        if record.get("failed"):  # a shard's failed run: its reason, as the shard saw it
+            raise RunFailed(f"training {job.program.names()} with seed {job.seed} failed (in shard "
+                            f"{record.get('shard', '?')}): {record['failed']}", record.get("traceback", ""))
+        return {**record, "cached": True}
+
+    def lock_timeout(self, job: Job) -> float:
+        """How long to wait for another process training the same run: its own timeout, and a minute."""
+        return self.timeout(job) + 60
+
+    def _record(self, job: Job, stream=None) -> dict:
         lock = self.cache.lock(job.key)
         try:
             lock.acquire(timeout=0)
-        except Exception:  # another process (or host) trains it: wait, then reuse its record
+        except Timeout:  # another process (or host) trains it: wait, then reuse its record
             if self.settings.progress:
                 print(f"    waiting for another process training {job.program.names()} seed {job.seed}",
                       file=stream or sys.stderr, flush=True)
-            lock.acquire()
+            try:
+                lock.acquire(timeout=self.lock_timeout(job))
+            except Timeout:
+                raise RunFailed(f"waited {self.lock_timeout(job):.0f} s for another process training "
+                                f"{job.program.names()} with seed {job.seed} (lock {lock.lock_file}); if none "
+                                "is training it, that process hangs: stop it, or pass --timeout") from None
         try:
-            record = self.cache.read(job.key)
+            record, problem = self.cache.inspect(job.key)
+            if problem and self.settings.progress:
+                print(f"    the cache record {problem}: training it again", file=stream or sys.stderr, flush=True)
             if self._usable(record, job):
                 with self._lock:
                     self.reused += 1
                 # "cached": trained before this session (by another process, or an earlier run)
                 return {**record, "cached": job.key not in self._trained_here}
-            record = self._train(job)
-            if record.get("failed"):
-                failure = RunFailed(f"training {job.program.names()} with seed {job.seed} failed: {record['failed']}",
-                                    record.get("traceback", ""))
-                self._failed[job.key] = failure
-                raise failure
-            record["key_parts"] = self.keys.parts(job.program, job.seed, job.requires)
-            self.cache.write(record)
+            fresh = self._train(job)
+            if fresh.get("failed"):
+                self._failed_records[job.key] = {**fresh, "key_parts": self.keys.parts(job.program, job.seed, job.requires)}
+                raise RunFailed(f"training {job.program.names()} with seed {job.seed} failed: {fresh['failed']}",
+                                fresh.get("traceback", ""))
+            if record is not None and not self.settings.refresh:
+                fresh = merged(record, fresh)
+            fresh["key_parts"] = self.keys.parts(job.program, job.seed, job.requires)
+            self.cache.write(fresh)
             with self._lock:
                 self.trained += 1
                 self._trained_here.add(job.key)
-            return {**record, "cached": False}
+            return {**fresh, "cached": False}
         finally:
             lock.release()
+
+    def failed_records(self) -> list[dict]:
+        """The records of the runs that failed in this session (a shard hands them to the merge)."""
+        return list(self._failed_records.values())
 
     # -- workers ------------------------------------------------------------------------
     def timeout(self, job: Job) -> float:

@@ -56,7 +56,8 @@ class Planner:
                     merged[job.key] = job
                 else:
                     union = tuple(sorted(set(old.values) | set(job.values), key=str))
-                    merged[job.key] = replace(old, values=union, cost_s=max(old.cost_s, job.cost_s))
+                    merged[job.key] = replace(old, values=union, cost_s=max(old.cost_s, job.cost_s),
+                                              share_s=max(old.share_s, job.share_s), label=min(old.label, job.label))
         self.jobs.update(merged)
         return list(merged.values()), training
 

@@ -20,7 +20,9 @@ from .environ import scrub
 
 def _init_worker(env: dict) -> None:
     """A worker process starts with a scrubbed environment (no secret a spec could read) and its GPU
-    (if any) and GPU sharing set, before any framework loads."""
+    (if any) and GPU sharing set, before any framework loads. It ignores Ctrl-C: the terminal sends
+    SIGINT to the whole process group, and the parent, which stops the workers, decides what it means."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     scrub(env)
 
 
@@ -32,12 +34,30 @@ def signal_name(code) -> str:
         return f"signal {-code}"
 
 
+def _failure(exc: Exception, base: dict, timeout: float) -> dict:
+    """Why a run's future raised, as a ``failed`` record."""
+    from pebble import ProcessExpired
+
+    if isinstance(exc, concurrent.futures.TimeoutError):
+        return {**base, "failed": f"no result after {timeout:.0f} s: the run was stopped (timeout; "
+                                  "set --timeout to allow longer)"}
+    if isinstance(exc, ProcessExpired):
+        why = "killed (SIGKILL: out of memory?)" if exc.exitcode == -signal.SIGKILL else \
+            f"ended by {signal_name(exc.exitcode)}"
+        return {**base, "failed": f"the training process {why} before it finished"}
+    # the worker could not even start or return the job
+    return {**base, "failed": f"the training process failed: {type(exc).__name__}: {exc}",
+            "traceback": "".join(traceback.format_exception(exc))}
+
+
 class WorkerPool:
     def __init__(self, settings):
         self.settings = settings
         self._pools: list = []
         self._next = 0
         self._lock = threading.Lock()
+        self.stopped = False
+        self._running: set = set()
 
     def _next_pool(self):
         from pebble import ProcessPool
@@ -55,22 +75,32 @@ class WorkerPool:
 
     def run(self, fn, job, timeout: float) -> dict:
         """``fn(job, settings)`` in a worker: its record, or a ``failed`` record saying why not."""
-        from pebble import ProcessExpired
-
-        future = self._next_pool().schedule(fn, args=(job, self.settings), timeout=timeout)
         base = {"key": job.key, "seed": job.seed}
+        interrupted = {**base, "failed": "interrupted (Ctrl-C) before it finished", "interrupted": True}
+        if self.stopped:
+            return interrupted
+        future = self._next_pool().schedule(fn, args=(job, self.settings), timeout=timeout)
+        with self._lock:
+            self._running.add(future)
+        if self.stopped:  # stopped while it was being scheduled
+            future.cancel()
         try:
-            return future.result()
-        except concurrent.futures.TimeoutError:
-            return {**base, "failed": f"no result after {timeout:.0f} s: the run was stopped (timeout; "
-                                      "set --timeout to allow longer)"}
-        except ProcessExpired as exc:
-            why = "killed (SIGKILL: out of memory?)" if exc.exitcode == -signal.SIGKILL else \
-                f"ended by {signal_name(exc.exitcode)}"
-            return {**base, "failed": f"the training process {why} before it finished"}
-        except Exception as exc:  # the worker could not even start or return the job
-            return {**base, "failed": f"the training process failed: {type(exc).__name__}: {exc}",
-                    "traceback": "".join(traceback.format_exception(exc))}
+            result = future.result()
+            return interrupted if self.stopped and result.get("failed") else result
+        except Exception as exc:
+            return interrupted if self.stopped else _failure(exc, base, timeout)
+        finally:
+            with self._lock:
+                self._running.discard(future)
+
+    def stop(self) -> None:
+        """Stop every worker now (Ctrl-C): running trainings end, queued ones never start."""
+        self.stopped = True
+        with self._lock:
+            for future in list(self._running):
+                future.cancel()  # pebble ends the worker of a running task
+            for pool in self._pools:
+                pool.stop()
 
     def close(self) -> None:
         for pool in self._pools:

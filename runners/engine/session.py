@@ -26,8 +26,8 @@ from ..environment.machine import git_commit
 from ..kinds import registry
 from ..spec.listings import Program
 from ..spec.schema import Claim
-from ..spec.verdict import Result
-from . import shards
+from ..spec.verdict import Result, Status
+from . import harness, shards
 from .deciding import confirm, decide
 from .executor import Executor, Job
 from .planning import Plan, Planner
@@ -35,6 +35,14 @@ from .progress import Progress
 from .sandbox import Sandbox
 from .stack import Stack
 from .usage import UsageError, check_usage
+
+
+def interrupted(claim: Claim) -> Result:
+    """The result of a claim that Ctrl-C kept from running: an error of the run, never of the book."""
+    result = Result.of(claim)
+    result.status = Status.ERROR
+    result.reason = f"{claim.where}: not decided: the run was interrupted (Ctrl-C) before this claim ran"
+    return result
 
 
 class Session:
@@ -56,6 +64,8 @@ class Session:
         self._sandbox: Sandbox | None = None
         self._unsandboxed: list[Claim] = []  # planned claims the sandbox decides when first asked
         self._sandboxed: dict[str, Result] = {}
+        self._interrupted = False
+        self.to_train: list[Job] | None = None  # prepared, not yet trained (the pytest plugin)
 
     @property
     def stream(self):
@@ -112,9 +122,15 @@ class Session:
         name = "gpu_s" if self.stack.device() != "CPU" else "cpu_s"
         return float(claim.cost.get(name, claim.cost.get("cpu_s", 0)))
 
+    def declared_cost(self, claim: Claim) -> float:
+        """The claim's declared cost at this run's tier: what every host of a sharded run agrees on."""
+        name = "gpu_s" if self.settings.tier == "gpu" else "cpu_s"
+        return float(claim.cost.get(name, claim.cost.get("cpu_s", 0)))
+
     def job(self, claim: Claim, item: dict, seed: int) -> Job:
         program = self.program(claim, item)
-        fresh = self.executor.job(program, seed, claim.requires, [item["value"]], claim.id, self.cost(claim))
+        fresh = self.executor.job(program, seed, claim.requires, [item["value"]], claim.id, self.cost(claim),
+                                  self.declared_cost(claim))
         return self.planner.planned(fresh)
 
     def record(self, job: Job) -> dict:
@@ -197,14 +213,29 @@ class Session:
         result.environment = self.environment()
         return result
 
-    def run(self, claims: list[Claim]) -> list[Result]:
-        """Plan, train what is missing, decide every claim; progress on the stream."""
+    def prepare(self, claims: list[Claim]) -> tuple[Plan, list[Job], list[Claim]]:
+        """Plan the claims' runs and take this run's share (``--shard``): the plan, the jobs to train
+        here, and the claims decided here (the others wait for ``claimcheck merge``)."""
         plan = self.plan(claims)
         jobs, decided = plan.jobs, claims
         if self.settings.shard:
             index, count = shards.resolve_index(self.settings.shard)
             self.settings.shard = (index, count)
             jobs, decided, self.pending = shards.share(plan, claims, index, count)
+        self.to_train = jobs
+        return plan, jobs, decided
+
+    def train_planned(self) -> None:
+        """Train this run's share of the planned runs at once (``--jobs`` at a time); the pytest
+        plugin calls it before its first claim."""
+        if self.to_train is not None:
+            jobs, self.to_train = self.to_train, None
+            self.train(jobs)
+
+    def run(self, claims: list[Claim]) -> list[Result]:
+        """Plan, train what is missing, decide every claim; progress on the stream."""
+        plan, jobs, decided = self.prepare(claims)
+        self.to_train = None
         todo = [j for j in jobs if not self.executor.is_cached(j)]
         self.progress.plan(claims=len(claims), label=self.label, as_printed=self.as_printed,
                            planned=len(plan.jobs), cached=plan.cached, device=plan.device, todo=todo,
@@ -218,17 +249,33 @@ class Session:
             done += 1
             self.progress.claim(done, len(decided), result)
 
-        self.decide_in_sandbox([c for c in decided if self.in_sandbox(c)],
-                               on_group=lambda results: [show(r) for r in results])
+        if not self.interrupted:
+            try:
+                self.decide_in_sandbox([c for c in decided if self.in_sandbox(c)],
+                                       on_group=lambda results: [show(r) for r in results])
+            except KeyboardInterrupt:
+                self.interrupted = True
         self._unsandboxed = []
         results = []
         for claim in decided:
             sandboxed = claim.id in self._sandboxed
-            result = self.run_claim(claim)
+            if self.interrupted and not sandboxed and claim.id not in plan.training:
+                result = interrupted(claim)  # never run: Ctrl-C came first
+            else:
+                result = self.run_claim(claim)  # a training claim reads what finished (the rest: errors)
             results.append(result)
             if not sandboxed:
                 show(result)
         return results
+
+    @property
+    def interrupted(self) -> bool:
+        """Whether Ctrl-C stopped this run (its results are what finished before it)."""
+        return self._interrupted or (self._executor is not None and self._executor.interrupted)
+
+    @interrupted.setter
+    def interrupted(self, value: bool) -> None:
+        self._interrupted = value
 
     # -- what the run was -------------------------------------------------------------------
     def run_record(self) -> dict:
@@ -242,7 +289,8 @@ class Session:
             "selection": {"keyword": list(s.keyword), "exclude": list(s.exclude)},
             "fail_on": sorted({"failed", "error", *s.fail_on}),
             "data_dir": str(s.data_dir) if s.data_dir else None,
-            "commit": git_commit(Path(__file__).parent),
+            "commit": git_commit(Path(__file__).parent), "harness": harness.digest(),
+            **({"interrupted": True} if self.interrupted else {}),
             "training": {"trained": self.executor.trained, "reused": self.executor.reused} if self._executor else {},
             **({"shard": list(s.shard)} if s.shard else {}),
         }

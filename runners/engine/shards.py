@@ -1,8 +1,10 @@
 """A run split into shards: which training runs and claims shard i of N takes.
 
 ``--shard i/N`` takes a deterministic, cost-balanced share of the planned training runs
-(largest first, each to the least-loaded shard: the same plan gives every host the same split)
-and of the claims that need no training (every N-th, by id). It decides no claim that reads a
+(largest first, each to the least-loaded shard) and of the claims that need no training (every
+N-th, by id). The split reads only what is the same on every host: each run's claim id, seed and
+declared cost at the run's tier; never its cache key (which names the host's environment) nor
+the device's own cost, so shards on different runner types cover every run exactly once. It decides no claim that reads a
 training run, since one may read runs of several shards: those wait for ``claimcheck merge``
 (service/shards.py), where every shard's runs are at hand.
 
@@ -39,10 +41,10 @@ def resolve_index(shard, env=None) -> tuple[int, int]:
 def split_jobs(jobs, count: int) -> list[list]:
     """Longest-processing-time first: each job, costliest first, to the least-loaded shard."""
     shards, loads = [[] for _ in range(count)], [0.0] * count
-    for job in sorted(jobs, key=lambda j: (-j.cost_s, j.key)):
+    for job in sorted(jobs, key=lambda j: (-j.share_s, j.label, j.seed, j.program.names())):
         i = min(range(count), key=lambda k: (loads[k], k))
         shards[i].append(job)
-        loads[i] += max(job.cost_s, 1.0)
+        loads[i] += max(job.share_s, 1.0)
     return shards
 
 

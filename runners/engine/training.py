@@ -2,6 +2,9 @@
 
 Every program runs in a working folder of its own (``<cache>/work/<host>-<pid>-<uuid>``) where
 the resources it needs are provided (resources/registry.py); the folder goes when the run is done.
+Before the book's code runs, the worker finds where the backend computes (a worker pinned to a GPU
+that finds itself on the CPU fails at once, naming itself) and sets the numerics policy
+(environment/numerics.py); the record says both, beside the values.
 """
 from __future__ import annotations
 
@@ -17,9 +20,11 @@ from pathlib import Path
 
 from ..core.errors import ClaimError
 from ..core.formatting import plain
+from ..environment import machine, numerics
 from ..resources import registry as resources
 from ..spec import values
 from ..spec.listings import Program
+from .devices import EXPECT_GPU
 from .execution import ListingFailed, execute, working_directory
 from .progress import ANSI, EpochProgress
 
@@ -54,6 +59,17 @@ def train_job(job, settings) -> dict:
     record = {"key": job.key, "seed": job.seed, "host": socket.gethostname(), "pid": os.getpid(),
               "trained_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     try:
+        device = machine.device_in_use()
+        pinned = os.environ.get(EXPECT_GPU)
+        if pinned is not None and device["platform"] != "gpu" and not settings.allow_cpu:
+            record.update(device=device, failed=(
+                f"worker pid {os.getpid()} on {socket.gethostname()} was given GPU {pinned} "
+                f"(CUDA_VISIBLE_DEVICES={os.environ.get('CUDA_VISIBLE_DEVICES')}) but the "
+                f"{machine.backend()} backend computes on the CPU here ({device['name']}): a CUDA "
+                "build that sees the GPU is needed (docs/gpu-tier.md), or --allow-cpu"))
+            record["seconds"] = round(time.perf_counter() - start, 2)
+            return record
+        record.update(device=device, numerics=numerics.apply(machine.backend(), gpu=device["platform"] == "gpu"))
         run = run_program(job.program, settings, workdir, job.requires, job.seed, progress)
         got, errors = {}, {}
         with working_directory(workdir):  # values may read files the listings wrote

@@ -8,12 +8,16 @@ uses, whichever backend that is.
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 import platform
 import re
 import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
+
+from . import numerics
 
 
 def _cpu_name() -> str:
@@ -25,6 +29,42 @@ def _cpu_name() -> str:
     except OSError:
         pass
     return platform.processor() or platform.machine()
+
+
+def cpu() -> dict:
+    """What identifies the CPU a run computes on: its model, its instruction-set flags (a digest),
+    and how many cores this process may use (the threads the frameworks start)."""
+    flags = ""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            flags = next((line.split(":", 1)[1] for line in f if line.startswith("flags")), "")
+    except OSError:
+        pass
+    try:
+        threads = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        threads = os.cpu_count() or 1
+    return {"model": _cpu_name(), "flags": hashlib.sha256(" ".join(sorted(flags.split())).encode()).hexdigest()[:12],
+            "threads": threads}
+
+
+def gpu_libraries() -> dict:
+    """The versions of the ``nvidia-*`` wheels (cuBLAS, cuDNN, NCCL, ...) installed beside the backend."""
+    found = {}
+    for dist in metadata.distributions():
+        name = (dist.metadata.get("Name") or "").lower()
+        if name.startswith("nvidia-"):
+            found[name] = dist.version
+    return dict(sorted(found.items()))
+
+
+def device_key() -> dict:
+    """What identifies the device a run computes on, for cache keys: the GPU (model, driver, CUDA,
+    cuDNN, the JAX CUDA plugin and the nvidia-* wheels) where the backend sees one, else the CPU."""
+    gpu = gpus()
+    if gpu:
+        return {"gpu": {k: v for k, v in gpu.items() if k != "count"}, "gpu_libraries": gpu_libraries()}
+    return {"cpu": cpu()}
 
 
 def _version(*distributions: str) -> str | None:
@@ -79,7 +119,8 @@ def _gpus_tensorflow() -> dict | None:
         return None
     info = tf.sysconfig.get_build_info()
     name = tf.config.experimental.get_device_details(gpus[0]).get("device_name", "GPU")
-    return {"name": name, "count": len(gpus), "cuda": info.get("cuda_version"),
+    models = sorted({tf.config.experimental.get_device_details(g).get("device_name", "GPU") for g in gpus})
+    return {"name": name, "models": models, "count": len(gpus), "cuda": info.get("cuda_version"),
             "cudnn": info.get("cudnn_version")}
 
 
@@ -89,7 +130,8 @@ def _gpus_torch() -> dict | None:
     if not torch.cuda.is_available():
         return None
     cudnn = torch.backends.cudnn.version() if torch.backends.cudnn.is_available() else None
-    return {"name": torch.cuda.get_device_name(0), "count": torch.cuda.device_count(),
+    models = sorted({torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())})
+    return {"name": torch.cuda.get_device_name(0), "models": models, "count": torch.cuda.device_count(),
             "cuda": torch.version.cuda, "cudnn": str(cudnn) if cudnn else None}
 
 
@@ -108,7 +150,8 @@ def _gpus_jax() -> dict | None:
             cudnn = str(cuda_versions.cudnn_get_version())
     except Exception:  # an older or newer jaxlib without that module: record what is known
         pass
-    return {"name": gpus[0].device_kind, "count": len(gpus), "cuda": cuda, "cudnn": cudnn,
+    return {"name": gpus[0].device_kind, "models": sorted({d.device_kind for d in gpus}), "count": len(gpus),
+            "cuda": cuda, "cudnn": cudnn,
             "jax_cuda_plugin": _version("jax-cuda12-plugin", "jax-cuda13-plugin")}
 
 
@@ -123,6 +166,38 @@ def gpus() -> dict | None:
     if found:
         found["driver"] = _driver()
     return found
+
+
+def device_in_use() -> dict:
+    """Where the Keras backend computes in this process (a worker reports it with its values):
+    ``{"platform": "gpu", "name": ...}`` or ``{"platform": "cpu", "name": ...}``."""
+    visible = os.environ.get("CUDA_VISIBLE_DEVICES")
+    try:
+        name = {"tensorflow": _in_use_tensorflow, "torch": _in_use_torch, "jax": _in_use_jax}[backend()]()
+    except Exception:  # no usable GPU stack: the backend computes on the CPU
+        name = None
+    found = {"platform": "gpu", "name": name} if name else {"platform": "cpu", "name": _cpu_name()}
+    return {**found, **({"cuda_visible_devices": visible} if visible is not None else {})}
+
+
+def _in_use_tensorflow() -> str | None:
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    return tf.config.experimental.get_device_details(gpus[0]).get("device_name", "GPU") if gpus else None
+
+
+def _in_use_torch() -> str | None:
+    import torch
+
+    return torch.cuda.get_device_name(torch.cuda.current_device()) if torch.cuda.is_available() else None
+
+
+def _in_use_jax() -> str | None:
+    import jax
+
+    first = jax.devices()[0]
+    return first.device_kind if first.platform == "gpu" else None
 
 
 def accelerator() -> str | None:
@@ -144,6 +219,7 @@ def describe() -> dict:
         "stack": stack(),
         "device": gpu["name"] if gpu else f"CPU: {_cpu_name()}",
         "platform": f"{sys.platform}-{platform.machine()}",
+        "numerics": numerics.policy(backend(), gpu=gpu is not None),
         **({"gpu": gpu} if gpu else {}),
     }
 

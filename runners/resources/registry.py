@@ -2,7 +2,8 @@
 
 A claim names resources in its ``requires`` list. Each :class:`Resource` has a ``check`` that
 returns when the resource is here or raises Skip with the reason and the fix; a ``fingerprint``
-that goes into training-cache keys; and a ``provide`` context manager active while listings run
+that goes into the cache keys of the runs that declare it (and only theirs), with the versions of
+the libraries that decode it (``decoders``: Pillow for the JPEGs, h5py for the weights); and a ``provide`` context manager active while listings run
 in their working folder (the data mirrors, the dogs-vs-cats workspace). The engine knows no
 resource by name: it asks this registry.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from ..core.errors import Skip
@@ -25,6 +27,7 @@ class Resource:
     fingerprint: Callable | None = None  # (settings) -> str, identifies it in cache keys
     provide: Callable | None = None  # (settings, workdir) -> context manager
     always: bool = False  # provided to every program (a mirror that only answers when asked)
+    decoders: tuple = ()  # the distributions that read it: their versions go into the keys with it
 
 
 REGISTRY = {r.name: r for r in (
@@ -32,9 +35,9 @@ REGISTRY = {r.name: r for r in (
              fingerprint=lambda s: mnist.fingerprint(s.data_dir),
              provide=lambda s, w: mnist.mirrored(s.data_dir), always=True),
     Resource("dogs_vs_cats", dogs_vs_cats.FIX, dogs_vs_cats.check, fingerprint=dogs_vs_cats.fingerprint,
-             provide=dogs_vs_cats.workspace),
-    Resource("vgg16_weights", weights.FIX, weights.check_vgg16,
-             provide=lambda s, w: weights.mirrored(s), always=True),
+             provide=dogs_vs_cats.workspace, decoders=("pillow",)),
+    Resource("vgg16_weights", weights.FIX, weights.check_vgg16, fingerprint=weights.fingerprint,
+             provide=lambda s, w: weights.mirrored(s), always=True, decoders=("h5py",)),
     Resource("gpu", "a CUDA GPU visible to the Keras backend", machine.check_gpu),
     Resource("tensorflow", "TensorFlow installed beside the Keras backend", machine.check_tensorflow),
 )}
@@ -57,9 +60,28 @@ def missing(names, settings) -> list[Skip]:
 
 
 def fingerprint(names, settings) -> dict:
-    """What identifies the data a program reads, for cache keys."""
-    return {r.name: r.fingerprint(settings) for r in REGISTRY.values()
-            if r.fingerprint is not None and (r.always or r.name in names)}
+    """What identifies the data a program declares (``requires``), and the libraries that decode it,
+    for cache keys: an undeclared resource, and its decoders, are no part of them."""
+    out = {}
+    for r in REGISTRY.values():
+        if r.name not in names or r.fingerprint is None:
+            continue
+        out[r.name] = r.fingerprint(settings)
+        for dist in r.decoders:
+            out[f"{r.name}:{dist}"] = _version(dist)
+    return out
+
+
+def fingerprinted(names) -> list[str]:
+    """The resources of ``names`` that have a fingerprint (the data keys of a run that declares them)."""
+    return sorted(n for n in names if n in REGISTRY and REGISTRY[n].fingerprint is not None)
+
+
+def _version(distribution: str) -> str | None:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return None
 
 
 @contextlib.contextmanager

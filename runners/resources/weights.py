@@ -8,6 +8,8 @@ instead of the download; Keras' own cache (``~/.keras/models``) works as it alwa
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import os
 from pathlib import Path
 
@@ -38,6 +40,25 @@ def check_vgg16(config) -> Path:
     where = f" ({folder} has no {VGG16_NOTOP})" if folder else ""
     raise Skip(f"the ImageNet weights of VGG16 are not here{where}; they cannot be downloaded "
                "on this machine", FIX)
+
+
+def fingerprint(config) -> str:
+    """The SHA-256 of the VGG16 weights file a run would load (memoised per file state)."""
+    try:
+        path = check_vgg16(config)
+    except Skip:
+        return "absent"
+    st = path.stat()
+    return _sha256(str(path), (st.st_mtime_ns, st.st_size, st.st_ino))
+
+
+@functools.lru_cache(maxsize=8)
+def _sha256(path: str, stamp) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()[:16]
 
 
 def _get_file_modules() -> list:

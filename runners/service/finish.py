@@ -31,6 +31,8 @@ def finish(session, results: list[Result], claims: list[Claim] | None = None, ru
         store = Path(s.history)
         history.append(run, json.loads(json_path.read_text())["results"], store)
         df = history.table(store)
+        for name, why in history.refused(df):
+            print(f"claimcheck: the history store's {store / name} is refused: {why}", file=sys.stderr)
         extra["changes"] = {c.id: c for c in history.changes(df, run["run_id"])}
         extra["series"] = {r.id: history.series(df, r.id) for r in results}
         extra["store"] = str(store)

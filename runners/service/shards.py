@@ -18,6 +18,7 @@ from ..catalog.loader import load
 from ..engine.session import Session
 from ..engine.usage import SHARD_MARK, UsageError, check_out
 from ..stores import results as results_file
+from ..stores import seal
 from .finish import finish
 from .status import EXIT_USAGE, exit_status
 
@@ -32,10 +33,12 @@ def finish_shard(session: Session, results) -> int:
     (runs / SHARD_MARK).write_text("run records of a claimcheck shard; a new shard replaces this folder\n")
     executor = session.executor
     copied = 0
+    shard = list(session.settings.shard)
+    failed = {r["key"]: r for r in executor.failed_records()}
     for key in (j.key for j in session.planned_jobs):
-        record = executor.cache.read(key)
-        if record is not None:
-            (runs / f"{key}.json").write_text(json.dumps(record), encoding="utf-8")
+        record = executor.cache.read(key) or failed.get(key)
+        if record is not None:  # a finished run, or a failed one with its reason: the merge needs both
+            (runs / f"{key}.json").write_text(json.dumps(seal.sealed({**record, "shard": shard})), encoding="utf-8")
             copied += 1
     run = {**session.run_record(), "pending": session.pending}
     path = results_file.write(results, run, out / "results.json")
@@ -56,6 +59,9 @@ def merge(dirs, settings, stream=None) -> int:
     for d in map(Path, dirs):
         try:
             run, results = results_file.read(d / "results.json")
+        except results_file.Refused as exc:
+            print(f"claimcheck merge: refused {exc}", file=stream)
+            return EXIT_USAGE
         except (OSError, ValueError, KeyError) as exc:
             print(f"claimcheck merge: {d / 'results.json'}: cannot read ({exc})", file=stream)
             return EXIT_USAGE
@@ -69,22 +75,35 @@ def merge(dirs, settings, stream=None) -> int:
         print(f"claimcheck merge: the shards given are {indexes} of {sorted({r['shard'][1] for _, r, _ in shards})}: "
               "every shard 1..N of one run is needed", file=stream)
         return EXIT_USAGE
-    stacks = {run["environment"].get("stack") for _, run, _ in shards}
-    if len(stacks) != 1:
-        print(f"claimcheck merge: the shards ran on different stacks {sorted(stacks)}", file=stream)
+    differ = _differences([(d, run.get("environment")) for d, run, _ in shards])
+    if differ:
+        print(f"claimcheck merge: the shards ran in different environments ({differ}): one run's shards "
+              "run on one stack and one kind of machine", file=stream)
         return EXIT_USAGE
-    records = []
+    records, seen = [], []
     for d, _, _ in shards:
         for path in sorted((d / "runs").glob("*.json")):
             try:
                 record = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
-                print(f"claimcheck merge: {path}: not a run record ({exc})", file=stream)
+                print(f"claimcheck merge: refused {path}: not a run record ({exc})", file=stream)
                 return EXIT_USAGE
-            if not isinstance(record, dict) or not isinstance(record.get("key_parts"), dict) or "key" not in record:
-                print(f"claimcheck merge: {path}: not a run record (no key and key_parts)", file=stream)
+            why = seal.problem(record)
+            if not why and (not isinstance(record.get("key_parts"), dict) or not isinstance(record.get("key"), str)
+                            or not isinstance(record["key_parts"].get("environment"), dict)):
+                why = "not a run record (no key and key_parts)"
+            if not why and not record.get("failed") and not isinstance(record.get("values"), dict):
+                why = "a finished run record without values"
+            if why:
+                print(f"claimcheck merge: refused {path}: {why}", file=stream)
                 return EXIT_USAGE
             records.append(record)
+            seen.append((path, record["key_parts"]["environment"]))
+    differ = _differences(seen)
+    if differ:
+        print(f"claimcheck merge: the shards' training runs were keyed in different environments ({differ})",
+              file=stream)
+        return EXIT_USAGE
     first = shards[0][1]
     settings.tier = first["tier"]
     settings.shard = None
@@ -108,3 +127,16 @@ def merge(dirs, settings, stream=None) -> int:
         return EXIT_USAGE
     finally:
         session.close()
+
+
+def _differences(named) -> str:
+    """What differs between the environments ``[(where, environment), ...]``, or "" if nothing does."""
+    if not named:
+        return ""
+    first_where, first = named[0]
+    for where, env in named[1:]:
+        if env != first:
+            a, b = first or {}, env or {}
+            keys = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+            return "; ".join(f"{k}: {a.get(k)!r} in {first_where}, {b.get(k)!r} in {where}" for k in keys[:4])
+    return ""

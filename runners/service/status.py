@@ -4,13 +4,15 @@
 failed or is an error (``--fail-on inconclusive``: also when one is inconclusive;
 ``--new-failures-only``: only for new failures); 2 on a usage error (no claims, the gpu tier
 without a GPU, ``--seeds`` below 2, an ``--out`` it cannot write, shards that do not fit together);
-3 when claimcheck itself broke (a fault of the harness, with its traceback: never a verdict).
+3 when claimcheck itself broke (a fault of the harness, with its traceback: never a verdict);
+130 when Ctrl-C stopped it (what finished before is written; the rest are errors saying so).
 """
 from __future__ import annotations
 
 from ..spec.verdict import BAD, Result, Status
 
 EXIT_OK, EXIT_BAD_CLAIMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 def exit_status(settings, results: list[Result], changes: dict | None = None) -> int:

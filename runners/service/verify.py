@@ -8,7 +8,7 @@ from ..engine.session import Session
 from ..engine.usage import UsageError, check_out
 from .finish import finish
 from .shards import finish_shard
-from .status import EXIT_INTERNAL, EXIT_USAGE
+from .status import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
 
 
 def verify(settings, stream=None) -> int:
@@ -20,9 +20,15 @@ def verify(settings, stream=None) -> int:
         claims = session.load()
         session.check_usage(claims)
         results = session.run(claims)
-        if settings.shard:
-            return finish_shard(session, results)
-        return finish(session, results)
+        status = finish_shard(session, results) if settings.shard else finish(session, results)
+        if session.interrupted:
+            print(f"claimcheck: interrupted (Ctrl-C): wrote the {sum(r.status.value != 'error' for r in results)} "
+                  "claims decided before it; the others are errors saying so", file=err)
+            return EXIT_INTERRUPTED
+        return status
+    except KeyboardInterrupt:
+        print("claimcheck: interrupted (Ctrl-C) before any claim was decided; nothing written", file=err)
+        return EXIT_INTERRUPTED
     except UsageError as exc:
         print(f"claimcheck: {exc}", file=err)
         return EXIT_USAGE

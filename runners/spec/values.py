@@ -62,12 +62,44 @@ class FunctionRef:
 
     @property
     def key(self) -> str:
-        """Names the check and its module's code: an edited check is a new value."""
-        try:
-            digest = hashlib.sha256(self.path.read_bytes()).hexdigest()[:12]
-        except OSError:
-            digest = "missing"
-        return f"{self}#{digest}"
+        """Names the check and its code: the function's own source and that of the module-level
+        names it uses (helpers, constants, imports), so an edited check is a new value and an edit
+        to an unrelated function of the same checks.py is not."""
+        return f"{self}#{_function_digest(str(self.path), self.name, file_stamp(self.path))}"
+
+
+@functools.lru_cache(maxsize=256)
+def _function_digest(path: str, name: str, stamp) -> str:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        tree = ast.parse(text)
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return "missing" if stamp is None else "unreadable"
+    defined: dict[str, ast.AST] = {}
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defined[node.name] = node
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.Import, ast.ImportFrom)):
+            targets = node.targets if isinstance(node, ast.Assign) else \
+                [node.target] if isinstance(node, ast.AnnAssign) else []
+            names = [t.id for t in targets if isinstance(t, ast.Name)]
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [(a.asname or a.name).split(".")[0] for a in node.names]
+            for n in names:
+                defined[n] = node
+    if name not in defined:
+        return "undefined"
+    seen, todo, parts = set(), [name], []
+    while todo:
+        current = todo.pop()
+        if current in seen or current not in defined:
+            continue
+        seen.add(current)
+        node = defined[current]
+        decorators = [ast.get_source_segment(text, d) or "" for d in getattr(node, "decorator_list", [])]
+        parts.append(f"{current}\0{'@'.join(decorators)}\0{ast.get_source_segment(text, node) or ''}")
+        todo.extend(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
+    return hashlib.sha256("\0".join(sorted(parts)).encode()).hexdigest()[:12]
 
 
 def file_stamp(path: Path):

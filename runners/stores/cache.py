@@ -6,7 +6,10 @@ Safe for several processes, and hosts that share the folder:
   a process killed mid-training leaves no stale lock); the process that holds it trains, the
   others wait and then read what it wrote;
 * a record is written under a unique temporary name (host, pid, uuid) and renamed into place,
-  so a reader sees a whole record or none; a record is only read back whole and complete.
+  so a reader sees a whole record or none;
+* a record carries the digest of its content (seal.py) and is read back only whole, complete, with
+  that digest matching and every field of the right type: a record edited by hand, truncated or
+  malformed is no record (``problem`` says why), and its run is trained again.
 """
 from __future__ import annotations
 
@@ -17,6 +20,10 @@ import uuid
 from pathlib import Path
 
 from filelock import FileLock
+
+from . import seal
+
+FIELDS = {"key": str, "seed": int, "values": dict, "errors": dict, "key_parts": dict, "seconds": (int, float)}
 
 
 class RunCache:
@@ -31,20 +38,30 @@ class RunCache:
         return FileLock(self.folder / "locks" / f"{key}.lock")
 
     def read(self, key: str) -> dict | None:
-        """The record of ``key``, or None (missing, unreadable or incomplete)."""
-        try:
-            record = json.loads(self.path(key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(record, dict) or record.get("key") != key or not record.get("complete"):
-            return None
+        """The record of ``key``, or None (missing, or not to be trusted: ``problem`` says why)."""
+        record, _ = self.inspect(key)
         return record
+
+    def problem(self, key: str) -> str | None:
+        """Why the file of ``key`` is no usable record (None when there is none, or it is good)."""
+        return self.inspect(key)[1]
+
+    def inspect(self, key: str) -> tuple[dict | None, str | None]:
+        path = self.path(key)
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None, None
+        except (OSError, ValueError) as exc:
+            return None, f"{path}: unreadable ({exc})"
+        why = record_problem(record, key)
+        return (None, f"{path}: {why}") if why else (record, None)
 
     def write(self, record: dict) -> Path:
         path = self.path(record["key"])
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.parent / f".{record['key']}.{socket.gethostname()}.{os.getpid()}.{uuid.uuid4().hex}.tmp"
-        tmp.write_text(json.dumps({**record, "complete": True}, indent=1, default=str), encoding="utf-8")
+        tmp.write_text(json.dumps(seal.sealed({**record, "complete": True}), indent=1), encoding="utf-8")
         os.replace(tmp, path)  # atomic: readers never see half a record
         return path
 
@@ -55,3 +72,18 @@ class RunCache:
             if record is not None:
                 out.append(record)
         return out
+
+
+def record_problem(record, key: str | None = None) -> str | None:
+    """Why ``record`` is not a whole, unedited run record (of ``key``), or None."""
+    why = seal.problem(record)
+    if why:
+        return why
+    if key is not None and record.get("key") != key:
+        return f"the record of another key ({record.get('key')!r})"
+    if not record.get("complete"):
+        return "incomplete"
+    for name, types in FIELDS.items():
+        if not isinstance(record.get(name), types) or isinstance(record.get(name), bool):
+            return f"field '{name}' is {type(record.get(name)).__name__}, not {getattr(types, '__name__', 'a number')}"
+    return None

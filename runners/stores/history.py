@@ -9,6 +9,11 @@ temporary name and renamed into place, so concurrent runs never overwrite or hal
 another; pandas reads the folder into one table (one row per claim per run). A folder of files
 was chosen over SQLite because runs on different machines (a CI runner, a GPU box) can be
 merged by copying files, and a git commit or an artifact upload carries them as they are.
+
+Each run file is sealed with the digest of its content (seal.py). ``table`` reads only files that
+are whole, unedited and well formed; every other ``*.json`` in the store is *refused*, named with
+why in ``table(...).attrs["refused"]``, which the history command and the report show: a
+truncated or hand-edited newest run is never silently dropped, nor compared against.
 """
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from ..spec.verdict import BAD
+from . import seal
 
 MOVED_P = 0.05  # a metric "moved" when Welch's two-sample t-test gives p below this
 
@@ -33,27 +39,35 @@ def append(run: dict, records: list[dict], store: Path) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     name = f"{stamp}-{uuid.uuid4().hex[:8]}.json"
     tmp = store / f".{name}.tmp"
-    tmp.write_text(json.dumps({"run": run, "results": records}, ensure_ascii=False), encoding="utf-8")
+    tmp.write_text(json.dumps(seal.sealed({"run": run, "results": records}), ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, store / name)
     return store / name
 
 
 def values_of(record: dict) -> list[float]:
     summary = (record.get("details") or {}).get("summary") or {}
-    return list(summary.get("values") or [])
+    found = summary.get("values") if isinstance(summary, dict) else None
+    if not isinstance(found, list):
+        return []
+    return [float(v) for v in found if isinstance(v, (int, float)) and not isinstance(v, bool)]
 
 
 def table(store: Path) -> pd.DataFrame:
     """One row per claim per run, oldest run first."""
-    rows = []
+    rows, refused = [], []
     for path in sorted(store.glob("*.json")):
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue  # a foreign or broken file is not a run
-        run = doc.get("run", {})
-        env = run.get("environment", {})
-        for r in doc.get("results", []):
+        except (OSError, ValueError) as exc:
+            refused.append((path.name, f"not JSON ({exc})"))
+            continue
+        why = seal.problem(doc) or _malformed(doc)
+        if why:
+            refused.append((path.name, why))
+            continue
+        run = doc["run"]
+        env = run.get("environment") or {}
+        for r in doc["results"]:
             rows.append({
                 "run_file": path.name, "run_id": run.get("run_id", path.stem),
                 "time": run.get("started", ""), "commit": run.get("commit", "unknown"),
@@ -65,7 +79,28 @@ def table(store: Path) -> pd.DataFrame:
             })
     columns = ["run_file", "run_id", "time", "commit", "tier", "exploratory", "seeded", "id", "kind", "status",
                "observed", "expected", "values"]
-    return pd.DataFrame(rows, columns=None if rows else columns)
+    df = pd.DataFrame(rows, columns=None if rows else columns)
+    df.attrs["refused"] = refused
+    return df
+
+
+def _malformed(doc: dict) -> str | None:
+    """Why a sealed run file still is not a run this store can read, or None."""
+    if not isinstance(doc.get("run"), dict) or not isinstance(doc.get("results"), list):
+        return "no 'run' object and 'results' list"
+    if not isinstance(doc["run"].get("environment") or {}, dict):
+        return "its run's 'environment' is not an object"
+    for n, r in enumerate(doc["results"]):
+        if not isinstance(r, dict) or not all(isinstance(r.get(k), str) for k in ("id", "kind", "status")):
+            return f"result {n} has no id, kind and status"
+        if not isinstance(r.get("environment") or {}, dict) or not isinstance(r.get("details") or {}, dict):
+            return f"result {n} ({r['id']}): 'environment' or 'details' is not an object"
+    return None
+
+
+def refused(df: pd.DataFrame) -> list[tuple[str, str]]:
+    """The store's files ``table`` would not read: (file name, why)."""
+    return list(df.attrs.get("refused", []))
 
 
 @dataclass

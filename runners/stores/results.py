@@ -1,4 +1,8 @@
-"""results.json: one record per claim, plus what the run was."""
+"""results.json: one record per claim, plus what the run was, sealed with the digest of its content.
+
+``read`` refuses a file whose digest is missing or does not match (seal.py): ``claimcheck merge``
+never decides from a shard's results that were edited after the shard wrote them.
+"""
 from __future__ import annotations
 
 import json
@@ -6,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..spec.verdict import ATTENTION_ORDER, Result
+from . import seal
 
 
 def counts(results: list[Result]) -> dict[str, int]:
@@ -28,10 +33,23 @@ def _jsonable(value):
 def write(results: list[Result], run: dict, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     doc = {"run": {**run, "counts": counts(results)}, "results": [r.to_dict() for r in results]}
-    path.write_text(json.dumps(_jsonable(doc), indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    doc = seal.sealed(_jsonable(doc))
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+class Refused(ValueError):
+    """A results.json that cannot be trusted: the message names the file and why."""
 
 
 def read(path: Path) -> tuple[dict, list[Result]]:
     doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    return doc["run"], [Result.from_dict(r) for r in doc["results"]]
+    why = seal.problem(doc)
+    if why:
+        raise Refused(f"{path}: {why}")
+    if not isinstance(doc.get("run"), dict) or not isinstance(doc.get("results"), list):
+        raise Refused(f"{path}: no 'run' object and 'results' list")
+    try:
+        return doc["run"], [Result.from_dict(r) for r in doc["results"]]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise Refused(f"{path}: a result it holds is malformed ({type(exc).__name__}: {exc})") from None
