@@ -24,10 +24,11 @@ def table(claims) -> list[dict]:
             rows.append({"id": claim.id, "tier": claim.tier, "n": None, "error": str(exc), "unmet": [str(exc)]})
             continue
         for tier, n in kind.seed_counts(claim).items():
-            oc = stats.operating_characteristic(stated.halfwidth, ref.sd, n)
+            oc = stats.for_reference(stated.halfwidth, ref, n)
             rows.append({"id": claim.id, "tier": tier, "n": n, "stated": stated.text, "halfwidth": stated.halfwidth,
-                         "sd": ref.sd, "reference": ref.name, "source": ref.source,
-                         "allowance": stats.allowance(stated, ref.sd), "oc": oc, "unmet": stats.unmet_targets(oc)})
+                         "sd": ref.sd, "reference": ref.name, "source": ref.source, "runs": ref.runs,
+                         "allowance": stats.allowance(stated, ref.sd), "oc": oc, "unmet": stats.unmet_targets(oc),
+                         "standing": stats.standing(oc, ref)})
     return rows
 
 
@@ -41,11 +42,12 @@ def markdown(rows) -> str:
                          + f" | error: {row['error']} |")
             continue
         cells = " | ".join(f"{r['passed']:.2f} / {r['failed']:.2f} / {r['inconclusive']:.2f}" for r in row["oc"])
-        verdict = "met" if not row["unmet"] else "MISSED: " + "; ".join(row["unmet"])
+        size = "assumed" if row["runs"] is None else f"{row['runs']} runs"
         lines.append(f"| `{row['id']}` | {row['tier']}, {row['n']} | {row['stated']} | {row['sd']:.4g} "
-                     f"({row['reference']}) | ±{row['allowance']:.4g} | {cells} | {verdict} |")
+                     f"({row['reference']}, {size}) | ±{row['allowance']:.4g} | {cells} | {row['standing']} |")
     lines.append("")
     lines.append("Each cell: P(passed) / P(failed) / P(inconclusive) when the stated value lies that many "
-                 f"reference sd from the true mean ({stats.SIMULATIONS} simulated runs of the claim's seed count "
-                 "each, decided by stats.decide).")
+                 f"true sd from the mean ({stats.SIMULATIONS} simulated verdicts of the claim's seed count each, "
+                 "decided by stats.decide, the reference sd drawn as the sd of its own number of runs; an "
+                 "assumed sd is taken as exact).")
     return "\n".join(lines)

@@ -48,11 +48,20 @@ def _entry(r: Result, verdict: str) -> list[str]:
     return lines + [
         f"- **States:** {_md(r.source.get('stated', show(r.expected)))}",
         f"- **Measured:** {_md(measured(r))}",
-        f"- **Verdict:** {verdict}. {_md(r.reason)}",
+        f"- **Verdict:** {_said_once(verdict, r.reason)}",
         f"- **Environment:** Python {_md(env.get('python'))}, Keras {_md(env.get('keras'))} "
         f"({_md(env.get('backend'))}), TensorFlow {_md(env.get('tensorflow') or '-')}, {_md(env.get('device'))}",
         f"- **Suggested correction:** {_md(suggestion(r))}", "",
     ]
+
+
+def _said_once(verdict: str, reason: str) -> str:
+    """The verdict and its reason, the verdict's words once: a reason that opens with them (a known
+    erratum's does) follows the verdict directly."""
+    text = reason or ""
+    if text.lower().startswith(verdict.lower()):
+        return f"{verdict}{_md(text[len(verdict):])}"
+    return f"{verdict}. {_md(text)}"
 
 
 def failed_section(results: list[Result]) -> list[str]:
@@ -69,7 +78,9 @@ def failed_section(results: list[Result]) -> list[str]:
         lines += ["None ran in this run." if not any(r.details.get("known_erratum") for r in results)
                   else "None failed in this run.", ""]
     for r in known:
-        lines += _entry(r, f"known erratum ({_md(r.details.get('known_erratum', ''))})")
+        # the engine's reason opens with "known erratum (why)": the verdict says it once
+        said = (r.reason or "").lower().startswith("known erratum")
+        lines += _entry(r, "known erratum" if said else f"known erratum ({_md(r.details.get('known_erratum', ''))})")
     return lines
 
 

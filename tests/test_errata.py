@@ -52,3 +52,11 @@ def test_real_chapter_draft_lists_the_source_disagreements_and_changes():
 def test_draft_from_the_committed_cpu_run():
     run, results = results_file.read(ROOT / "docs/results/cpu-tensorflow/results.json")
     assert "# Errata draft" in errata.render(results, run, loader.load(CLAIMS))
+
+
+def test_a_known_erratums_verdict_line_says_it_once(tmp_path):
+    run, results = results_file.read(ROOT / "docs/results/cpu-tensorflow/results.json")
+    assert any(r.status is Status.KNOWN_ERRATUM for r in results)
+    path = errata.write(results, run, loader.load(CLAIMS), tmp_path / "errata.md")
+    lines = [x for x in path.read_text().splitlines() if x.startswith("- **Verdict:** known erratum")]
+    assert lines and all(x.count("known erratum") == 1 for x in lines), lines

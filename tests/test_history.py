@@ -116,3 +116,13 @@ def test_an_exploratory_run_is_never_compared_and_never_a_new_failure():
     assert explored.flag == "exploratory" and not explored.new_failure
     [after] = history.changes(df, "r3")
     assert after.previous_status == "passed" and after.flag == "unchanged"  # compared with r1, not r2
+
+
+def test_a_claim_that_turns_inconclusive_is_a_change_the_nightly_reports():
+    before = {"status": "passed", "values": [0.991, 0.990, 0.992], "env": {}}
+    now = {"id": "c", "status": "inconclusive", "values": [0.993, 0.994, 0.992], "env": {}}
+    change = history.compare(now, before)
+    assert change.flag == "new-inconclusive" and change.new_failure
+    assert "passed -> inconclusive" in change.reason
+    still = history.compare(now, {**before, "status": "inconclusive"})
+    assert still.flag == "unchanged" and not still.new_failure

@@ -60,16 +60,24 @@ def test_nan_is_an_error_naming_the_claim_and_the_value(tmp_path):
     assert "'acc' is nan" in result.reason and str(claim.file) in result.reason
 
 
-def test_identical_seeds_show_nothing(tmp_path):
+def test_identical_seeds_inside_the_band_are_an_error_of_seeding_not_a_quiet_exit_0(tmp_path):
     result = verdict(metric(tmp_path, "0.991", listing="acc = 0.991\n"), tmp_path)
-    assert result.status is Status.INCONCLUSIVE
-    assert "seeding may not work" in result.reason
-
-
-def test_a_stated_value_on_another_scale_is_a_spec_error_not_a_failure(tmp_path):
-    result = verdict(metric(tmp_path, "99.1"), tmp_path)
     assert result.status is Status.ERROR
-    assert "different scales" in result.reason
+    assert "seeding may not work" in result.reason and "not of the book" in result.reason
+
+
+def test_identical_seeds_wholly_outside_the_band_fail(tmp_path):
+    """Five seeds of 0.10 against a stated "0.991": clear-cut wrong, never inconclusive."""
+    result = verdict(metric(tmp_path, "0.991", listing="acc = 0.10\n"), tmp_path)
+    assert result.status is Status.FAILED, result.reason
+    assert "every seed's value (0.1000) lies outside the band" in result.reason
+
+
+def test_a_stated_value_on_another_scale_than_its_reference_fails_before_any_run(tmp_path):
+    """A printed "0.991%" against accuracies near 0.99: the book's value is wrong as stated."""
+    result = verdict(metric(tmp_path, "0.991%", listing="raise SystemExit('never run')\n"), tmp_path)
+    assert result.status is Status.FAILED, result.reason
+    assert "on another scale than the reference runs" in result.reason
 
 
 @pytest.mark.parametrize("fields, problem", [

@@ -505,3 +505,20 @@ def test_the_result_records_the_device_and_numerics_it_ran_with(tmp_path):
     assert parts["harness"] == harness.digest() and parts["device"]["cpu"]["threads"] >= 1
     assert parts["numerics"]["policy"] == record["numerics"]
     assert Path(ex.cache.path(record["key"])).is_file()
+
+
+# -- references on their own seeds (claimcheck reference) ---------------------------------------------------
+
+def test_the_reference_command_records_runs_on_seeds_no_verdict_uses(tmp_path):
+    from helpers import cli
+
+    claims = metric_tree(tmp_path, {"good": (GOOD, 1)}, 4)
+    done = cli("reference", "s.good", "--name", "good.acc", "--runs", "3", "--claims", claims,
+               "--cache-dir", tmp_path / "cache", "--jobs", "0", "-q")
+    assert done.returncode == 0, done.stderr
+    entry = yaml.safe_load(done.stdout)["good.acc"]
+    assert entry["seeds"] == [100, 101, 102] and len(set(entry["values"])) == 3
+    assert entry["source"] == "recorded" and "claimcheck reference s.good" in entry["command"]
+    assert entry["environment"]["backend"] and entry["numerics"]["tf32"] == "off"
+    low = cli("reference", "s.good", "--name", "x", "--from-seed", "0", "--claims", claims)
+    assert low.returncode == 2 and "start at 100" in low.stderr

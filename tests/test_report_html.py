@@ -75,12 +75,15 @@ def test_a_stochastic_claim_shows_its_seeds_and_its_error_rates():
           for d, p, f in ((0, 1.0, 0.0), (1, 0.99, 0.0), (2, 0.86, 0.0), (4, 0.0, 0.24), (6, 0.0, 1.0), (8, 0.0, 1.0))]
     r.details = {"summary": {"n": 3, "mean": 0.991, "values": [0.990, 0.991, 0.992], "interval": [0.9893, 0.9927]},
                  "band": [0.9885, 0.9935], "stated": 0.991, "operating_characteristic": oc,
-                 "reference": {"name": "ref", "sd": 0.0006}}
+                 "reference": {"name": "ref", "sd": 0.0006, "runs": 3, "seeds": [100, 101, 102], "source": "ko-runs"},
+                 "targets": "not met with a reference of 3 runs: at 1 sd P(passed) = 0.736, target >= 0.85"}
     page = html.render([r], RUN)
     svg = page[page.index("<svg"):page.index("</svg>")]
     assert svg.count("<circle") == 3 and "allowed band" in svg and "90% interval of the mean" in svg
     table = page[page.index('data-oc-for="m.acc"'):page.index("</table>", page.index('data-oc-for="m.acc"'))]
     assert "0.86" in table and "0.24" in table and "reference sd 0.0006" in table
+    assert "ref: 3 runs, seeds 100-102, ko-runs" in table  # the reference beside its characteristic
+    assert 'data-targets-for="m.acc">error-rate targets: not met with a reference of 3 runs' in page
 
 
 def test_an_exploratory_run_says_so():

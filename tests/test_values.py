@@ -67,3 +67,17 @@ def test_check_problems_are_reported(tmp_path):
     write(tmp_path / "reads", "checks.py", "def f(history):\n    return history\n")
     with pytest.raises(ClaimError, match="reads 'history', which the listings do not define"):
         values.evaluate(FunctionRef("checks", "f", str(tmp_path / "reads")), NS)
+
+
+def test_a_value_is_described_in_words_an_author_reads(tmp_path):
+    """Reasons say "the training accuracy ... for the last epoch", not '!function checks.name'; the
+    docstring is read from the source, never by running checks.py."""
+    from claimcheck.runners.spec.values import FunctionRef, describe
+
+    (tmp_path / "checks.py").write_text(
+        'raise SystemExit("never imported")\n\n'
+        'def peak(history):\n    """The highest validation accuracy (the peak of the curve).\n\n    More.\n    """\n'
+        '    return 1\n\ndef bare(history):\n    return 2\n')
+    assert describe(FunctionRef("checks", "peak", str(tmp_path))) == "the highest validation accuracy"
+    assert describe(FunctionRef("checks", "bare", str(tmp_path))) == "the check bare"
+    assert describe("test_acc") == "'test_acc'"

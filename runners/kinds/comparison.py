@@ -86,7 +86,8 @@ class Comparison(StochasticKind, Kind):
         per_seed = [fn(x, y) for x, y in zip(a, b)]
         verdict = decide(claim, ctx, *self.scale(claim), per_seed,
                          {"a": runs_a, "b": runs_b},
-                         f"{m['statistic']} of '{m['a']['value']}' and '{m['b']['value']}'")
+                         f"{m['statistic']} of {values.describe(m['a']['value'])} and "
+                         f"{values.describe(m['b']['value'])}")
         verdict.details["per_seed"] = per_seed
         return verdict
 

@@ -11,6 +11,7 @@ from ._stochastic import (
     check_seeds,
     decide,
     measure,
+    off_scale,
     reference,
     seeds_for,
     stated_suggestion,
@@ -44,8 +45,11 @@ class Metric(StochasticKind, Kind):
 
     def run(self, claim, ctx):
         stated, ref = self.scale(claim)
+        wrong_scale = off_scale(stated, ref)
+        if wrong_scale is not None:
+            return wrong_scale
         per_seed, runs = measure(claim, ctx, claim.measure, seeds_for(claim, ctx))
-        return decide(claim, ctx, stated, ref, per_seed, runs, f"'{claim.measure['value']}'")
+        return decide(claim, ctx, stated, ref, per_seed, runs, values.describe(claim.measure["value"]))
 
     def quantity(self, claim):
         return ("metric", self.listings(claim), values.key(claim.measure.get("value")))

@@ -102,6 +102,30 @@ def _function_digest(path: str, name: str, stamp) -> str:
     return hashlib.sha256("\0".join(sorted(parts)).encode()).hexdigest()[:12]
 
 
+def describe(value) -> str:
+    """A value in words an author reads: a path as written (``'test_acc'``); a named check by the
+    first sentence of its docstring ("the training accuracy fit's progress bar prints for the last
+    epoch"), read from the source without running it, else its name."""
+    if not isinstance(value, FunctionRef):
+        return f"'{value}'"
+    return _docstring(str(value.path), value.name, file_stamp(value.path)) or f"the check {value.name}"
+
+
+@functools.lru_cache(maxsize=256)
+def _docstring(path: str, name: str, stamp) -> str | None:
+    try:
+        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return None
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+            doc = (ast.get_docstring(node) or "").strip()
+            first = doc.split("\n\n")[0].replace("\n", " ").split(". ")[0].split(" (")[0].rstrip(".:")
+            first = first.replace("``", "")
+            return (first[0].lower() + first[1:]) if first else None
+    return None
+
+
 def file_stamp(path: Path):
     """What changes when a file does (its modification time, size and inode), or None if it is gone."""
     try:

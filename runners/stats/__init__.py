@@ -4,7 +4,15 @@ the rule that decides it (rule.py) and how often that rule errs (characteristic.
 The names below are the statistics' public face: the kinds, the reports and the tests use them as
 ``stats.decide``, ``stats.parse_stated``, ...
 """
-from .characteristic import DELTAS, SIMULATIONS, TARGETS, operating_characteristic, unmet_targets
+from .characteristic import (
+    DELTAS,
+    SIMULATIONS,
+    TARGETS,
+    for_reference,
+    operating_characteristic,
+    standing,
+    unmet_targets,
+)
 from .rule import (
     ALPHA,
     DRIFT_SD,
@@ -17,6 +25,7 @@ from .rule import (
     band,
     decide,
     distance_sd,
+    scale_problem,
     seeds_to_decide,
     summarize,
     t_quantile,
@@ -24,6 +33,6 @@ from .rule import (
 from .stated import Stated, from_figures, parse_stated
 
 __all__ = ["ALPHA", "DELTAS", "DRIFT_SD", "K_SINGLE", "MIN_SPREAD", "SIMULATIONS", "TARGETS", "Decision",
-           "Reference", "Stated", "Summary", "allowance", "band", "decide", "distance_sd", "from_figures",
-           "operating_characteristic", "parse_stated", "seeds_to_decide", "summarize", "t_quantile",
+           "Reference", "Stated", "Summary", "allowance", "band", "decide", "distance_sd", "for_reference", "from_figures",
+           "operating_characteristic", "parse_stated", "scale_problem", "seeds_to_decide", "standing", "summarize", "t_quantile",
            "unmet_targets"]

@@ -1,13 +1,18 @@
 """The operating characteristic of the rule: how often it passes and fails a stated value.
 
 :func:`operating_characteristic` simulates the rule: n runs drawn from a normal distribution
-with the reference sd, the stated value (with its own interval) placed 0, 1, 2, 4, 6 and 8 sd
-from the mean, each draw decided by :func:`decide`, the very function verdicts use. It gives
+with the true sd, the stated value (with its own interval) placed 0, 1, 2, 4, 6 and 8 sd from the
+mean, and the reference sd the rule is given drawn as the sd of the reference's own k runs (its
+sampling distribution, so a reference of 3 runs counts as the rough scale it is), each draw
+decided by :func:`decide`, the very function verdicts use, with its pre-checks (seeds that do
+not vary). :func:`standing` says "met" or "not met with a reference of k runs" and why. It gives
 P(passed), P(failed), P(inconclusive) at each distance. :data:`TARGETS` are what every claim's
 characteristic must meet (tests/test_operating_characteristic.py checks them for every
 stochastic claim under claims/).
 """
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 
@@ -28,21 +33,48 @@ TARGETS = (
 
 
 def operating_characteristic(halfwidth: float, sd: float, n: int, deltas=DELTAS,
-                             simulations: int = SIMULATIONS, seed: int = 0) -> list[dict]:
-    """P(passed), P(failed), P(inconclusive) of :func:`decide` with the stated value ``delta`` sd
-    from the mean, for a stated interval of ``halfwidth``, reference spread ``sd`` and n seeds."""
+                             simulations: int = SIMULATIONS, seed: int = 0, reference_n: int | None = None) -> list[dict]:
+    """P(passed), P(failed), P(inconclusive), P(error) of :func:`decide` with the stated value
+    ``delta`` true sd from the mean, for a stated interval of ``halfwidth``, true spread ``sd`` and
+    n seeds. ``reference_n``: the reference is that many runs, so the sd the rule is given is
+    itself drawn (``sd * sqrt(chi2(k-1) / (k-1))``, each simulation its own); None: the sd is
+    known exactly. The rule is scale-free, so the result is cached per (halfwidth / sd, n, k)."""
+    key = (round(halfwidth / sd, 6) if sd > 0 else halfwidth, n, reference_n, tuple(deltas), simulations, seed)
+    return [dict(row) for row in _characteristic(*key)]
+
+
+@functools.lru_cache(maxsize=256)
+def _characteristic(h: float, n: int, reference_n, deltas, simulations: int, seed: int) -> tuple:
     rng = np.random.default_rng(seed)
-    draws = rng.normal(0.0, sd, size=(simulations, n))
+    draws = rng.normal(0.0, 1.0, size=(simulations, n))
     means, sds = draws.mean(axis=1), draws.std(axis=1, ddof=1)
+    if reference_n is None:
+        ref_sds = np.ones(simulations)
+    else:
+        ref_sds = np.sqrt(rng.chisquare(reference_n - 1, size=simulations) / (reference_n - 1))
     rows = []
     for delta in deltas:
-        centre = delta * sd
-        stated = Stated(centre - halfwidth, centre + halfwidth, f"{centre:.4g}")
-        counts = {"passed": 0, "failed": 0, "inconclusive": 0}
-        for m, s in zip(means, sds):
-            counts[decide(_from_moments(n, float(m), float(s)), stated, sd).status] += 1
+        stated = Stated(delta - h, delta + h, f"{delta:.4g}")
+        counts = {"passed": 0, "failed": 0, "inconclusive": 0, "error": 0}
+        for m, s, r in zip(means, sds, ref_sds):
+            counts[decide(_from_moments(n, float(m), float(s)), stated, float(r)).status] += 1
         rows.append({"delta_sd": delta, **{k: round(v / simulations, 4) for k, v in counts.items()}})
-    return rows
+    return tuple(rows)
+
+
+def for_reference(halfwidth: float, ref, n: int) -> list[dict]:
+    """The characteristic of a claim as verdicts use it: its reference's own size counted (an
+    assumed sd, with no runs behind it, is taken as exact, and said so where it is shown)."""
+    return operating_characteristic(halfwidth, ref.sd, n, reference_n=ref.runs)
+
+
+def standing(oc: list[dict], ref) -> str:
+    """"met", or "not met: reference of k runs (...)" with the targets it misses, in words."""
+    missed = unmet_targets(oc)
+    size = "an assumed sd" if ref.runs is None else f"a reference of {ref.runs} runs"
+    if not missed:
+        return "met" + (" (with an assumed sd, taken as exact)" if ref.runs is None else "")
+    return f"not met with {size}: " + "; ".join(missed)
 
 
 def unmet_targets(oc: list[dict]) -> list[str]:

@@ -106,7 +106,7 @@ def refused(df: pd.DataFrame) -> list[tuple[str, str]]:
 @dataclass
 class Change:
     id: str
-    flag: str  # new-failure, fixed, changed, moved, known-failure, unchanged, first, skipped, exploratory
+    flag: str  # new-failure, new-inconclusive, fixed, changed, moved, known-failure, unchanged, first, skipped, exploratory
     status: str
     previous_status: str | None
     reason: str
@@ -114,7 +114,9 @@ class Change:
 
     @property
     def new_failure(self) -> bool:
-        return self.flag == "new-failure"
+        """What the nightly reports (``--new-failures-only``): a new failure or error, or a verdict that
+        turned inconclusive."""
+        return self.flag in ("new-failure", "new-inconclusive")
 
 
 def _env(row) -> dict:
@@ -137,6 +139,8 @@ def compare(current: dict, previous: dict | None) -> Change:
         flag, reason = "known-failure", f"{status} as before"
     elif before in bad:
         flag, reason = "fixed", f"{before} -> {status}"
+    elif status == "inconclusive" and before != "inconclusive":  # the nightly says so: a verdict was lost
+        flag, reason = "new-inconclusive", f"{before} -> inconclusive: the seeds no longer decide it"
     elif status != before:
         flag, reason = "changed", f"{before} -> {status}"
     else:

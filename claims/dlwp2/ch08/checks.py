@@ -98,6 +98,7 @@ def conv_windows_no_max_pool(model_no_max_pool) -> list[list[int]]:
 # --- training curves ---------------------------------------------------------------------
 
 def peak_val_accuracy(history) -> float:
+    """The highest validation accuracy over the epochs (the peak of the curve)."""
     return max(history.history["val_accuracy"])
 
 
