@@ -26,7 +26,7 @@ def spec(folder, listing=None, seeds=2):
     if listing is not None:
         (folder / "slow.py").write_text(listing)
         measure = {"listings": ["slow.py"], "seeds": {"cpu": seeds}}
-    refs = {"references": {"r": {"values": [0.95, 0.96, 0.97]}}}
+    refs = {"references": {"r": {"values": [0.959, 0.960, 0.961]}}}  # sd 0.001: seeds that vary less are an error of seeding
     pairs = ([("test", "test_acc"), ("train", "model.history.history['accuracy'][-1]")] if listing is None
              else [("test", "acc")])
     claims = [{"id": f"c.{name}", "kind": "metric", "tier": "cpu", "reference": "r", "expected": "96%",
