@@ -8,7 +8,7 @@ from claimcheck.runners.spec.listings import Program
 
 from helpers import settings, write
 
-LISTING = ("import os, time\nstart = time.time()\ntime.sleep(1)\nend = time.time()\n"
+LISTING = ("import os, time\nstart = time.time()\ntime.sleep(4)\nend = time.time()\n"
            "device = int(os.environ.get('CUDA_VISIBLE_DEVICES', '-1'))\npid = os.getpid()\n")
 
 
