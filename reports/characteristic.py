@@ -29,7 +29,61 @@ def table(claims) -> list[dict]:
                          "sd": ref.sd, "reference": ref.name, "source": ref.source, "runs": ref.runs,
                          "allowance": stats.allowance(stated, ref.sd), "oc": oc, "unmet": stats.unmet_targets(oc),
                          "standing": stats.standing(oc, ref)})
+        rows += _evidence_rows(claim, kind)
     return rows
+
+
+def _evidence_rows(claim, kind) -> list[dict]:
+    """The claim as decided from its readers' runs alone, where it names them (``evidence``)."""
+    try:
+        found = kind.evidence(claim) if hasattr(kind, "evidence") else None
+    except (ClaimError, ValueError) as exc:
+        return [{"id": claim.id, "tier": "readers", "n": None, "error": str(exc), "unmet": [str(exc)]}]
+    if found is None:
+        return []
+    stated, ref = found
+    n = len(ref.values)
+    oc = stats.for_evidence(stated.halfwidth, ref)
+    k_in, k_out = stats.evidence.factors(n)
+    return [{"id": claim.id, "tier": "readers", "n": n, "stated": stated.text, "halfwidth": stated.halfwidth,
+             "sd": ref.sd, "reference": ref.name, "source": ref.source, "runs": n, "evidence": True,
+             "allowance": None, "k": (k_in, k_out), "oc": oc, "unmet": stats.unmet_targets(oc),
+             "standing": stats.standing(oc, ref, decided_by=f"{n} reader runs")}]
+
+
+def environments(claims) -> list[dict]:
+    """Each readers reference that names this machine's runs (``within``): the spread between
+    environments measured from the two, the drift allowance it sets (stats/environments.py)."""
+    from ..runners.kinds._stochastic import environment_spread
+    from ..runners.spec.references import recorded
+
+    seen, rows = set(), []
+    for claim in claims:
+        if claim.problems:
+            continue
+        for name, entry in recorded(claim.file).items():
+            if entry.get("source") != "readers" or not entry.get("within") or (entry["file"], name) in seen:
+                continue
+            seen.add((entry["file"], name))
+            spread = environment_spread(claim, name, entry)
+            rows.append({"reference": name, "within": entry["within"], **spread.to_dict(),
+                         "drift": spread.between_high})
+    return rows
+
+
+def environments_markdown(rows) -> str:
+    lines = ["| reference (readers) | readers: n, mean, sd | this machine (`within`): n, mean, sd | variance ratio (90% CI) "
+             "| between-environment sd, in readers' sd (90% CI) | this machine's mean, in readers' sd from theirs "
+             "| drift allowance |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for r in rows:
+        lo, mid, hi = r["variance_ratio"]
+        blo, b, bhi = r["between_sd"]
+        lines.append(f"| `{r['reference']}` | {r['readers']}, {r['readers_mean']:.4f}, {r['readers_sd']:.5f} "
+                     f"| {r['seeds']}, {r['seeds_mean']:.4f}, {r['seeds_sd']:.5f} ({r['within']}) "
+                     f"| {mid:.2f} ({lo:.2f}-{hi:.2f}) | {b:.2f} ({blo:.2f}-{bhi:.2f}) | {r['offset_sd']:+.2f} "
+                     f"| {r['drift']:.2f} sd |")
+    return "\n".join(lines)
 
 
 def markdown(rows) -> str:
@@ -43,11 +97,20 @@ def markdown(rows) -> str:
             continue
         cells = " | ".join(f"{r['passed']:.2f} / {r['failed']:.2f} / {r['inconclusive']:.2f}" for r in row["oc"])
         size = "assumed" if row["runs"] is None else f"{row['runs']} runs"
+        if row.get("evidence"):
+            k_in, k_out = row["k"]
+            lines.append(f"| `{row['id']}` | from {row['n']} reader runs | {row['stated']} | {row['sd']:.4g} "
+                         f"({row['reference']}) | inside ±{k_in:.2f} sd, outside ±{k_out:.2f} sd | {cells} "
+                         f"| {row['standing']} |")
+            continue
         lines.append(f"| `{row['id']}` | {row['tier']}, {row['n']} | {row['stated']} | {row['sd']:.4g} "
                      f"({row['reference']}, {size}) | ±{row['allowance']:.4g} | {cells} | {row['standing']} |")
     lines.append("")
     lines.append("Each cell: P(passed) / P(failed) / P(inconclusive) when the stated value lies that many "
                  f"true sd from the mean ({stats.SIMULATIONS} simulated verdicts of the claim's seed count each, "
                  "decided by stats.decide, the reference sd drawn as the sd of its own number of runs; an "
-                 "assumed sd is taken as exact).")
+                 "assumed sd is taken as exact; on a reference of readers' runs this machine is one more "
+                 "environment, its mean drawn off the true mean by the measured between-environment sd). "
+                 "Rows \"from N reader runs\": the claim decided from readers' runs alone "
+                 "(runners/stats/evidence.py), N runs drawn for each verdict.")
     return "\n".join(lines)

@@ -1,14 +1,16 @@
 """errata.md: a Markdown draft for an author, from one run's results and the specs.
 
-Three parts: the failed claims (where, what the text states, what was measured, a suggested
-correction worded from the measurement); the quantities on which the sources disagree; the
-listings that needed changes to run on today's Keras.
+Four parts: the failed claims (where, what the text states, what was measured, a suggested
+correction worded from the measurement); the claims readers' own runs do not bear out (what the
+book promised, where readers land, a suggested wording); the quantities on which the sources
+disagree; the listings that needed changes to run on today's Keras.
 """
 from __future__ import annotations
 
 from collections import OrderedDict
 from pathlib import Path
 
+from ..runners import stats
 from ..runners.core.errors import ClaimError
 from ..runners.core.formatting import show
 from ..runners.kinds import listings_of, registry
@@ -21,6 +23,9 @@ _md = markdown.text
 
 def suggestion(r: Result) -> str:
     """The kind's correction, worded from the measurement."""
+    values = ((r.details or {}).get("reference") or {}).get("values") or []
+    if r.evidence and values:
+        return f"\"{_range_wording(r.expected, min(values), max(values))}\" (readers' runs; stated {show(r.expected)})"
     kind = registry().get(r.kind)
     return kind.suggestion(r) if kind else f"\"{show(r.observed)}\" (measured; stated {show(r.expected)})"
 
@@ -32,6 +37,9 @@ def measured(r: Result) -> str:
         interval = (f", {summary['confidence']:.0%} interval [{low:.4f}, {high:.4f}]"
                     if low is not None else "")
         values = ", ".join(f"{v:.4f}" for v in summary["values"])
+        if r.evidence:
+            return (f"not measured in this run; mean {summary['mean']:.4f}{interval} over {summary['n']} {r.evidence} "
+                    f"recorded ({(r.details.get('evidence') or {}).get('said', '')})")
         return f"mean {summary['mean']:.4f}{interval} over {summary['n']} seeds ({values})"
     return show(r.observed)
 
@@ -81,6 +89,57 @@ def failed_section(results: list[Result]) -> list[str]:
         # the engine's reason opens with "known erratum (why)": the verdict says it once
         said = (r.reason or "").lower().startswith("known erratum")
         lines += _entry(r, "known erratum" if said else f"known erratum ({_md(r.details.get('known_erratum', ''))})")
+    return lines
+
+
+def _range_wording(expected: str, low: float, high: float) -> str:
+    """``readers get 97.5-98.0%``, in the stated value's own format and digits."""
+    return f"readers get {stats.printed_like(expected, low, high)}"
+
+
+def readers_entries(results: list[Result]) -> list[dict]:
+    """Each claim with readers' runs whose printed value they do not bear out: the printed value
+    alone, judged from the readers' runs (stats/evidence.py), is not passed."""
+    out = []
+    for r in results:
+        ref = (r.details or {}).get("reference") or {}
+        values = ref.get("values") or []
+        if not ref.get("readers") or len(values) < 2 or r.status is Status.KNOWN_ERRATUM:
+            continue
+        try:
+            printed = stats.parse_stated(r.expected)
+        except ValueError:
+            continue
+        decision, figures = stats.evidence.decide(values, printed, "reader runs")
+        if decision.status == "passed":
+            continue
+        low, high = figures["range"]
+        out.append({"result": r, "status": decision.status, "reason": decision.reason, "n": len(values),
+                    "mean": sum(values) / len(values), "low": low, "high": high,
+                    "below": figures["below"], "wording": _range_wording(r.expected, low, high)})
+    return out
+
+
+def readers_section(results: list[Result]) -> list[str]:
+    lines = ["## Claims readers' runs do not bear out", "",
+             "Judged from readers' own published runs of the book's code (one run each, seed unknown, each its "
+             "own machine), the printed value alone, without the text's hedge.", ""]
+    entries = readers_entries(results)
+    if not entries:
+        return lines + ["None: every claim with readers' runs states a value they give.", ""]
+    for e in entries:
+        r = e["result"]
+        stated = r.source.get("stated", show(r.expected))
+        promised = (f"{_md(stated)}; judged as promised, the claim is {r.status.value}"
+                    + (f" {_md(r.evidence)}" if r.evidence else " (measured)"))
+        reaches = f"{e['below']:.0%} of readers below the printed value"
+        lines += [f"### {_md(r.title or r.id)}", "",
+                  f"- **Claim:** {markdown.code(r.id)} (listing {_md(r.source.get('listing', '-'))})",
+                  f"- **The book promised:** {promised}",
+                  f"- **Where readers land:** {e['low']:.4f}-{e['high']:.4f}, mean {e['mean']:.4f} over "
+                  f"{e['n']} runs; {reaches}",
+                  f"- **The printed value alone:** {e['status']}. {_md(e['reason'])}",
+                  f"- **Suggested wording:** \"{_md(e['wording'])}\"", ""]
     return lines
 
 
@@ -166,7 +225,7 @@ def render(results: list[Result], run: dict, claims) -> str:
         f"Keras {env.get('keras')} on the {env.get('backend')} backend, {env.get('device')}). "
         "Every figure below was measured by running the book's code; check the wording before use.", "",
     ]
-    return "\n".join(head + failed_section(results) + disagreement_section(claims, by_id)
+    return "\n".join(head + failed_section(results) + readers_section(results) + disagreement_section(claims, by_id)
                      + changes_section(claims)) + "\n"
 
 

@@ -1,4 +1,4 @@
-"""Small inline SVG figures for the report: a stochastic claim's seeds against its band."""
+"""Small inline SVG figures for the report: a stochastic claim's seeds (or readers' runs) against its band."""
 from __future__ import annotations
 
 from markupsafe import Markup, escape
@@ -6,7 +6,7 @@ from markupsafe import Markup, escape
 WIDTH, HEIGHT, PAD = 360, 64, 14
 
 
-def seeds_figure(details: dict) -> Markup:
+def seeds_figure(details: dict, what: str = "") -> Markup:
     """Each seed's value as a dot, the mean and its interval as a bar, the band as a shaded area.
 
     Empty where the result has no per-seed summary. Numbers only reach the SVG; labels are escaped.
@@ -28,7 +28,8 @@ def seeds_figure(details: dict) -> Markup:
 
     parts = [f'<svg class="seeds" xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
              f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img">']
-    title = f"{len(values)} seeds, mean {summary.get('mean', 0):.4f}"
+    what = what or ("reader runs" if details.get("evidence") else "seeds")
+    title = f"{len(values)} {what}, mean {summary.get('mean', 0):.4f}"
     parts.append(f"<title>{escape(title)}</title>")
     if band:
         parts.append(f'<rect x="{x(band[0])}" y="6" width="{max(x(band[1]) - x(band[0]), 1)}" height="34" '
@@ -49,6 +50,17 @@ def seeds_figure(details: dict) -> Markup:
     parts.append(f'<text x="{WIDTH - PAD}" y="58" font-size="10" fill="#555" text-anchor="end">{hi:.4f}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def readers_figure(details: dict) -> Markup:
+    """The readers' runs a claim's reference holds, one dot each, against the claim's band."""
+    ref = details.get("reference") or {}
+    values = ref.get("values") or []
+    if not values:
+        return Markup("")
+    mean = sum(values) / len(values)
+    return seeds_figure({"summary": {"values": values, "mean": mean, "interval": []},
+                         "band": details.get("band"), "stated": details.get("stated")}, what="reader runs")
 
 
 STATUS_COLOURS = {"passed": "#1a7f37", "failed": "#cf222e", "error": "#8250df",

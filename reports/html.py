@@ -14,8 +14,8 @@ import jinja2
 
 from ..runners.core.formatting import show
 from ..runners.spec.verdict import ATTENTION, ATTENTION_ORDER, Result, Status
-from ..runners.stores.results import counts
-from .figures import seeds_figure, sparkline
+from ..runners.stores.results import EVIDENCE_STATUSES, counts
+from .figures import readers_figure, seeds_figure, sparkline
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -30,6 +30,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["show"] = show
     env.globals["seeds_figure"] = seeds_figure
+    env.globals["readers_figure"] = readers_figure
     env.globals["sparkline"] = sparkline
     return env
 
@@ -53,7 +54,8 @@ def sections(results: list[Result]) -> list[dict]:
         shown = sorted((r for r in rs if r.status is not Status.SKIPPED), key=_sort_key)
         out.append({"name": name, "book": rs[0].book,
                     "title": next((r.section_title for r in rs if r.section_title), ""),
-                    "counts": counts(rs), "results": shown, "skipped": skipped_groups(rs)})
+                    "counts": counts(rs), "results": shown, "skipped": skipped_groups(rs),
+                    "evidence": {k: n for k, n in counts(rs).items() if k.endswith("from reader runs") and n}})
     return out
 
 
@@ -73,10 +75,13 @@ def render(results: list[Result], run: dict, **extra) -> str:
         extra.setdefault(key, default)
     attention = sorted((r for r in results if r.status in ATTENTION or r.status is Status.KNOWN_ERRATUM),
                        key=_sort_key)
+    tally = counts(results)
     return template.render(
-        run=run, counts=counts(results), sections=sections(results), total=len(results),
+        run=run, counts=tally, sections=sections(results), total=len(results),
         missing=skipped_groups(results), attention=attention,
-        statuses=[s.value for s in ATTENTION_ORDER], **extra,
+        statuses=[s.value for s in ATTENTION_ORDER],
+        evidence_counts={k: tally[k] for k in (f"{s.value} from reader runs" for s in EVIDENCE_STATUSES) if tally[k]},
+        **extra,
     )
 
 

@@ -87,9 +87,14 @@ def test_the_characteristic_comes_from_the_decision_function_and_meets_the_targe
     assert stats.operating_characteristic(0.0005, 0.0006, 5) == oc  # fixed seed: reproducible
 
 
-def test_a_rule_too_loose_for_its_spread_misses_the_targets():
-    """Rounding 5 sd wide (a coarse figure of a precise quantity) cannot reject a value 4 sd off."""
-    missed = stats.unmet_targets(stats.operating_characteristic(0.005, 0.001, 5))
+def test_a_stated_interval_wider_than_the_spread_counts_its_distance_from_its_edge():
+    """Rounding 5 sd wide (a coarse figure of a precise quantity): a true mean anywhere inside it
+    makes the claim true, so the characteristic places the value 0..8 sd beyond what it allows,
+    and there the rule meets the targets; a drift allowance too loose for its spread does not."""
+    assert stats.unmet_targets(stats.operating_characteristic(0.005, 0.001, 5)) == []
+    placed = stats.rule.placed(1.0, 5.0)
+    assert (placed.low, placed.high) == (-1.5, 8.5)  # the mean 0 lies 1 sd beyond K_SINGLE inside it
+    missed = stats.unmet_targets(stats.operating_characteristic(0.0005, 0.001, 5, drift=3.0))
     assert any("at 4 sd P(passed)" in m for m in missed)
 
 

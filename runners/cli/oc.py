@@ -18,8 +18,15 @@ def add(sub) -> None:
 
 
 def run(args) -> int:
-    table = characteristic.table(load(Path(args.claims)))
+    claims = load(Path(args.claims))
+    table = characteristic.table(claims)
     print(characteristic.markdown(table))
+    spreads = characteristic.environments(claims)
+    if spreads:
+        print("\nSpread between environments, measured (runners/stats/environments.py): each readers reference "
+              "against this machine's recorded runs of the same quantity; its upper bound is the drift allowance "
+              "of the claims on that reference.\n")
+        print(characteristic.environments_markdown(spreads))
     missed = [row for row in table if row["unmet"]]
     for row in missed:
         print(f"{row['id']} ({row['tier']}, {row['n']} seeds): " + "; ".join(row["unmet"]), file=sys.stderr)

@@ -1,6 +1,9 @@
 """Deciding one claim: measured by its kind, as a Result. Never raises: a crash is an ``error`` result.
 
-A claim above the run's tier, or missing a resource, is ``skipped`` with the reason and the fix.
+A claim above the run's tier, or missing a resource, is ``skipped`` with the reason and the fix,
+unless it names readers' runs (``evidence``): then it is decided from them, and the result says
+so (``evidence: reader runs``, counted apart from measured verdicts), with the fix that would
+measure it here.
 A known erratum that fails is ``known-erratum``; one that passes is an ``error`` (the erratum
 is fixed, or the mark is wrong), like pytest's strict xfail.
 """
@@ -41,6 +44,7 @@ def decide(claim: Claim, ctx, tags, replaying: bool = False) -> Result:
         known_erratum(claim, result)
     except Skip as skip:
         result.status, result.reason, result.fix = Status.SKIPPED, skip.reason, skip.fix
+        _from_evidence(claim, result, skip)
     except ClaimError as exc:
         result.status, result.reason = Status.ERROR, f"{claim.where}: {exc}"
         result.traceback = getattr(exc, "traceback", "") or "".join(tb.format_exception(exc))
@@ -50,6 +54,23 @@ def decide(claim: Claim, ctx, tags, replaying: bool = False) -> Result:
         result.traceback = "".join(tb.format_exception(exc))
     result.duration_s = round(time.perf_counter() - start, 4)
     return result
+
+
+def _from_evidence(claim: Claim, result: Result, skip: Skip) -> None:
+    """A claim that cannot run here, decided from the readers' runs it names (if it names any)."""
+    kind = registry().get(claim.kind)
+    if not claim.evidence or not hasattr(kind, "from_evidence"):
+        return
+    try:
+        verdict = kind.from_evidence(claim, skip.reason)
+    except ClaimError as exc:
+        result.status, result.reason = Status.ERROR, f"{claim.where}: evidence: {exc}"
+        return
+    result.status, result.observed = verdict.status, verdict.observed
+    result.reason, result.details = verdict.reason, dict(verdict.details)
+    result.evidence = "reader runs"
+    result.fix = f"to measure it here: {skip.fix}" if skip.fix else ""
+    known_erratum(claim, result)
 
 
 def known_erratum(claim: Claim, result: Result) -> None:

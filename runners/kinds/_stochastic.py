@@ -9,12 +9,13 @@ is the scale the verdict and its operating characteristic use (stats/).
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 
 from .. import stats
 from ..core.errors import ClaimError
 from ..core.tiers import TIERS
-from ..spec import values
+from ..spec import readers, values
 from ..spec.references import recorded
 from ..spec.schema import Rule, is_type
 from ..spec.verdict import Status, Verdict
@@ -104,9 +105,34 @@ def reference(claim, name: str) -> stats.Reference:
     if len(vals) < 2 or not all(isinstance(v, (int, float)) for v in vals):
         raise ClaimError(f"reference '{name}' needs at least 2 numeric values (or a stand-in sd), has {vals!r}")
     ref = stats.Reference(name, tuple(float(v) for v in vals), str(entry.get("source", "")),
-                          seeds=tuple(entry.get("seeds") or ()))
+                          seeds=tuple(entry.get("seeds") or ()), readers=entry.get("readers"))
     if ref.sd <= 0:
         raise ClaimError(f"reference '{name}': its values do not vary, so they give no scale")
+    if entry.get("within"):
+        spread = environment_spread(claim, name, entry)
+        ref = dataclasses.replace(ref, drift_sd=spread.between_high, offset_sd=spread.between,
+                                  within_sd=spread.within_sd / spread.across_sd)
+    return ref
+
+
+def environment_spread(claim, name: str, entry: dict) -> stats.Spread:
+    """The spread between environments: a readers reference's runs against the recorded seeds it names."""
+    within = recorded(claim.file).get(entry["within"])
+    if within is None or not within.get("values") or within.get("source") == "readers":
+        raise ClaimError(f"reference '{name}': within names '{entry['within']}', which must be recorded runs "
+                         "of one machine in references.yaml")
+    try:
+        return stats.spread(entry["values"], within["values"])
+    except ValueError as exc:
+        raise ClaimError(f"reference '{name}': {exc}") from None
+
+
+def readers_reference(claim, name: str) -> stats.Reference:
+    """A reference that must be readers' runs (a claim's ``evidence``)."""
+    ref = reference(claim, name)
+    if ref.readers is None:
+        raise ClaimError(f"evidence '{name}' must be a `source: readers` reference (readers' runs), "
+                         f"not {ref.source or 'recorded'} runs")
     return ref
 
 
@@ -159,8 +185,13 @@ class StochasticKind:
 
 
 def reference_details(ref: stats.Reference) -> dict:
-    return {"name": ref.name, "n": len(ref.values), "runs": ref.runs, "seeds": list(ref.seeds), "mean": ref.mean,
-            "sd": ref.sd, "source": ref.source, "assumed": ref.runs is None}
+    details = {"name": ref.name, "n": len(ref.values), "runs": ref.runs, "seeds": list(ref.seeds), "mean": ref.mean,
+               "sd": ref.sd, "source": ref.source, "assumed": ref.runs is None, "drift_sd": ref.drift}
+    if ref.readers is not None:
+        details["readers"] = ref.readers
+        details["values"] = list(ref.values)
+        details["between_environments_sd"] = ref.offset_sd
+    return details
 
 
 def off_scale(stated: stats.Stated, ref: stats.Reference) -> Verdict | None:
@@ -174,16 +205,16 @@ def off_scale(stated: stats.Stated, ref: stats.Reference) -> Verdict | None:
 def decide(claim, ctx, stated: stats.Stated, ref: stats.Reference, per_seed: list, runs, what: str):
     """The verdict and its details, shared by metric and comparison."""
     summary = stats.summarize(per_seed)
-    decision = stats.decide(summary, stated, ref.sd, what)
-    low, high = stats.band(stated, ref.sd)
+    decision = stats.decide(summary, stated, ref.sd, what, drift=ref.drift)
+    low, high = stats.band(stated, ref.sd, ref.drift)
     oc = stats.for_reference(stated.halfwidth, ref, len(per_seed))
     details = {
         "summary": summary.to_dict(), "stated": stated.value, "stated_interval": [stated.low, stated.high],
-        "band": [low, high], "allowance": stats.allowance(stated, ref.sd), "reference": reference_details(ref),
+        "band": [low, high], "allowance": stats.allowance(stated, ref.sd, ref.drift), "reference": reference_details(ref),
         "distance_sd": stats.distance_sd(stated, summary, ref.sd), "runs": runs,
         "seeds_needed": decision.seeds_needed, "operating_characteristic": oc,
         "targets": stats.standing(oc, ref),
-        "rule": {"k_single": stats.K_SINGLE, "drift_sd": stats.DRIFT_SD, "alpha": stats.ALPHA},
+        "rule": {"k_single": stats.K_SINGLE, "drift_sd": ref.drift, "alpha": stats.ALPHA},
     }
     if ctx.settings.exploratory:
         details["exploratory"] = (f"--seeds {ctx.settings.seeds}: the spec fixes "
@@ -191,11 +222,29 @@ def decide(claim, ctx, stated: stats.Stated, ref: stats.Reference, per_seed: lis
     return Verdict(Status(decision.status), round(summary.mean, 6), decision.reason, details)
 
 
+def from_readers(claim, stated: stats.Stated, ref: stats.Reference, not_run: str) -> Verdict:
+    """The verdict from readers' runs alone, for a claim that cannot run here (``not_run``: why)."""
+    decision, figures = stats.evidence.decide(ref.values, stated, "reader runs")
+    summary = stats.summarize(ref.values)
+    oc = stats.for_evidence(stated.halfwidth, ref)
+    said = readers.in_words(ref.readers)
+    details = {
+        "evidence": {"type": "reader runs", "reference": ref.name, "runs": len(ref.values), "about": ref.readers,
+                     "said": said, "not_run": not_run},
+        "summary": summary.to_dict(), "stated": stated.value, "stated_interval": [stated.low, stated.high],
+        "band": [stated.low, stated.high], "readers": figures, "reference": reference_details(ref),
+        "operating_characteristic": oc,
+        "targets": stats.standing(oc, ref, decided_by=f"{len(ref.values)} reader runs"),
+        "rule": {"k_single": stats.K_SINGLE, "alpha": stats.ALPHA, "decided_by": "runners/stats/evidence.py"},
+    }
+    printed = stats.parse_stated(claim.expected)
+    if (printed.low, printed.high) != (stated.low, stated.high):  # a hedge: the printed value alone, too
+        alone, _ = stats.evidence.decide(ref.values, printed, "reader runs")
+        details["printed_alone"] = {"stated": printed.text, "status": alone.status, "reason": alone.reason}
+    reason = f"{decision.status} from {len(ref.values)} reader runs, not measured here ({not_run}): {decision.reason}"
+    return Verdict(Status(decision.status), round(summary.mean, 6), reason, details)
+
+
 def stated_suggestion(expected, observed: float) -> str:
     """A correction in the stated value's own format (percent or decimal, same digits)."""
-    text = str(expected).strip()
-    number = text.rstrip("%")
-    decimals = len(number.split(".")[1]) if "." in number else 0
-    if text.endswith("%"):
-        return f"\"{observed * 100:.{decimals}f}%\" (measured mean; stated {text})"
-    return f"\"{observed:.{decimals}f}\" (measured mean; stated {text})"
+    return f"\"{stats.printed_like(expected, observed)}\" (measured mean; stated {str(expected).strip()})"

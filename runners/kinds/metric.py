@@ -1,7 +1,13 @@
-"""metric: a value a training listing produces (test accuracy), decided over seeds (stats/rule.py)."""
+"""metric: a value a training listing produces (test accuracy), decided over seeds (stats/rule.py).
+
+Where the text hedges the value (``hedge: {within: "1%"}``), the stated interval is the one the
+book promises. Where the claim cannot run here and names readers' runs (``evidence``), it is
+decided from them (stats/evidence.py), and the verdict says so.
+"""
 from __future__ import annotations
 
 from .. import stats
+from ..core.errors import ClaimError
 from ..spec import values
 from ._base import Kind
 from ._stochastic import (
@@ -10,8 +16,10 @@ from ._stochastic import (
     StochasticKind,
     check_seeds,
     decide,
+    from_readers,
     measure,
     off_scale,
+    readers_reference,
     reference,
     seeds_for,
     stated_suggestion,
@@ -37,11 +45,33 @@ class Metric(StochasticKind, Kind):
             problems.append("reference: required, the name of recorded runs in references.yaml")
         else:
             problems += self.reference_problems(claim)
+        problems += hedge_problems(claim)
+        if claim.evidence:
+            try:
+                readers_reference(claim, claim.evidence)
+            except ClaimError as exc:
+                problems.append(f"evidence: {exc}")
         return problems
+
+    def stated(self, claim) -> stats.Stated:
+        """The stated interval: the printed value's, or the one the book's hedge promises."""
+        printed = stats.parse_stated(claim.expected)
+        return stats.hedged(printed, claim.hedge["within"]) if isinstance(claim.hedge, dict) else printed
 
     def scale(self, claim) -> tuple[stats.Stated, stats.Reference]:
         """The stated interval and the reference runs: what the verdict and its error rates use."""
-        return stats.parse_stated(claim.expected), reference(claim, claim.reference)
+        return self.stated(claim), reference(claim, claim.reference)
+
+    def evidence(self, claim) -> tuple[stats.Stated, stats.Reference] | None:
+        """The stated interval and the readers' runs that decide the claim where it cannot run, or None."""
+        if not claim.evidence:
+            return None
+        return self.stated(claim), readers_reference(claim, claim.evidence)
+
+    def from_evidence(self, claim, not_run: str):
+        """The verdict from readers' runs, for a claim that cannot run here (``not_run``: why)."""
+        stated, ref = self.evidence(claim)
+        return from_readers(claim, stated, ref, not_run)
 
     def run(self, claim, ctx):
         stated, ref = self.scale(claim)
@@ -55,7 +85,7 @@ class Metric(StochasticKind, Kind):
         return ("metric", self.listings(claim), values.key(claim.measure.get("value")))
 
     def stated_interval(self, claim):
-        s = stats.parse_stated(claim.expected)
+        s = stats.parse_stated(claim.expected)  # as printed: the errata compare the sources' figures
         return (s.low, s.high)
 
     def coverage_values(self, claim):
@@ -68,6 +98,24 @@ class Metric(StochasticKind, Kind):
         if isinstance(result.observed, (int, float)):
             return stated_suggestion(result.expected, result.observed)
         return super().suggestion(result)
+
+
+def hedge_problems(claim) -> list[str]:
+    hedge = claim.hedge
+    if hedge is None:
+        return []
+    if not isinstance(hedge, dict) or set(hedge) - {"within", "cite", "__line__"}:
+        return ["hedge: a mapping `{within: \"1%\", cite: {from: book, quote: ...}}`"]
+    problems = []
+    try:
+        stats.hedged(stats.parse_stated(claim.expected), hedge.get("within"))
+    except ValueError as exc:
+        problems.append(f"hedge: {exc}")
+    cite = hedge.get("cite")
+    if not (isinstance(cite, dict) and isinstance(cite.get("quote"), str) and cite.get("quote", "").strip()
+            and cite.get("from") == "book"):
+        problems.append("hedge.cite: the book's words, `{from: book, quote: ...}` (a hedge is the book's own)")
+    return problems
 
 
 KIND = Metric()

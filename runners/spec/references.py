@@ -1,13 +1,18 @@
 """references.yaml: recorded single runs of the book's code, which give stochastic claims their scale.
 
 A claim names a reference; the file beside its spec or in a folder above holds it (the nearest
-wins): ``references: {NAME: {values: [...], seeds: [...], source: ..., command: ...}}``.
+wins): ``references: {NAME: {values: [...], seeds: [...], source: ..., command: ...}}``. A
+reference with ``source: readers`` names readers' runs instead of listing values:
+``{source: readers, runs: readers/runs.jsonl, program: ..., quantity: ..., clean: true,
+within: NAME}`` (the file relative to references.yaml; ``within``: a recorded reference of the
+same quantity on one machine, from which the spread between environments is measured).
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 from ..core.errors import ClaimError
+from . import readers
 from .schema import is_type
 from .yamlload import SpecSyntaxError, load_yaml, strip_lines
 
@@ -35,6 +40,9 @@ def file_problems(path: Path) -> list[str]:
         if not isinstance(entry, dict):
             problems.append(f"{where}: reference '{name}' must be a mapping")
             continue
+        if entry.get("source") == "readers":
+            problems += _readers_problems(path, name, entry, where)
+            continue
         vals, seeds = entry.get("values"), entry.get("seeds")
         if vals is not None and not (isinstance(vals, list) and all(is_type(v, ("number",)) for v in vals)):
             problems.append(f"{where}: reference '{name}': values must be a list of numbers")
@@ -43,6 +51,43 @@ def file_problems(path: Path) -> list[str]:
         elif isinstance(seeds, list) and isinstance(vals, list) and len(seeds) != len(vals):
             problems.append(f"{where}: reference '{name}': {len(seeds)} seeds for {len(vals)} values")
     return problems
+
+
+READERS_FIELDS = ("runs", "program", "quantity")
+
+
+def _readers_problems(path: Path, name: str, entry: dict, where: str) -> list[str]:
+    problems = [f"{where}: reference '{name}' (source: readers) needs `{k}`, a string"
+                for k in READERS_FIELDS if not isinstance(entry.get(k), str)]
+    problems += [f"{where}: reference '{name}' (source: readers) takes its values from the runs file, not `{k}`"
+                 for k in ("values", "seeds", "sd") if k in entry]
+    if "clean" in entry and not isinstance(entry["clean"], bool):
+        problems.append(f"{where}: reference '{name}': clean must be true or false")
+    if "within" in entry and not isinstance(entry["within"], str):
+        problems.append(f"{where}: reference '{name}': within must name a recorded reference")
+    if problems:
+        return problems
+    runs_file = (path.parent / entry["runs"]).resolve()
+    if not runs_file.is_relative_to(path.parent.resolve()):
+        return [f"{where}: reference '{name}': runs must be a file beside or below {path.name}"]
+    try:
+        runs = readers.select(runs_file, entry["program"], entry["quantity"], entry.get("clean", True))
+    except readers.ReadersError as exc:
+        return [f"{where}: reference '{name}': {exc}"]
+    if len(runs) < 2:
+        return [f"{where}: reference '{name}': {len(runs)} runs of program '{entry['program']}', quantity "
+                f"'{entry['quantity']}' in {entry['runs']}; a spread needs at least 2"]
+    return []
+
+
+def _resolved(path: Path, entry: dict) -> dict:
+    """A readers reference with its values and what they are: the runs file's selected runs."""
+    if entry.get("source") != "readers":
+        return entry
+    runs = readers.select((path.parent / entry["runs"]).resolve(), entry["program"], entry["quantity"],
+                          entry.get("clean", True))
+    return {**entry, "values": [r.value for r in runs], "readers": readers.describe(runs),
+            "runs_file": str((path.parent / entry["runs"]).resolve())}
 
 
 def recorded(spec_file: str) -> dict:
@@ -55,5 +100,5 @@ def recorded(spec_file: str) -> dict:
             raise ClaimError("; ".join(problems))
         doc = strip_lines(load_yaml(path)) or {}
         for name, entry in (doc.get("references") or {}).items():
-            found[name] = {**entry, "file": str(path)}
+            found[name] = {**_resolved(path, entry), "file": str(path)}
     return found

@@ -19,7 +19,7 @@ from typing import Any
 from ..core.tiers import TIERS
 from .values import FunctionRef
 
-ORIGINS = ("book", "notes", "ko-runs", "derived")
+ORIGINS = ("book", "notes", "ko-runs", "readers", "derived")
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ class Source:
 @dataclass
 class Cite:
     from_: str = spec([str], required=True, choices=ORIGINS, name="from",
-                      doc="`book`, `notes`, `ko-runs` or `derived`", default="")
+                      doc="`book`, `notes`, `ko-runs`, `readers` or `derived`", default="")
     quote: str = spec([str], required=True, doc="the sentence or printed output, verbatim", default="")
     line: int = spec([int], doc="the line in the notes file, for `from: notes`", default=None)
 
@@ -174,6 +174,8 @@ class Claim(Described):
     requires: list = spec(["str_list"], doc="resources the claim needs: `mnist`, `dogs_vs_cats`, `vgg16_weights`, `gpu`, `tensorflow`; missing ones make the claim `skipped`, with the reason and the fix", default_factory=list)
     cost: dict = spec([dict], doc="estimated seconds per training run, e.g. `{cpu_s: 60, gpu_s: 5}`", default_factory=dict)
     reference: Any = spec([str, dict], doc="stochastic kinds: the recorded per-seed values (in `references.yaml`) their allowance comes from", default=None)
+    evidence: str = spec([str], doc="stochastic kinds: readers' runs (a `source: readers` reference) that decide the claim when it cannot run here (no data, no weights, above the run's tier); the verdict says so", default="")
+    hedge: dict = spec([dict], doc="where the text hedges the stated value: `{within: \"1%\", cite: {from: book, quote: ...}}`, the interval the book promises", default=None)
     known_erratum: str = spec([str], doc="the claim is a known erratum (why, and where it is reported): its failure does not fail the run, its passing is an error", default="")
     variants: dict = spec([dict], doc="fields that differ on a stack: `{keras2: {measure: {layer: input_1}, why: ...}}`", default_factory=dict)
     problems: list = field(default_factory=list)  # non-empty: the claim is broken

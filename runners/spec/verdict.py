@@ -48,6 +48,7 @@ class Result(Described):
     fix: str = ""
     traceback: str = ""
     details: dict = field(default_factory=dict)
+    evidence: str = ""  # "": measured in this run; "reader runs": decided from recorded readers' runs
     duration_s: float = 0.0
     environment: dict = field(default_factory=dict)
 

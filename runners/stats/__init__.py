@@ -1,18 +1,22 @@
 """The statistics of stochastic claims, all in one place: what a stated value stands for (stated.py),
-the rule that decides it (rule.py) and how often that rule errs (characteristic.py).
+the rule that decides it (rule.py) and how often that rule errs (characteristic.py); deciding from
+recorded runs alone (evidence.py) and how far environments move a result (environments.py).
 
 The names below are the statistics' public face: the kinds, the reports and the tests use them as
 ``stats.decide``, ``stats.parse_stated``, ...
 """
+from . import evidence
 from .characteristic import (
     DELTAS,
     SIMULATIONS,
     TARGETS,
+    for_evidence,
     for_reference,
     operating_characteristic,
     standing,
     unmet_targets,
 )
+from .environments import Spread, spread
 from .rule import (
     ALPHA,
     DRIFT_SD,
@@ -30,9 +34,9 @@ from .rule import (
     summarize,
     t_quantile,
 )
-from .stated import Stated, from_figures, parse_stated
+from .stated import Stated, from_figures, hedged, parse_stated, printed_like
 
 __all__ = ["ALPHA", "DELTAS", "DRIFT_SD", "K_SINGLE", "MIN_SPREAD", "SIMULATIONS", "TARGETS", "Decision",
-           "Reference", "Stated", "Summary", "allowance", "band", "decide", "distance_sd", "for_reference", "from_figures",
-           "operating_characteristic", "parse_stated", "scale_problem", "seeds_to_decide", "standing", "summarize", "t_quantile",
+           "Reference", "Stated", "Summary", "allowance", "band", "decide", "distance_sd", "for_evidence", "for_reference", "from_figures", "evidence", "hedged",
+           "operating_characteristic", "parse_stated", "printed_like", "scale_problem", "seeds_to_decide", "Spread", "spread", "standing", "summarize", "t_quantile",
            "unmet_targets"]

@@ -3,9 +3,14 @@
 :func:`operating_characteristic` simulates the rule: n runs drawn from a normal distribution
 with the true sd, the stated value (with its own interval) placed 0, 1, 2, 4, 6 and 8 sd from the
 mean, and the reference sd the rule is given drawn as the sd of the reference's own k runs (its
-sampling distribution, so a reference of 3 runs counts as the rough scale it is), each draw
+sampling distribution, so a reference of 3 runs counts as the rough scale it is; a stated interval
+wider than K_SINGLE sd is placed so that delta counts from the edge of what it allows), each draw
 decided by :func:`decide`, the very function verdicts use, with its pre-checks (seeds that do
-not vary). :func:`standing` says "met" or "not met with a reference of k runs" and why. It gives
+not vary). Where the reference is readers' runs across environments, the verifying machine is
+one more environment: its mean is drawn off the true mean by the measured between-environment
+sd, its seeds spread by the within-machine sd (environments.py), and the measured drift
+allowance is the rule's. A claim decided from readers' runs alone (evidence.py) has
+:func:`for_evidence`. :func:`standing` says "met" or "not met with a reference of k runs" and why. It gives
 P(passed), P(failed), P(inconclusive) at each distance. :data:`TARGETS` are what every claim's
 characteristic must meet (tests/test_operating_characteristic.py checks them for every
 stochastic claim under claims/).
@@ -16,8 +21,8 @@ import functools
 
 import numpy as np
 
-from .rule import _from_moments, decide
-from .stated import Stated
+from . import evidence
+from .rule import DRIFT_SD, _from_moments, decide, placed
 
 DELTAS = (0, 1, 2, 4, 6, 8)
 SIMULATIONS = 4000
@@ -33,31 +38,38 @@ TARGETS = (
 
 
 def operating_characteristic(halfwidth: float, sd: float, n: int, deltas=DELTAS,
-                             simulations: int = SIMULATIONS, seed: int = 0, reference_n: int | None = None) -> list[dict]:
+                             simulations: int = SIMULATIONS, seed: int = 0, reference_n: int | None = None,
+                             drift: float = DRIFT_SD, offset_sd: float = 0.0, within_sd: float = 1.0) -> list[dict]:
     """P(passed), P(failed), P(inconclusive), P(error) of :func:`decide` with the stated value
     ``delta`` true sd from the mean, for a stated interval of ``halfwidth``, true spread ``sd`` and
     n seeds. ``reference_n``: the reference is that many runs, so the sd the rule is given is
     itself drawn (``sd * sqrt(chi2(k-1) / (k-1))``, each simulation its own); None: the sd is
-    known exactly. The rule is scale-free, so the result is cached per (halfwidth / sd, n, k)."""
-    key = (round(halfwidth / sd, 6) if sd > 0 else halfwidth, n, reference_n, tuple(deltas), simulations, seed)
+    known exactly. ``drift``: the rule's drift allowance; ``offset_sd``, ``within_sd``: the
+    verifying machine's offset and its seeds' spread, in true sd (0 and 1: one machine, the
+    reference's). The rule is scale-free, so the result is cached per (halfwidth / sd, n, k, ...)."""
+    key = (round(halfwidth / sd, 6) if sd > 0 else halfwidth, n, reference_n, tuple(deltas), simulations, seed,
+           round(drift, 6), round(offset_sd, 6), round(within_sd, 6))
     return [dict(row) for row in _characteristic(*key)]
 
 
 @functools.lru_cache(maxsize=256)
-def _characteristic(h: float, n: int, reference_n, deltas, simulations: int, seed: int) -> tuple:
+def _characteristic(h: float, n: int, reference_n, deltas, simulations: int, seed: int,
+                    drift: float = DRIFT_SD, offset_sd: float = 0.0, within_sd: float = 1.0) -> tuple:
     rng = np.random.default_rng(seed)
     draws = rng.normal(0.0, 1.0, size=(simulations, n))
-    means, sds = draws.mean(axis=1), draws.std(axis=1, ddof=1)
+    means, sds = draws.mean(axis=1) * within_sd, draws.std(axis=1, ddof=1) * within_sd
     if reference_n is None:
         ref_sds = np.ones(simulations)
     else:
         ref_sds = np.sqrt(rng.chisquare(reference_n - 1, size=simulations) / (reference_n - 1))
+    if offset_sd:
+        means = means + rng.normal(0.0, offset_sd, size=simulations)
     rows = []
     for delta in deltas:
-        stated = Stated(delta - h, delta + h, f"{delta:.4g}")
+        stated = placed(delta, h)
         counts = {"passed": 0, "failed": 0, "inconclusive": 0, "error": 0}
         for m, s, r in zip(means, sds, ref_sds):
-            counts[decide(_from_moments(n, float(m), float(s)), stated, float(r)).status] += 1
+            counts[decide(_from_moments(n, float(m), float(s)), stated, float(r), drift=drift).status] += 1
         rows.append({"delta_sd": delta, **{k: round(v / simulations, 4) for k, v in counts.items()}})
     return tuple(rows)
 
@@ -65,13 +77,26 @@ def _characteristic(h: float, n: int, reference_n, deltas, simulations: int, see
 def for_reference(halfwidth: float, ref, n: int) -> list[dict]:
     """The characteristic of a claim as verdicts use it: its reference's own size counted (an
     assumed sd, with no runs behind it, is taken as exact, and said so where it is shown)."""
-    return operating_characteristic(halfwidth, ref.sd, n, reference_n=ref.runs)
+    return operating_characteristic(halfwidth, ref.sd, n, reference_n=ref.runs, drift=ref.drift,
+                                    offset_sd=ref.offset_sd, within_sd=ref.within_sd)
 
 
-def standing(oc: list[dict], ref) -> str:
-    """"met", or "not met: reference of k runs (...)" with the targets it misses, in words."""
+def for_evidence(halfwidth: float, ref) -> list[dict]:
+    """The characteristic of a claim decided from its readers' runs alone (evidence.py), their number counted."""
+    return evidence.characteristic(halfwidth, ref.sd, len(ref.values), DELTAS, SIMULATIONS)
+
+
+def standing(oc: list[dict], ref, decided_by: str = "") -> str:
+    """"met", or "not met with a reference of k runs: ..." with the targets it misses, in words."""
     missed = unmet_targets(oc)
-    size = "an assumed sd" if ref.runs is None else f"a reference of {ref.runs} runs"
+    if decided_by:
+        size = decided_by
+    else:
+        size = "an assumed sd" if ref.runs is None else (
+            f"a reference of {ref.runs} reader runs" if ref.readers else f"a reference of {ref.runs} runs")
+        if ref.offset_sd:
+            size += (f", this machine one more of their environments (between-environment sd "
+                     f"{ref.offset_sd:.2f} of theirs)")
     if not missed:
         return "met" + (" (with an assumed sd, taken as exact)" if ref.runs is None else "")
     return f"not met with {size}: " + "; ".join(missed)

@@ -21,7 +21,10 @@ The rule
   (measured 2026-12-01: the same five dense-network seeds gave a mean test accuracy of 0.9791 on
   Keras 3 and 0.9780 on Keras 2, docs/results/matrix, 0.63 sd of the 20 reference runs; a
   difference of two 5-seed means has itself an sd of 0.63, so the drift measured is within noise,
-  and 1 sd is an allowance above it, not a fit to it).
+  and 1 sd is an allowance above it, not a fit to it). Where the reference is readers' runs, one
+  run each in its own environment, the drift is *measured* (environments.py): the upper 90%
+  confidence bound of the between-environment sd, from the readers' spread against one
+  machine's recorded seeds (``within``), replaces the assumed 1 sd.
 * From the claim's n seeds (fixed in its spec before the run), the mean m, the sample sd s and
   the two-sided 90% t-interval ``m ± t(0.95, n-1)·s/√n``: **passed** when the interval lies
   inside the band (two one-sided tests at alpha 0.05: equivalence shown), **failed** when it lies
@@ -97,6 +100,15 @@ class Reference:
     source: str = ""
     assumed_sd: float | None = None  # a stand-in spread with no recorded values behind it
     seeds: tuple = ()  # the seeds of the recorded runs, where known
+    readers: dict | None = None  # readers' runs: when and on what (spec/readers.py describe); None: one machine
+    drift_sd: float | None = None  # the drift allowance in this reference's sd, where measured (else DRIFT_SD)
+    offset_sd: float = 0.0  # the between-environment sd, in this reference's sd (the characteristic's)
+    within_sd: float = 1.0  # the sd of seeds on one machine, in this reference's sd (the characteristic's)
+
+    @property
+    def drift(self) -> float:
+        """The drift allowance of this reference, in its sd."""
+        return DRIFT_SD if self.drift_sd is None else self.drift_sd
 
     @property
     def sd(self) -> float:
@@ -112,13 +124,21 @@ class Reference:
         return None if self.assumed_sd is not None else len(self.values)
 
 
-def allowance(stated: Stated, sd: float) -> float:
-    """How far (either side of the stated value's centre) the mean may lie."""
-    return max(stated.halfwidth, K_SINGLE * sd) + DRIFT_SD * sd
+def placed(delta: float, h: float) -> Stated:
+    """A stated interval of half-width h (in sd) whose claim is ``delta`` sd from true: its centre
+    delta sd from the mean, or, where it is wider than K_SINGLE sd (a range, a hedge), that much
+    further, so delta counts from the edge of what it allows."""
+    centre = delta + max(0.0, h - K_SINGLE)
+    return Stated(centre - h, centre + h, f"{centre:.4g}")
 
 
-def band(stated: Stated, sd: float) -> tuple[float, float]:
-    a = allowance(stated, sd)
+def allowance(stated: Stated, sd: float, drift: float = DRIFT_SD) -> float:
+    """How far (either side of the stated value's centre) the mean may lie; ``drift`` in sd."""
+    return max(stated.halfwidth, K_SINGLE * sd) + drift * sd
+
+
+def band(stated: Stated, sd: float, drift: float = DRIFT_SD) -> tuple[float, float]:
+    a = allowance(stated, sd, drift)
     return stated.value - a, stated.value + a
 
 
@@ -139,10 +159,12 @@ def seeds_to_decide(sd: float, margin: float, most: int = 1000) -> int | None:
     return None
 
 
-def decide(summary: Summary, stated: Stated, reference_sd: float, what: str = "the mean") -> Decision:
-    """The verdict on a stated value from the seeds' summary, on the scale of the reference spread."""
-    low, high = band(stated, reference_sd)
-    where = f"band [{low:.4f}, {high:.4f}] (stated {stated.text} ± {allowance(stated, reference_sd):.4f})"
+def decide(summary: Summary, stated: Stated, reference_sd: float, what: str = "the mean",
+           drift: float = DRIFT_SD) -> Decision:
+    """The verdict on a stated value from the seeds' summary, on the scale of the reference spread
+    (``drift``: the drift allowance, in reference sd)."""
+    low, high = band(stated, reference_sd, drift)
+    where = f"band [{low:.4f}, {high:.4f}] (stated {stated.text} ± {allowance(stated, reference_sd, drift):.4f})"
     if summary.n < 2:
         return Decision("inconclusive", f"{summary.n} seed gives no spread; a verdict needs at least 2", 2)
     lo, hi, m = summary.low, summary.high, summary.mean

@@ -63,3 +63,28 @@ def from_figures(statistic, a: Stated, b: Stated, text: str) -> Stated:
     """The interval of ``statistic(a, b)`` over the intervals two printed figures stand for."""
     corners = [statistic(x, y) for x in (a.low, a.high) for y in (b.low, b.high)]
     return Stated(min(corners), max(corners), text)
+
+
+def hedged(stated: Stated, within) -> Stated:
+    """The interval the book promises where it hedges a printed value: ``within: "1%"`` (one
+    percentage point) or ``within: "0.01"`` either side of the printed value's centre, unless its
+    digits already allow more."""
+    if not isinstance(within, str):
+        raise ValueError(f"hedge.within must be a quoted string (\"1%\" or \"0.01\"), got {within!r}")
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(%?)\s*", within)
+    if not m or float(m.group(1)) <= 0:
+        raise ValueError(f"hedge.within must be a positive number or percentage, got {within!r}")
+    width = float(m.group(1)) / (100 if m.group(2) else 1)
+    half = max(stated.halfwidth, width)
+    return Stated(stated.value - half, stated.value + half, f"{stated.text} (within {within.strip()})")
+
+
+def printed_like(expected, *values: float) -> str:
+    """Values written in the stated value's own format and digits: ``printed_like("98.5%", 0.975,
+    0.98)`` is ``97.5-98.0%``; ``printed_like("0.991", 0.9917)`` is ``0.992``."""
+    text = str(expected).strip()
+    number = text.rstrip("%")
+    decimals = len(number.split(".")[1]) if "." in number else 0
+    percent = text.endswith("%")
+    out = "-".join(f"{v * 100 if percent else v:.{decimals}f}" for v in values)
+    return out + ("%" if percent else "")

@@ -9,13 +9,21 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from ..spec.verdict import ATTENTION_ORDER, Result
+from ..spec.verdict import ATTENTION_ORDER, Result, Status
 from . import seal
+
+EVIDENCE_STATUSES = (Status.PASSED, Status.FAILED, Status.INCONCLUSIVE, Status.KNOWN_ERRATUM)
 
 
 def counts(results: list[Result]) -> dict[str, int]:
-    c = Counter(r.status for r in results)
-    return {s.value: c.get(s, 0) for s in ATTENTION_ORDER}
+    """Verdicts by status: measured ones under the status, those decided from readers' runs apart
+    (``passed from reader runs``)."""
+    c = Counter(r.status for r in results if not r.evidence)
+    out = {s.value: c.get(s, 0) for s in ATTENTION_ORDER}
+    e = Counter(r.status for r in results if r.evidence)
+    for s in EVIDENCE_STATUSES:
+        out[f"{s.value} from reader runs"] = e.get(s, 0)
+    return out
 
 
 def _jsonable(value):

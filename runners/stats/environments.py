@@ -1,0 +1,81 @@
+"""How far environments move a result: readers' runs (one each, many machines) against one machine's seeds.
+
+Model: a run's value is its environment's mean plus seed noise. Readers' runs, one per
+environment, spread with sd ``s_across`` (both parts); one machine's recorded seeds spread with
+``s_within`` (seed noise only). The between-environment sd is ``sqrt(s_across² - s_within²)``
+(0 where the readers spread less). Its 90% confidence interval comes from the F distribution of
+the variance ratio ``s_across² / s_within²`` with (readers - 1, seeds - 1) degrees of freedom.
+The upper bound, in readers' sd, is the drift allowance of a claim whose reference is those
+readers' runs (rule.py): how far the verifying machine's own mean may lie from the readers'.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from statistics import mean, stdev
+
+from scipy import stats as sps
+
+CONFIDENCE = 0.90
+
+
+@dataclass(frozen=True)
+class Spread:
+    """The between-environment spread of one quantity, measured."""
+
+    across_n: int
+    across_mean: float
+    across_sd: float
+    within_n: int
+    within_mean: float
+    within_sd: float
+    ratio: float  # s_across² / s_within²
+    ratio_low: float
+    ratio_high: float
+
+    @staticmethod
+    def _between(ratio: float) -> float:
+        """The between-environment sd in readers' sd, for a variance ratio."""
+        return math.sqrt(max(0.0, 1.0 - 1.0 / ratio)) if ratio > 0 else 0.0
+
+    @property
+    def between(self) -> float:
+        """Point estimate of the between-environment sd, in readers' sd."""
+        return self._between(self.ratio)
+
+    @property
+    def between_high(self) -> float:
+        """Its upper confidence bound, in readers' sd: the drift allowance."""
+        return self._between(self.ratio_high)
+
+    @property
+    def between_low(self) -> float:
+        return self._between(self.ratio_low)
+
+    @property
+    def offset(self) -> float:
+        """Where the one machine's mean lies from the readers' mean, in readers' sd."""
+        return (self.within_mean - self.across_mean) / self.across_sd
+
+    def to_dict(self) -> dict:
+        return {"readers": self.across_n, "readers_mean": self.across_mean, "readers_sd": self.across_sd,
+                "seeds": self.within_n, "seeds_mean": self.within_mean, "seeds_sd": self.within_sd,
+                "variance_ratio": [self.ratio_low, self.ratio, self.ratio_high], "confidence": CONFIDENCE,
+                "between_sd": [self.between_low, self.between, self.between_high],
+                "offset_sd": self.offset}
+
+
+def spread(across, within) -> Spread:
+    """The spread between environments from readers' values (``across``) and one machine's (``within``)."""
+    across, within = [float(v) for v in across], [float(v) for v in within]
+    if len(across) < 2 or len(within) < 2:
+        raise ValueError("the spread between environments needs at least 2 values on each side")
+    sa, sw = stdev(across), stdev(within)
+    if sa <= 0 or sw <= 0:
+        raise ValueError("values that do not vary give no spread")
+    ratio = (sa / sw) ** 2
+    dfa, dfw = len(across) - 1, len(within) - 1
+    tail = (1 - CONFIDENCE) / 2
+    low = ratio / float(sps.f.ppf(1 - tail, dfa, dfw))
+    high = ratio / float(sps.f.ppf(tail, dfa, dfw))
+    return Spread(len(across), mean(across), sa, len(within), mean(within), sw, ratio, low, high)

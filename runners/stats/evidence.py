@@ -1,0 +1,103 @@
+"""Deciding a stated value from recorded runs alone: readers' runs, where the code cannot run here.
+
+What is decided is what rule.py decides: the stated value is true of the code when it lies near
+the centre of the distribution of single runs, ``|c - mu| <= max(h, K_SINGLE·sigma)`` (c the
+stated interval's centre, h its half-width: printed digits, a range, or the book's own hedge).
+Here mu and sigma are unknown and the n recorded runs are all there is; each ran in its own
+environment, so their spread already holds the environments' and no drift allowance is added.
+
+The rule, two one-sided tests at ALPHA each, with the runs' size counted:
+
+* ``T = sqrt(n)·(c - mean)/s`` has a noncentral t distribution with n - 1 degrees of freedom and
+  noncentrality ``sqrt(n)·delta``, delta = (c - mu)/sigma. ``|T| < nct.ppf(ALPHA, n-1, sqrt(n)·K)``
+  shows |delta| < K; ``|T| > nct.ppf(1 - ALPHA, n-1, sqrt(n)·K)`` shows |delta| > K. In the runs'
+  own units: c inside ``mean ± k_in·s`` is inside the central region, c outside ``mean ± k_out·s``
+  (a 95% tolerance interval of the central 98.8% of runs) is outside it.
+* A wide stated interval (a hedge "within one percentage point", a printed range) is also judged
+  by the runs' mean: its 90% t-interval inside ``[c - h, c + h]`` shows ``|c - mu| <= h``.
+* **passed** when either shows the claim true; **failed** when both show it false (c outside the
+  tolerance interval, and the mean's interval wholly outside the stated one); else
+  **inconclusive**.
+
+Its operating characteristic is :func:`characteristic`: the same targets as the measured rule.
+"""
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+from scipy import stats as sps
+
+from .rule import ALPHA, K_SINGLE, Decision, placed, summarize, t_quantile
+from .stated import Stated
+
+
+@functools.cache
+def factors(n: int) -> tuple[float, float]:
+    """(k_in, k_out): the stated value is shown inside the central region when it lies within
+    mean ± k_in·s of n runs, outside it beyond mean ± k_out·s."""
+    nc = math.sqrt(n) * K_SINGLE
+    return (float(sps.nct.ppf(ALPHA, n - 1, nc)) / math.sqrt(n),
+            float(sps.nct.ppf(1 - ALPHA, n - 1, nc)) / math.sqrt(n))
+
+
+def _status(n: int, m: float, s: float, stated: Stated) -> str:
+    k_in, k_out = factors(n)
+    c, h = stated.value, stated.halfwidth
+    half = t_quantile(n) * s / math.sqrt(n)
+    if abs(c - m) < k_in * s or (stated.low <= m - half and m + half <= stated.high):
+        return "passed"
+    if abs(c - m) > k_out * s and (m + half < c - h or m - half > c + h):
+        return "failed"
+    return "inconclusive"
+
+
+def decide(values, stated: Stated, what: str = "runs") -> tuple[Decision, dict]:
+    """The verdict on ``stated`` from recorded single runs, and its figures."""
+    summary = summarize(values)
+    n = summary.n
+    if n < 2 or not summary.sd:
+        return Decision("error", f"{n} recorded runs that do not vary decide nothing"), {}
+    m, s = summary.mean, summary.sd
+    k_in, k_out = factors(n)
+    status = _status(n, m, s, stated)
+    figures = {"inner": [m - k_in * s, m + k_in * s], "tolerance": [m - k_out * s, m + k_out * s],
+               "k_in": k_in, "k_out": k_out, "distance_sd": (stated.value - m) / s,
+               "below": sum(v < stated.value for v in summary.values) / n, "range": [min(values), max(values)]}
+    where = (f"{n} {what}: mean {m:.4f}, sd {s:.4f}, range {min(values):.4f}-{max(values):.4f}; "
+             f"the stated {stated.text} lies {figures['distance_sd']:+.1f} sd from their mean")
+    inside = f"mean ± {k_in:.2f} sd = [{figures['inner'][0]:.4f}, {figures['inner'][1]:.4f}]"
+    outside = (f"their 95% tolerance interval of the central 98.8% of runs, mean ± {k_out:.2f} sd = "
+               f"[{figures['tolerance'][0]:.4f}, {figures['tolerance'][1]:.4f}]")
+    if status == "passed":
+        if abs(stated.value - m) < k_in * s:
+            why = f"{where}, inside {inside}: a value a run of this code gives"
+        else:
+            why = (f"{where}; their mean's 90% interval lies inside the stated {stated.low:.4f}-{stated.high:.4f}")
+        return Decision("passed", why), figures
+    if status == "failed":
+        return Decision("failed", f"{where}, outside {outside}: not a value a run of this code gives"), figures
+    return Decision("inconclusive", f"{where}: between {inside} and {outside}; more runs would decide"), figures
+
+
+def characteristic(halfwidth: float, sd: float, n: int, deltas, simulations: int, seed: int = 0) -> list[dict]:
+    """P(passed), P(failed), P(inconclusive) of :func:`decide` from n runs, the stated value delta
+    sd from the true mean (cached per halfwidth / sd, n: the rule is scale-free)."""
+    key = (round(halfwidth / sd, 6) if sd > 0 else halfwidth, n, tuple(deltas), simulations, seed)
+    return [dict(row) for row in _characteristic(*key)]
+
+
+@functools.lru_cache(maxsize=64)
+def _characteristic(h: float, n: int, deltas, simulations: int, seed: int) -> tuple:
+    rng = np.random.default_rng(seed)
+    draws = rng.normal(0.0, 1.0, size=(simulations, n))
+    means, sds = draws.mean(axis=1), draws.std(axis=1, ddof=1)
+    rows = []
+    for delta in deltas:
+        stated = placed(delta, h)
+        counts = {"passed": 0, "failed": 0, "inconclusive": 0, "error": 0}
+        for m, s in zip(means, sds):
+            counts[_status(n, float(m), float(s), stated)] += 1
+        rows.append({"delta_sd": delta, **{k: round(v / simulations, 4) for k, v in counts.items()}})
+    return tuple(rows)

@@ -1,0 +1,327 @@
+"""Readers' runs: the vendored data, references built on them, evidence verdicts, hedges, drift."""
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+import yaml
+
+from claimcheck.runners import stats
+from claimcheck.runners.kinds._stochastic import reference
+from claimcheck.runners.spec import readers
+from claimcheck.runners.spec.verdict import Status
+
+from helpers import CLAIMS, ROOT, SHARED, cli, make_claim, results_of, run, write
+
+RUNS = CLAIMS / "dlwp2/readers/runs.jsonl"
+SOURCE = SHARED / "sources/readers/dlwp-reader-runs.jsonl"
+
+
+def record(value, quantity="q.test_acc", clean=True, date="2023-01-01", env="colab-metadata; accelerator=GPU"):
+    return {"repo": "someone/notebooks", "path": "ch08.ipynb", "commit": "0" * 40, "date": date,
+            "program": "p", "quantity": quantity, "value": value, "printed": f"acc: {value}", "env": env,
+            "clean": clean, "same_code": clean}
+
+
+def runs_file(folder, values, **kw):
+    lines = [json.dumps(record(v, **kw)) for v in values]
+    return write(folder, "runs.jsonl", "\n".join(lines) + "\n")
+
+
+READERS_REF = {"source": "readers", "runs": "readers/runs.jsonl", "program": "p", "quantity": "q.test_acc"}
+
+
+def evidence_claim(tmp_path, expected, values, hedge=None, **fields):
+    runs_file(tmp_path / "claims/readers", values)
+    extra = {"hedge": hedge} if hedge else {}
+    return make_claim(tmp_path, "metric", {"listings": [], "value": "acc", "seeds": {"gpu": 5}}, expected,
+                      tier="gpu", requires=["dogs_vs_cats"], references={"r": READERS_REF},
+                      reference="r", evidence="r", **extra, **fields)
+
+
+# --- the data ---------------------------------------------------------------------------------
+
+@pytest.mark.skipif(not SOURCE.is_file(), reason=f"the shared readers' data {SOURCE} is not here")
+def test_the_vendored_runs_are_the_shared_data_sets_second_edition_records_unchanged():
+    shared = [line for line in SOURCE.read_text(encoding="utf-8").splitlines()
+              if json.loads(line)["edition"] == "2nd"]
+    assert RUNS.read_text(encoding="utf-8").splitlines() == shared
+    assert len(shared) == 383
+
+
+def test_the_clean_runs_are_the_ones_the_issue_counts():
+    counts = {q: len(readers.select(RUNS, "dlwp2 listings", q)) for q in
+              ("dense.test_acc", "convnet.test_acc", "dogs.scratch.test_acc", "dogs.augmented.test_acc",
+               "vgg.feature_extraction.test_acc", "vgg.finetune.test_acc")}
+    assert counts == {"dense.test_acc": 75, "convnet.test_acc": 45, "dogs.scratch.test_acc": 24,
+                      "dogs.augmented.test_acc": 17, "vgg.feature_extraction.test_acc": 10,
+                      "vgg.finetune.test_acc": 8}
+    every = readers.select(RUNS, "dlwp2 listings", "dogs.scratch.test_acc", clean_only=False)
+    assert len(every) == 27  # 3 unclean runs are left out by default
+
+
+@pytest.mark.parametrize("line, problem", [
+    ("{not json", "runs.jsonl:2: not a JSON record"),
+    ('["a list"]', "runs.jsonl:2: a record must be a JSON object"),
+    (json.dumps({k: v for k, v in record(0.5).items() if k != "commit"}), "runs.jsonl:2: missing field 'commit'"),
+    (json.dumps({**record(0.5), "value": "0.5"}), "runs.jsonl:2: field 'value' has the wrong type (str)"),
+    (json.dumps({**record(0.5), "clean": "yes"}), "runs.jsonl:2: field 'clean' has the wrong type (str)"),
+    (json.dumps({**record(0.5), "value": True}), "runs.jsonl:2: field 'value' has the wrong type (bool)"),
+    ('{"value": NaN}', "runs.jsonl:2: missing field 'repo'"),
+])
+def test_a_damaged_runs_file_is_refused_naming_its_file_and_line(tmp_path, line, problem):
+    path = write(tmp_path, "runs.jsonl", json.dumps(record(0.5)) + "\n" + line + "\n")
+    with pytest.raises(readers.ReadersError, match=problem.replace("(", r"\(").replace(")", r"\)")):
+        readers.load(path)
+
+
+def test_odd_bytes_and_a_missing_file_are_named(tmp_path):
+    path = tmp_path / "runs.jsonl"
+    path.write_bytes(b'{"repo": "\xff"}\n')
+    with pytest.raises(readers.ReadersError, match="not UTF-8 text"):
+        readers.load(path)
+    with pytest.raises(readers.ReadersError, match="no such readers' runs file"):
+        readers.load(tmp_path / "absent.jsonl")
+
+
+@pytest.mark.parametrize("entry, problem", [
+    ({**READERS_REF, "program": None}, "needs `program`, a string"),
+    ({**READERS_REF, "runs": "../../outside.jsonl"}, "runs must be a file beside or below"),
+    ({**READERS_REF, "quantity": "nothing.here"}, "0 runs of program 'p', quantity 'nothing.here'"),
+    ({**READERS_REF, "values": [0.1, 0.2]}, "takes its values from the runs file, not `values`"),
+    ({**READERS_REF, "runs": "readers/absent.jsonl"}, "no such readers' runs file"),
+])
+def test_a_wrong_readers_reference_makes_the_claim_invalid_with_the_file_named(tmp_path, entry, problem):
+    runs_file(tmp_path / "claims/readers", [0.8, 0.81, 0.79])
+    write(tmp_path, "outside.jsonl", json.dumps(record(0.8)) + "\n")
+    claim = make_claim(tmp_path, "metric", {"listings": [], "value": "acc", "seeds": {"gpu": 5}}, "80%",
+                       tier="gpu", references={"r": entry}, reference="r", check=False)
+    assert any(problem in p and "references.yaml" in p for p in claim.problems), claim.problems
+
+
+def test_a_readers_reference_says_what_its_runs_are(tmp_path):
+    runs_file(tmp_path / "claims/readers", [0.8, 0.81, 0.79, 0.82])
+    claim = make_claim(tmp_path, "metric", {"listings": [], "value": "acc", "seeds": {"gpu": 5}}, "80%",
+                       tier="gpu", references={"r": READERS_REF}, reference="r")
+    ref = reference(claim, "r")
+    assert ref.values == (0.8, 0.81, 0.79, 0.82) and ref.runs == 4 and ref.seeds == ()
+    assert ref.readers["runs"] == 4 and ref.readers["gpu"] == 4 and ref.readers["colab"] == 4
+    assert "each one run, its seed unknown, its own environment" in readers.in_words(ref.readers)
+
+
+# --- evidence verdicts --------------------------------------------------------------------------
+
+VALUES = [round(0.8 + 0.01 * z, 4) for z in np.random.default_rng(3).normal(size=20)]
+
+
+def test_a_claim_that_cannot_run_is_decided_from_its_readers_runs_and_says_so(tmp_path):
+    result = run(evidence_claim(tmp_path, "80%", VALUES))
+    assert result.status is Status.PASSED and result.evidence == "reader runs"
+    assert result.reason.startswith("passed from 20 reader runs, not measured here (tier 'gpu' claim")
+    assert result.details["evidence"]["runs"] == 20 and result.details["targets"] == "met"
+    assert "claimcheck verify --tier gpu" in result.fix and result.fix.startswith("to measure it here")
+
+
+@pytest.mark.parametrize("planted", ["88%", "72%", "0.885"])
+def test_a_planted_false_value_fails_from_readers_runs(tmp_path, planted):
+    result = run(evidence_claim(tmp_path, planted, VALUES))
+    assert result.status is Status.FAILED and result.evidence == "reader runs", result.reason
+    assert "not a value a run of this code gives" in result.reason
+
+
+def test_a_value_between_is_inconclusive_from_few_runs(tmp_path):
+    result = run(evidence_claim(tmp_path, "82.6%", VALUES[:6]))
+    assert result.status is Status.INCONCLUSIVE, result.reason
+    assert "more runs would decide" in result.reason
+
+
+def test_without_evidence_a_claim_that_cannot_run_is_still_skipped(tmp_path):
+    runs_file(tmp_path / "claims/readers", VALUES)
+    claim = make_claim(tmp_path, "metric", {"listings": [], "value": "acc", "seeds": {"gpu": 5}}, "80%",
+                       tier="gpu", requires=["dogs_vs_cats"], references={"r": READERS_REF}, reference="r")
+    result = run(claim)
+    assert result.status is Status.SKIPPED and result.evidence == ""
+
+
+def test_evidence_must_name_readers_runs(tmp_path):
+    claim = make_claim(tmp_path, "metric", {"listings": [], "value": "acc", "seeds": {"gpu": 5}}, "80%",
+                       tier="gpu", references={"r": {"values": [0.8, 0.81, 0.79], "source": "recorded"}},
+                       reference="r", evidence="r", check=False)
+    assert any("evidence: evidence 'r' must be a `source: readers` reference" in p for p in claim.problems)
+
+
+# --- hedges -------------------------------------------------------------------------------------
+
+HEDGE = {"within": "1%", "cite": {"from": "book", "quote": "your own results may be within one percentage point"}}
+
+
+def test_the_books_hedge_is_the_interval_it_promises(tmp_path):
+    values = [round(0.978 + 0.0014 * z, 4) for z in np.random.default_rng(5).normal(size=8)]
+    printed = run(evidence_claim(tmp_path / "a", "98.5%", values))
+    hedged = run(evidence_claim(tmp_path / "b", "98.5%", values, hedge=HEDGE))
+    assert printed.status is Status.FAILED, printed.reason
+    assert hedged.status is Status.PASSED, hedged.reason
+    assert "98.5% (within 1%)" in hedged.reason and hedged.details["stated_interval"] == pytest.approx([0.975, 0.995])
+    assert hedged.details["printed_alone"]["status"] == "failed"
+
+
+@pytest.mark.parametrize("hedge, problem", [
+    ({"within": 1}, "hedge: hedge.within must be a quoted string"),
+    ({"within": "about"}, "hedge.within must be a positive number or percentage"),
+    ({"within": "1%"}, "hedge.cite: the book's words"),
+    ({"within": "1%", "cite": {"from": "notes", "quote": "q"}}, "hedge.cite: the book's words"),
+    ({"within": "1%", "also": 2, "cite": HEDGE["cite"]}, "hedge: a mapping"),
+])
+def test_a_malformed_hedge_is_a_spec_problem(tmp_path, hedge, problem):
+    claim = evidence_claim(tmp_path, "98.5%", VALUES, hedge=hedge, check=False)
+    assert any(problem in p for p in claim.problems), claim.problems
+
+
+def test_a_hedge_narrower_than_the_printed_digits_keeps_the_digits():
+    printed = stats.parse_stated("98%")
+    assert stats.hedged(printed, "0.1%").halfwidth == pytest.approx(printed.halfwidth)
+
+
+# --- the rule from recorded runs, and its error rates --------------------------------------------
+
+def test_the_tolerance_factors_bound_the_error_at_the_edge_of_the_claim():
+    """A stated value exactly K sd from the mean is shown inside at most ALPHA of the time, and
+    exactly there it is shown outside at most ALPHA of the time: the two one-sided tests' sizes."""
+    rng = np.random.default_rng(11)
+    for n in (8, 24):
+        draws = rng.normal(size=(20000, n))
+        m, s = draws.mean(axis=1), draws.std(axis=1, ddof=1)
+        k_in, k_out = stats.evidence.factors(n)
+        assert np.mean(np.abs(stats.K_SINGLE - m) < k_in * s) <= stats.ALPHA + 0.01
+        assert np.mean(np.abs(stats.K_SINGLE - m) > k_out * s) <= stats.ALPHA + 0.01
+
+
+@pytest.mark.parametrize("n, met", [(8, False), (10, True), (24, True)])
+def test_the_evidence_characteristic_meets_the_targets_from_ten_runs(n, met):
+    oc = stats.evidence.characteristic(0.0, 1.0, n, stats.DELTAS, stats.SIMULATIONS)
+    assert (not stats.unmet_targets(oc)) is met, stats.unmet_targets(oc)
+
+
+def test_the_evidence_characteristic_is_the_verdicts_own_rule():
+    """The simulated verdicts are decided by the function the verdicts use: one simulated draw,
+    replayed through stats.evidence.decide, gets the same outcome."""
+    rng = np.random.default_rng(0)
+    draw = rng.normal(0.0, 1.0, size=(stats.SIMULATIONS, 10))[0]
+    stated = stats.Stated(2.0 - 1e-6, 2.0 + 1e-6, "2")
+    decision, _ = stats.evidence.decide(list(draw), stated)
+    m, s = draw.mean(), draw.std(ddof=1)
+    k_in, k_out = stats.evidence.factors(10)
+    expected = "passed" if abs(2 - m) < k_in * s else "failed" if abs(2 - m) > k_out * s else "inconclusive"
+    assert decision.status == expected
+
+
+# --- environments -------------------------------------------------------------------------------
+
+def test_the_spread_between_environments_is_measured_with_its_uncertainty():
+    rng = np.random.default_rng(2)
+    across = list(rng.normal(0, 1.0, 400))  # readers: between sd 0.8, within 0.6 -> total 1.0
+    within = list(rng.normal(0, 0.6, 200))
+    spread = stats.spread(across, within)
+    assert spread.between == pytest.approx(0.8, abs=0.06)
+    assert spread.between_low < spread.between < spread.between_high
+    assert stats.spread(within, across).between == 0.0  # readers that spread less: no drift measured
+    with pytest.raises(ValueError):
+        stats.spread([1.0], within)
+
+
+def test_a_readers_reference_with_this_machines_runs_sets_its_drift_from_them(tmp_path):
+    runs_file(tmp_path / "claims/readers", [round(0.99 + 0.0017 * z, 5) for z in np.random.default_rng(1).normal(size=45)])
+    refs = {"r": {**READERS_REF, "within": "mine"},
+            "mine": {"source": "recorded", "values": [0.9913, 0.9901, 0.9901, 0.9905, 0.9916, 0.9902, 0.9901,
+                                                      0.9897, 0.9914, 0.9893], "seeds": list(range(100, 110))}}
+    claim = make_claim(tmp_path, "metric", {"listings": [], "value": "acc", "seeds": {"gpu": 5}}, "99.1%",
+                       tier="gpu", references=refs, reference="r")
+    ref = reference(claim, "r")
+    spread = stats.spread(ref.values, refs["mine"]["values"])
+    assert ref.drift == pytest.approx(spread.between_high) and ref.drift != stats.DRIFT_SD
+    assert ref.offset_sd == pytest.approx(spread.between) and 0 < ref.within_sd < 1
+    # the characteristic draws this machine's offset: a value 4 sd off passes more often than on one machine
+    with_offset = stats.for_reference(0.0005, ref, 5)
+    one_machine = stats.operating_characteristic(0.0005, ref.sd, 5, reference_n=ref.runs, drift=ref.drift)
+    at4 = lambda oc: next(r for r in oc if r["delta_sd"] == 4)["passed"]  # noqa: E731
+    assert at4(with_offset) > at4(one_machine)
+
+
+def test_the_mnist_claims_drift_is_the_documented_measurement():
+    doc = (ROOT / "docs/operating-characteristic.md").read_text()
+    for name, within in (("readers.mnist.dense.test_acc", "mnist.dense.test_acc"),
+                         ("readers.mnist.convnet.test_acc", "mnist.convnet.test_acc")):
+        claim = type("C", (), {"file": str(CLAIMS / "dlwp2/ch08/x.yaml")})()
+        ref = reference(claim, name)
+        assert f"`{name}`" in doc and f"| {ref.drift:.2f} sd |" in doc and f"({within})" in doc
+        assert not math.isclose(ref.drift, stats.DRIFT_SD)
+
+
+# --- the four headline accuracies of 8.2-8.3, end to end ------------------------------------------
+
+HEADLINES = {"dlwp2.ch08.scratch.test_acc": ("passed", 24), "dlwp2.ch08.augmented.test_acc": ("passed", 17),
+             "dlwp2.ch08.vgg16.feature_extraction_augmented.test_acc": ("passed", 10),
+             "dlwp2.ch08.vgg16.fine_tuning.test_acc": ("passed", 8)}
+
+
+@pytest.fixture(scope="module")
+def headline_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("headlines")
+    proc = cli("verify", "--tier", "static", "-k", "*test_acc*", "--out", out, "--history", out / "history",
+               env={"CLAIMCHECK_DOGS_VS_CATS": "", "CLAIMCHECK_VGG16_WEIGHTS": ""})
+    return out, proc
+
+
+def test_the_four_headline_accuracies_are_decided_from_reader_runs(headline_run):
+    out, proc = headline_run
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    results = results_of(out)
+    for claim_id, (status, n) in HEADLINES.items():
+        r = results[claim_id]
+        assert (r["status"], r["evidence"], r["details"]["evidence"]["runs"]) == (status, "reader runs", n), r["reason"]
+    doc = json.loads((out / "results.json").read_text())
+    assert doc["run"]["counts"]["passed from reader runs"] == 4
+    assert doc["run"]["counts"]["known-erratum from reader runs"] == 1
+    assert "4 passed from reader runs" in proc.stdout
+
+
+def test_the_report_and_the_errata_keep_reader_verdicts_apart(headline_run):
+    out, _ = headline_run
+    html = (out / "report.html").read_text()
+    assert 'id="counts-evidence"' in html and 'data-status="passed from reader runs"' in html
+    assert 'data-evidence="reader runs"' in html and "from 24 reader runs" in html
+    errata = (out / "errata.md").read_text()
+    section = errata.split("## Claims readers' runs do not bear out")[1].split("\n## ")[0]
+    assert "dlwp2.ch08.vgg16.fine_tuning.test_acc" in section
+    assert '"readers get 97.5-98.0%"' in section and "98.5% (within one percentage point)" in section
+    assert "dlwp2.ch08.scratch.test_acc" not in section  # readers bear 69.5% out
+
+
+def test_with_the_data_configured_the_claim_is_measured_not_decided_from_readers(tmp_path):
+    """The evidence path is for claims that cannot run: one that can is measured as before."""
+    runs_file(tmp_path / "claims/readers", VALUES)
+    claim = make_claim(tmp_path, "metric", {"value": "acc", "seeds": {"cpu": 3}}, "80%",
+                       listing="import numpy as np\nacc = 0.8 + float(np.random.normal(0, 0.01))\n",
+                       tier="cpu", references={"r": READERS_REF}, reference="r", evidence="r")
+    result = run(claim, tier="cpu")
+    assert result.evidence == "" and result.details["summary"]["n"] == 3, result.reason
+    assert result.details["reference"]["readers"]["runs"] == 20
+
+
+def test_reader_runs_figure_in_the_report(tmp_path):
+    from claimcheck.reports.figures import readers_figure
+
+    svg = str(readers_figure({"reference": {"values": VALUES}, "band": [0.77, 0.83], "stated": 0.8}))
+    assert svg.count("<circle") == 20 and "20 reader runs" in svg
+    assert str(readers_figure({"reference": {}})) == ""
+
+
+def test_references_yaml_is_valid_yaml_with_every_reader_reference_resolving():
+    doc = yaml.safe_load((CLAIMS / "dlwp2/references.yaml").read_text())
+    names = [n for n, e in doc["references"].items() if e.get("source") == "readers"]
+    claim = type("C", (), {"file": str(CLAIMS / "dlwp2/ch08/x.yaml")})()
+    assert len(names) >= 6
+    for name in names:
+        assert len(reference(claim, name).values) >= 8
