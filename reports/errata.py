@@ -131,7 +131,7 @@ def readers_section(results: list[Result]) -> list[str]:
         r = e["result"]
         stated = r.source.get("stated", show(r.expected))
         promised = (f"{_md(stated)}; judged as promised, the claim is {r.status.value}"
-                    + (f" {_md(r.evidence)}" if r.evidence else " (measured)"))
+                    + (f" from {_md(r.evidence)}" if r.evidence else " (measured)"))
         reaches = f"{e['below']:.0%} of readers below the printed value"
         lines += [f"### {_md(r.title or r.id)}", "",
                   f"- **Claim:** {markdown.code(r.id)} (listing {_md(r.source.get('listing', '-'))})",
