@@ -50,7 +50,10 @@ def _cell(result: Result | None) -> dict | None:
     observed = result.observed
     if result.details.get("summary"):
         observed = round(result.details["summary"]["mean"], 4)
-    return {"status": result.status.value, "observed": show(observed) if observed is not None else "",
+    shown = show(observed) if observed is not None else ""
+    if result.evidence:  # decided from recorded runs, the same on every stack: not a measurement of it
+        shown += f" (from {(result.details.get('evidence') or {}).get('runs', '?')} {result.evidence}, not measured)"
+    return {"status": result.status.value, "observed": shown,
             "reason": result.reason, "variant": result.details.get("variant")}
 
 

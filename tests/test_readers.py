@@ -325,3 +325,14 @@ def test_references_yaml_is_valid_yaml_with_every_reader_reference_resolving():
     assert len(names) >= 6
     for name in names:
         assert len(reference(claim, name).values) >= 8
+
+
+def test_the_matrix_marks_a_verdict_from_reader_runs_as_not_measured():
+    from claimcheck.reports.matrix import _cell
+    from claimcheck.runners.spec.verdict import Result
+
+    result = Result(id="x", kind="metric", status=Status.PASSED, observed=0.7137, evidence="reader runs",
+                    details={"summary": {"mean": 0.7137}, "evidence": {"runs": 24}})
+    assert _cell(result)["observed"] == "0.7137 (from 24 reader runs, not measured)"
+    measured = Result(id="x", kind="metric", status=Status.PASSED, observed=0.9917, details={"summary": {"mean": 0.9917}})
+    assert _cell(measured)["observed"] == "0.9917"
