@@ -119,11 +119,15 @@ def listing_status(runs: list[Run], claims) -> list[dict]:
         for run in runs:
             results = [run.results[i] for i in ids if i in run.results]
             raised = [r for r in results if r.status.value == "error" and f"listing {path.name} raised" in r.reason]
-            ran = [r for r in results if r.status.value not in ("skipped", "error")]
+            # a verdict from reader runs did not run the listing
+            ran = [r for r in results if r.status.value not in ("skipped", "error") and not r.evidence]
             if raised:
                 cells.append(f"raises: {raised[0].reason.split('raised: ', 1)[-1]}")
             elif not ran:
-                reason = results[0].reason.split(";")[0] if results else "no claim on it selected"
+                first = results[0] if results else None
+                why = ((first.details.get("evidence") or {}).get("not_run") or first.reason) if first and first.evidence \
+                    else (first.reason if first else "")
+                reason = why.split(";")[0] if first else "no claim on it selected"
                 cells.append(f"not run ({reason})")
             elif run.run.get("as_printed") or not reversible:
                 cells.append("runs as printed")

@@ -52,7 +52,7 @@ def test_a_per_section_summary():
     row = page[page.index('<tr data-section="8.2">'):page.index("</tr>", page.index('<tr data-section="8.2">'))]
     assert re.findall(r'data-status="([\w-]+)">(\d+)<', row) == [
         ("failed", "0"), ("error", "1"), ("inconclusive", "0"), ("known-erratum", "0"), ("skipped", "1"),
-        ("passed", "0")]
+        ("passed", "0"), ("evidence", "0")]
 
 
 def test_every_text_is_escaped():
