@@ -10,6 +10,8 @@ from __future__ import annotations
 from ..runners import stats
 from ..runners.core.errors import ClaimError
 from ..runners.kinds import registry
+from ..runners.kinds._stochastic import environment_spread
+from ..runners.spec.references import recorded
 
 
 def table(claims) -> list[dict]:
@@ -54,9 +56,6 @@ def _evidence_rows(claim, kind) -> list[dict]:
 def environments(claims) -> list[dict]:
     """Each readers reference that names this machine's runs (``within``): the spread between
     environments measured from the two, the drift allowance it sets (stats/environments.py)."""
-    from ..runners.kinds._stochastic import environment_spread
-    from ..runners.spec.references import recorded
-
     seen, rows = set(), []
     for claim in claims:
         if claim.problems:

@@ -52,11 +52,18 @@ def sections(results: list[Result]) -> list[dict]:
     out = []
     for name, rs in groups.items():
         shown = sorted((r for r in rs if r.status is not Status.SKIPPED), key=_sort_key)
+        tally = counts(rs)
         out.append({"name": name, "book": rs[0].book,
                     "title": next((r.section_title for r in rs if r.section_title), ""),
-                    "counts": counts(rs), "results": shown, "skipped": skipped_groups(rs),
-                    "evidence": {k: n for k, n in counts(rs).items() if k.endswith("from reader runs") and n}})
+                    "counts": tally, "results": shown, "skipped": skipped_groups(rs),
+                    "evidence": _evidence_counts(tally)})
     return out
+
+
+def _evidence_counts(tally: dict) -> dict:
+    """The non-zero counts of verdicts decided from reader runs, by status."""
+    keys = (f"{s.value} from reader runs" for s in EVIDENCE_STATUSES)
+    return {k: tally[k] for k in keys if tally.get(k)}
 
 
 def skipped_groups(results: list[Result]) -> list[dict]:
@@ -80,7 +87,7 @@ def render(results: list[Result], run: dict, **extra) -> str:
         run=run, counts=tally, sections=sections(results), total=len(results),
         missing=skipped_groups(results), attention=attention,
         statuses=[s.value for s in ATTENTION_ORDER],
-        evidence_counts={k: tally[k] for k in (f"{s.value} from reader runs" for s in EVIDENCE_STATUSES) if tally[k]},
+        evidence_counts=_evidence_counts(tally),
         **extra,
     )
 

@@ -67,7 +67,7 @@ def device_key() -> dict:
     return {"cpu": cpu()}
 
 
-def _version(*distributions: str) -> str | None:
+def installed_version(*distributions: str) -> str | None:
     """An installed distribution's version, without importing it."""
     for name in distributions:
         try:
@@ -152,7 +152,7 @@ def _gpus_jax() -> dict | None:
         pass
     return {"name": gpus[0].device_kind, "models": sorted({d.device_kind for d in gpus}), "count": len(gpus),
             "cuda": cuda, "cudnn": cudnn,
-            "jax_cuda_plugin": _version("jax-cuda12-plugin", "jax-cuda13-plugin")}
+            "jax_cuda_plugin": installed_version("jax-cuda12-plugin", "jax-cuda13-plugin")}
 
 
 @functools.lru_cache(maxsize=1)
@@ -213,7 +213,7 @@ def describe() -> dict:
     gpu = gpus()
     return {
         "python": platform.python_version(),
-        "tensorflow": _version("tensorflow", "tensorflow-cpu"),
+        "tensorflow": installed_version("tensorflow", "tensorflow-cpu"),
         "keras": keras.__version__,
         "backend": backend(),
         "stack": stack(),
@@ -227,7 +227,7 @@ def describe() -> dict:
 def frameworks() -> dict:
     """numpy, and the active backend's own packages: versions that decide a training run."""
     names = {"jax": ("jax", "jaxlib"), "torch": ("torch",)}.get(backend(), ())
-    return {name: v for name in ("numpy", *names) if (v := _version(name))}
+    return {name: v for name in ("numpy", *names) if (v := installed_version(name))}
 
 
 def git_commit(cwd: Path | None = None) -> str:

@@ -12,10 +12,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from ..core.errors import Skip
+from ..environment.machine import installed_version as _version
 from . import dogs_vs_cats, machine, mnist, weights
 
 
@@ -75,13 +75,6 @@ def fingerprint(names, settings) -> dict:
 def fingerprinted(names) -> list[str]:
     """The resources of ``names`` that have a fingerprint (the data keys of a run that declares them)."""
     return sorted(n for n in names if n in REGISTRY and REGISTRY[n].fingerprint is not None)
-
-
-def _version(distribution: str) -> str | None:
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return None
 
 
 @contextlib.contextmanager

@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from .values import file_stamp
+
 FIELDS = {"repo": str, "path": str, "commit": str, "date": str, "program": str, "quantity": str,
           "value": (int, float), "printed": str, "env": str, "clean": bool, "same_code": bool}
 
@@ -92,11 +94,10 @@ def _load(path: str, stamp: tuple) -> tuple[dict, ...]:
 
 def load(path: Path) -> tuple[dict, ...]:
     """Every record of a readers' runs file, checked; a ReadersError names the file and line."""
-    try:
-        st = path.stat()
-    except OSError:
-        raise ReadersError(f"{path}: no such readers' runs file") from None
-    return _load(str(path), (st.st_mtime_ns, st.st_size))
+    stamp = file_stamp(path)
+    if stamp is None:
+        raise ReadersError(f"{path}: no such readers' runs file")
+    return _load(str(path), stamp)
 
 
 def select(path: Path, program: str, quantity: str, clean_only: bool = True) -> list[Run]:
