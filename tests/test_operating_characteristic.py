@@ -34,7 +34,7 @@ def test_targets_are_met_or_named_not_met_for_the_size_of_the_reference(row):
     assert row["runs"] is not None and row["standing"].startswith("not met with ")
     assert row["standing"].endswith(": " + "; ".join(row["unmet"])) and f"{row['runs']} " in row["standing"]
     if row.get("evidence"):  # decided from readers' runs alone: enough of them meet the targets
-        enough = stats.evidence.characteristic(row["halfwidth"], row["sd"], 24, stats.DELTAS, stats.SIMULATIONS)
+        enough = stats.evidence_characteristic(row["halfwidth"], row["sd"], 24, stats.DELTAS, stats.SIMULATIONS)
         assert stats.unmet_targets(enough) == [], "the rule from readers' runs misses the targets even from 24"
         return
     exact = stats.operating_characteristic(row["halfwidth"], row["sd"], row["n"])

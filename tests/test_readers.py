@@ -200,7 +200,7 @@ def test_the_tolerance_factors_bound_the_error_at_the_edge_of_the_claim():
 
 @pytest.mark.parametrize("n, met", [(8, False), (10, True), (24, True)])
 def test_the_evidence_characteristic_meets_the_targets_from_ten_runs(n, met):
-    oc = stats.evidence.characteristic(0.0, 1.0, n, stats.DELTAS, stats.SIMULATIONS)
+    oc = stats.evidence_characteristic(0.0, 1.0, n, stats.DELTAS, stats.SIMULATIONS)
     assert (not stats.unmet_targets(oc)) is met, stats.unmet_targets(oc)
 
 

@@ -9,11 +9,13 @@ same quantity on one machine, from which the spread between environments is meas
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from ..core.errors import ClaimError
 from . import readers
 from .schema import is_type
+from .values import file_stamp
 from .yamlload import SpecSyntaxError, load_yaml, strip_lines
 
 
@@ -71,7 +73,7 @@ def _readers_problems(path: Path, name: str, entry: dict, where: str) -> list[st
     if not runs_file.is_relative_to(path.parent.resolve()):
         return [f"{where}: reference '{name}': runs must be a file beside or below {path.name}"]
     try:
-        runs = readers.select(runs_file, entry["program"], entry["quantity"], entry.get("clean", True))
+        runs, _ = _selection(runs_file, entry["program"], entry["quantity"], entry.get("clean", True))
     except readers.ReadersError as exc:
         return [f"{where}: reference '{name}': {exc}"]
     if len(runs) < 2:
@@ -84,10 +86,21 @@ def _resolved(path: Path, entry: dict) -> dict:
     """A readers reference with its values and what they are: the runs file's selected runs."""
     if entry.get("source") != "readers":
         return entry
-    runs = readers.select((path.parent / entry["runs"]).resolve(), entry["program"], entry["quantity"],
-                          entry.get("clean", True))
-    return {**entry, "values": [r.value for r in runs], "readers": readers.describe(runs),
-            "runs_file": str((path.parent / entry["runs"]).resolve())}
+    runs_file = (path.parent / entry["runs"]).resolve()
+    values, about = _selection(runs_file, entry["program"], entry["quantity"], entry.get("clean", True))
+    return {**entry, "values": list(values), "readers": about, "runs_file": str(runs_file)}
+
+
+def _selection(runs_file: Path, program: str, quantity: str, clean: bool) -> tuple[tuple, dict]:
+    """The selected runs' values and what they are (a fresh dict), read once per version of the file."""
+    values, about = _selected(str(runs_file), file_stamp(runs_file), program, quantity, clean)
+    return values, {**about, "frameworks": dict(about["frameworks"])}
+
+
+@functools.lru_cache(maxsize=64)
+def _selected(runs_file: str, stamp, program: str, quantity: str, clean: bool) -> tuple[tuple, dict]:
+    runs = readers.select(Path(runs_file), program, quantity, clean)
+    return tuple(r.value for r in runs), readers.describe(runs)
 
 
 def recorded(spec_file: str) -> dict:

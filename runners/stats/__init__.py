@@ -10,6 +10,7 @@ from .characteristic import (
     DELTAS,
     SIMULATIONS,
     TARGETS,
+    evidence_characteristic,
     for_evidence,
     for_reference,
     operating_characteristic,
@@ -37,6 +38,6 @@ from .rule import (
 from .stated import Stated, from_figures, hedged, parse_stated, printed_like
 
 __all__ = ["ALPHA", "DELTAS", "DRIFT_SD", "K_SINGLE", "MIN_SPREAD", "SIMULATIONS", "TARGETS", "Decision",
-           "Reference", "Stated", "Summary", "allowance", "band", "decide", "distance_sd", "for_evidence", "for_reference", "from_figures", "evidence", "hedged",
+           "Reference", "Stated", "Summary", "allowance", "band", "decide", "distance_sd", "evidence_characteristic", "for_evidence", "for_reference", "from_figures", "evidence", "hedged",
            "operating_characteristic", "parse_stated", "printed_like", "scale_problem", "seeds_to_decide", "Spread", "spread", "standing", "summarize", "t_quantile",
            "unmet_targets"]

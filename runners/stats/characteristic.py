@@ -10,7 +10,7 @@ not vary). Where the reference is readers' runs across environments, the verifyi
 one more environment: its mean is drawn off the true mean by the measured between-environment
 sd, its seeds spread by the within-machine sd (environments.py), and the measured drift
 allowance is the rule's. A claim decided from readers' runs alone (evidence.py) has
-:func:`for_evidence`. :func:`standing` says "met" or "not met with a reference of k runs" and why. It gives
+:func:`for_evidence` (:func:`evidence_characteristic`). :func:`standing` says "met" or "not met with a reference of k runs" and why. It gives
 P(passed), P(failed), P(inconclusive) at each distance. :data:`TARGETS` are what every claim's
 characteristic must meet (tests/test_operating_characteristic.py checks them for every
 stochastic claim under claims/).
@@ -64,14 +64,38 @@ def _characteristic(h: float, n: int, reference_n, deltas, simulations: int, see
         ref_sds = np.sqrt(rng.chisquare(reference_n - 1, size=simulations) / (reference_n - 1))
     if offset_sd:
         means = means + rng.normal(0.0, offset_sd, size=simulations)
+    return _rows(deltas, h, simulations, lambda stated: (
+        decide(_from_moments(n, float(m), float(s)), stated, float(r), drift=drift).status
+        for m, s, r in zip(means, sds, ref_sds)))
+
+
+def _rows(deltas, h: float, simulations: int, outcomes) -> tuple:
+    """P(passed), P(failed), P(inconclusive), P(error) at each delta: ``outcomes(stated)`` yields the
+    status of every simulated verdict on the stated interval placed there."""
     rows = []
     for delta in deltas:
-        stated = placed(delta, h)
         counts = {"passed": 0, "failed": 0, "inconclusive": 0, "error": 0}
-        for m, s, r in zip(means, sds, ref_sds):
-            counts[decide(_from_moments(n, float(m), float(s)), stated, float(r), drift=drift).status] += 1
+        for status in outcomes(placed(delta, h)):
+            counts[status] += 1
         rows.append({"delta_sd": delta, **{k: round(v / simulations, 4) for k, v in counts.items()}})
     return tuple(rows)
+
+
+def evidence_characteristic(halfwidth: float, sd: float, n: int, deltas=DELTAS, simulations: int = SIMULATIONS,
+                            seed: int = 0) -> list[dict]:
+    """P(passed), P(failed), P(inconclusive) of the rule from recorded runs (evidence.py) from n
+    runs, the stated value delta sd from the true mean (cached per halfwidth / sd, n: scale-free)."""
+    key = (round(halfwidth / sd, 6) if sd > 0 else halfwidth, n, tuple(deltas), simulations, seed)
+    return [dict(row) for row in _evidence_characteristic(*key)]
+
+
+@functools.lru_cache(maxsize=64)
+def _evidence_characteristic(h: float, n: int, deltas, simulations: int, seed: int) -> tuple:
+    rng = np.random.default_rng(seed)
+    draws = rng.normal(0.0, 1.0, size=(simulations, n))
+    means, sds = draws.mean(axis=1), draws.std(axis=1, ddof=1)
+    return _rows(deltas, h, simulations, lambda stated: (
+        evidence.outcome(n, float(m), float(s), stated) for m, s in zip(means, sds)))
 
 
 def for_reference(halfwidth: float, ref, n: int) -> list[dict]:
@@ -83,7 +107,7 @@ def for_reference(halfwidth: float, ref, n: int) -> list[dict]:
 
 def for_evidence(halfwidth: float, ref) -> list[dict]:
     """The characteristic of a claim decided from its readers' runs alone (evidence.py), their number counted."""
-    return evidence.characteristic(halfwidth, ref.sd, len(ref.values), DELTAS, SIMULATIONS)
+    return evidence_characteristic(halfwidth, ref.sd, len(ref.values))
 
 
 def standing(oc: list[dict], ref, decided_by: str = "") -> str:

@@ -19,17 +19,17 @@ The rule, two one-sided tests at ALPHA each, with the runs' size counted:
   tolerance interval, and the mean's interval wholly outside the stated one); else
   **inconclusive**.
 
-Its operating characteristic is :func:`characteristic`: the same targets as the measured rule.
+Its operating characteristic is characteristic.py's :func:`evidence_characteristic`: the same
+targets as the measured rule.
 """
 from __future__ import annotations
 
 import functools
 import math
 
-import numpy as np
 from scipy import stats as sps
 
-from .rule import ALPHA, K_SINGLE, Decision, placed, summarize, t_quantile
+from .rule import ALPHA, K_SINGLE, Decision, summarize, t_quantile
 from .stated import Stated
 
 
@@ -42,7 +42,7 @@ def factors(n: int) -> tuple[float, float]:
             float(sps.nct.ppf(1 - ALPHA, n - 1, nc)) / math.sqrt(n))
 
 
-def _status(n: int, m: float, s: float, stated: Stated) -> str:
+def outcome(n: int, m: float, s: float, stated: Stated) -> str:
     k_in, k_out = factors(n)
     c, h = stated.value, stated.halfwidth
     half = t_quantile(n) * s / math.sqrt(n)
@@ -61,7 +61,7 @@ def decide(values, stated: Stated, what: str = "runs") -> tuple[Decision, dict]:
         return Decision("error", f"{n} recorded runs that do not vary decide nothing"), {}
     m, s = summary.mean, summary.sd
     k_in, k_out = factors(n)
-    status = _status(n, m, s, stated)
+    status = outcome(n, m, s, stated)
     figures = {"inner": [m - k_in * s, m + k_in * s], "tolerance": [m - k_out * s, m + k_out * s],
                "k_in": k_in, "k_out": k_out, "distance_sd": (stated.value - m) / s,
                "below": sum(v < stated.value for v in summary.values) / n, "range": [min(values), max(values)]}
@@ -79,25 +79,3 @@ def decide(values, stated: Stated, what: str = "runs") -> tuple[Decision, dict]:
     if status == "failed":
         return Decision("failed", f"{where}, outside {outside}: not a value a run of this code gives"), figures
     return Decision("inconclusive", f"{where}: between {inside} and {outside}; more runs would decide"), figures
-
-
-def characteristic(halfwidth: float, sd: float, n: int, deltas, simulations: int, seed: int = 0) -> list[dict]:
-    """P(passed), P(failed), P(inconclusive) of :func:`decide` from n runs, the stated value delta
-    sd from the true mean (cached per halfwidth / sd, n: the rule is scale-free)."""
-    key = (round(halfwidth / sd, 6) if sd > 0 else halfwidth, n, tuple(deltas), simulations, seed)
-    return [dict(row) for row in _characteristic(*key)]
-
-
-@functools.lru_cache(maxsize=64)
-def _characteristic(h: float, n: int, deltas, simulations: int, seed: int) -> tuple:
-    rng = np.random.default_rng(seed)
-    draws = rng.normal(0.0, 1.0, size=(simulations, n))
-    means, sds = draws.mean(axis=1), draws.std(axis=1, ddof=1)
-    rows = []
-    for delta in deltas:
-        stated = placed(delta, h)
-        counts = {"passed": 0, "failed": 0, "inconclusive": 0, "error": 0}
-        for m, s in zip(means, sds):
-            counts[_status(n, float(m), float(s), stated)] += 1
-        rows.append({"delta_sd": delta, **{k: round(v / simulations, 4) for k, v in counts.items()}})
-    return tuple(rows)
