@@ -8,15 +8,17 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+from ..spec.notes import is_coverage_file
 from ..spec.schema import Claim, SpecFile, check_fields, rules
 from ..spec.yamlload import LINE_KEY, SpecSyntaxError, load_yaml, strip_lines
 from .validation import check_claim, check_with_kind
 
 
 def is_spec_file(path: Path) -> bool:
-    """A claims file: YAML, not a listing, not the coverage notes or the reference values."""
-    return (path.suffix == ".yaml" and "listings" not in path.parts
-            and path.name not in ("coverage.yaml", "references.yaml"))
+    """A claims file: YAML, not a listing, not the coverage notes, the reference values or a
+    notebook's recorded changes (``NAME.changes.yaml``)."""
+    return (path.suffix == ".yaml" and "listings" not in path.parts and not is_coverage_file(path)
+            and path.name != "references.yaml" and not path.name.endswith(".changes.yaml"))
 
 
 def spec_files(root: Path) -> list[Path]:
@@ -104,6 +106,7 @@ def _load_file(path: Path, root: Path) -> list[Claim]:
             # the file's title names its own section only (a claim may sit in another)
             section_title=str(data.get("title", "")) if not source.get("section")
             or source.get("section") == data.get("section") else "",
+            notebook=str(data.get("notebook") or ""),
             file=str(path), line=raw.get(LINE_KEY), problems=problems,
         ))
     for claim in claims:  # the kind's own checks need the Claim object

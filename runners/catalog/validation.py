@@ -8,9 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.errors import ClaimError
 from ..kinds import registry
 from ..resources.registry import REGISTRY as RESOURCES
-from ..spec import notes, references
+from ..spec import notebooks, notes, references
 from ..spec.schema import Cite, Claim, Source, check_fields
 
 # the stacks a claim's variants may name (see environment.machine.stack())
@@ -66,7 +67,7 @@ def check_with_kind(claim: Claim, root: Path) -> list[str]:
     kind = registry().get(claim.kind)
     if kind is None:
         return []
-    problems = kind.check(claim)
+    problems = kind.check(claim) + cite_problems(claim, root)
     for item in kind.measurements(claim):
         listings = item.get("listings") if isinstance(item, dict) else None
         if not isinstance(listings, list):
@@ -77,15 +78,51 @@ def check_with_kind(claim: Claim, root: Path) -> list[str]:
     return problems
 
 
-def listing_problems(claim: Claim, relative: str, root: Path) -> list[str]:
+def inside(claim: Claim, relative: str, root: Path, field: str) -> tuple[Path | None, list[str]]:
+    """The file a spec path names, if it is one inside the claims tree ``root``."""
     if "\x00" in relative or Path(relative).is_absolute():
-        return [f"measure.listings: '{relative}' must be a path relative to the spec file"]
+        return None, [f"{field}: '{relative}' must be a path relative to the spec file"]
     path = claim.resolve(relative)  # links followed
     if not path.is_relative_to(Path(root).resolve()):
-        return [f"measure.listings: '{relative}' leads outside the claims tree {root} (to {path})"]
+        return None, [f"{field}: '{relative}' leads outside the claims tree {root} (to {path})"]
     if not path.is_file():
-        return [f"measure.listings: file not found: {path}"]
-    return []
+        return None, [f"{field}: file not found: {path}"]
+    return path, []
+
+
+def listing_problems(claim: Claim, relative: str, root: Path) -> list[str]:
+    file, cells = notebooks.split(relative)
+    path, problems = inside(claim, file, root, "measure.listings")
+    if path is None or cells is None:
+        return problems
+    try:
+        notebooks.select(notebooks.read(path), cells, f"measure.listings: {relative}")
+    except ClaimError as exc:
+        return [str(exc)]
+    return notebooks.sidecar_problems(path)
+
+
+def cite_problems(claim: Claim, root: Path) -> list[str]:
+    """A cite ``from: notebook`` names a cell of a notebook in the claims tree, and its quote is in
+    that cell (its source, or for code its outputs)."""
+    problems = []
+    for i, cite in enumerate(claim.source.get("cite", [])):
+        if not isinstance(cite, dict) or cite.get("from") != "notebook":
+            continue
+        field = f"source.cite[{i}]"
+        relative, cell = cite.get("notebook") or claim.notebook, cite.get("cell")
+        if not isinstance(relative, str) or not relative:
+            problems.append(f"{field}: from: notebook needs `notebook:` (here or the file's `notebook:`)")
+            continue
+        if not isinstance(cell, int) or isinstance(cell, bool):
+            problems.append(f"{field}: from: notebook needs `cell:`, the cell's index (from 0)")
+            continue
+        path, found = inside(claim, relative, root, f"{field}.notebook")
+        problems += found
+        if path is not None and isinstance(cite.get("quote"), str):
+            why = notebooks.quote_problem(path, cell, cite["quote"])
+            problems += [f"{field}: {why}"] if why else []
+    return problems
 
 
 def problems_of(claims: list[Claim]) -> list[Problem]:
@@ -101,6 +138,6 @@ def support_file_problems(root: Path) -> list[str]:
     problems = []
     for path in sorted(root.rglob("references.yaml")):
         problems += references.file_problems(path)
-    for path in sorted(root.rglob("coverage.yaml")):
+    for path in notes.coverage_files(root):
         problems += notes.file_problems(path)
     return problems

@@ -20,7 +20,7 @@ MEASURING = (
     "engine.devices", "engine.environ", "engine.execution", "engine.pool", "engine.progress", "engine.training",
     "environment.compat", "environment.machine", "environment.numerics",
     "resources.dogs_vs_cats", "resources.machine", "resources.mnist", "resources.registry", "resources.weights",
-    "spec.listings", "spec.values",
+    "spec.listings", "spec.notebooks", "spec.values", "spec.yamlload",
 )
 
 

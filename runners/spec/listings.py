@@ -11,7 +11,7 @@ back, so the code runs exactly as printed (``--as-printed``; the default on Kera
 the book was written for). Other changes (a listing split in two files) change no code.
 
 A :class:`Program` is what one claim runs: listings in order (as a notebook runs its cells),
-plus any substitutions its spec declares (``measure.substitute``, e.g. building VGG16 with
+or a notebook's code cells (``NOTEBOOK.ipynb#3-5``: spec/notebooks.py), plus any substitutions its spec declares (``measure.substitute``, e.g. building VGG16 with
 ``weights=None`` for a shape claim), as printed or as changed. Substitutions are applied to the
 source text, must each match, and are recorded in the result. Running a program is the
 engine's (engine/execution.py).
@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import ClaimError
+from . import notebooks
 
 CHANGE = re.compile(r"^\s*#\s*claimcheck-change:\s*(.+?)\s*$")
 REVERSIBLE = re.compile(r"^`(?P<old>[^`]+)`\s*->\s*`(?P<new>[^`]+)`")
@@ -36,6 +37,7 @@ class Change:
     old: str | None  # the printed code, where the change can be undone
     new: str | None
     line: int
+    sidecar: bool = False  # a notebook's change, written beside it (it is undone by not applying it)
 
 
 @dataclass
@@ -43,9 +45,12 @@ class Listing:
     path: Path
     source: str
     changes: list[Change]
+    as_printed_source: str | None = None  # a notebook's cells without their sidecar's changes
 
     def printed(self) -> str:
         """The source with every reversible change undone: the code as the book prints it."""
+        if self.as_printed_source is not None:
+            return Listing(self.path, self.as_printed_source, _changes(self.as_printed_source)).printed()
         lines = self.source.splitlines(keepends=True)
         for change in self.changes:
             if change.old is None:
@@ -62,8 +67,21 @@ class Listing:
 
 
 def _stamp(path: Path):
+    file, cells = notebooks.split(str(path))
+    if cells is not None:
+        return notebooks.stamp(Path(file))
     st = path.stat()
     return (st.st_mtime_ns, st.st_size)
+
+
+def _changes(source: str) -> list[Change]:
+    changes = []
+    for n, line in enumerate(source.splitlines(), 1):
+        m = CHANGE.match(line)
+        if m:
+            r = REVERSIBLE.match(m.group(1))
+            changes.append(Change(m.group(1), r and r.group("old"), r and r.group("new"), n))
+    return changes
 
 
 @functools.lru_cache(maxsize=256)
@@ -77,16 +95,24 @@ def _read(path: str, stamp) -> Listing:
                          "as Python 3 reads source files") from None
     if "\x00" in source:
         raise ClaimError(f"listing {path} holds a NUL byte: not a text file")
-    changes = []
-    for n, line in enumerate(source.splitlines(), 1):
-        m = CHANGE.match(line)
-        if m:
-            r = REVERSIBLE.match(m.group(1))
-            changes.append(Change(m.group(1), r and r.group("old"), r and r.group("new"), n))
-    return Listing(Path(path), source, changes)
+    return Listing(Path(path), source, _changes(source))
+
+
+@functools.lru_cache(maxsize=256)
+def _read_cells(entry: str, stamp) -> Listing:
+    file, selector = notebooks.split(entry)
+    got = notebooks.cells(Path(file), selector)
+    recorded = [Change(text, None, None, 0) for text in got.ipython]
+    recorded += [Change(f"`{c.old}` -> `{c.new}` (cell {c.cell}: {c.why})", c.old, c.new, c.line, sidecar=True)
+                 for c in got.recorded]
+    return Listing(Path(entry), got.changed, _changes(got.changed) + recorded, got.printed)
 
 
 def read_listing(path: Path) -> Listing:
+    file, cells = notebooks.split(str(path))
+    if cells is not None:
+        cached = _read_cells(str(path), _stamp(Path(path)))
+        return Listing(cached.path, cached.source, list(cached.changes), cached.as_printed_source)
     path = Path(path)
     if not path.is_file():
         raise ClaimError(f"listing file not found: {path}")
@@ -122,7 +148,8 @@ class Program:
 
     def digest(self) -> list[dict]:
         """What identifies the code that runs: each listing's name and the hash of its text."""
-        return _digest(self, tuple(_stamp(Path(p)) if Path(p).is_file() else None for p in self.paths))
+        return _digest(self, tuple(_stamp(Path(p)) if Path(notebooks.split(str(p))[0]).is_file() else None
+                                   for p in self.paths))
 
     def names(self) -> str:
         return ", ".join(Path(p).name for p in self.paths)

@@ -19,7 +19,7 @@ from typing import Any
 from ..core.tiers import TIERS
 from .values import FunctionRef
 
-ORIGINS = ("book", "notes", "ko-runs", "readers", "derived")
+ORIGINS = ("book", "notebook", "notes", "ko-runs", "readers", "derived")
 
 
 @dataclass(frozen=True)
@@ -127,6 +127,7 @@ class SpecFile:
     chapter: Any = spec([int, str], required=True, doc="chapter number")
     section: str = spec([str], required=True, doc="section number as printed, e.g. `\"8.1\"` (quote it: `8.10` is not `8.1`)")
     title: str = spec([str], required=True, doc="the section's title")
+    notebook: str = spec([str], doc="the notebook the section's claims cite (`from: notebook`), relative to the spec file", default="")
     defaults: dict = spec([dict], doc="a mapping merged into every claim of the file; the claim's own fields win, mappings merge key by key", default=None)
     claims: list = spec([list], required=True, doc="the list of claims", default=None)
 
@@ -142,9 +143,11 @@ class Source:
 @dataclass
 class Cite:
     from_: str = spec([str], required=True, choices=ORIGINS, name="from",
-                      doc="`book`, `notes`, `ko-runs`, `readers` or `derived`", default="")
+                      doc="`book`, `notebook`, `notes`, `ko-runs`, `readers` or `derived`", default="")
     quote: str = spec([str], required=True, doc="the sentence or printed output, verbatim", default="")
     line: int = spec([int], doc="the line in the notes file, for `from: notes`", default=None)
+    cell: int = spec([int], doc="the notebook cell (its index, from 0), for `from: notebook`: the quote must be in it", default=None)
+    notebook: str = spec([str], doc="for `from: notebook`: the notebook, relative to the spec file (default: the file's `notebook`)", default="")
 
 
 @dataclass(kw_only=True)
@@ -162,6 +165,7 @@ class Described:
     chapter: str = ""
     section: str = ""
     section_title: str = ""
+    notebook: str = ""  # the spec file's notebook, for cites `from: notebook`
     file: str = ""
     line: int | None = None
 

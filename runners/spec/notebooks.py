@@ -1,0 +1,254 @@
+"""The book's notebooks, read with nbformat: code cells as a program, outputs and prose as sources.
+
+A listing entry ``NOTEBOOK.ipynb#CELLS`` names code cells of a notebook, run in order in one
+namespace as listing files are. ``CELLS`` is a cell's index (``5``), a range (``3-7``, both ends
+included), a list of those (``3,5,9-11``) or a tag (``tag:train``, the cells whose metadata tags
+hold it). An index is the cell's position in the notebook (``nb.cells[N]`` as nbformat reads it,
+from 0, markdown cells counted), the same number a cite's ``cell:`` gives.
+
+IPython-only lines (``%matplotlib inline``, ``!pip install ...``, a ``%%time`` cell magic) are not
+Python: each runs as ``pass`` and is recorded among the program's changes, in both modes.
+
+Changes for today's Keras are written beside the cells, never into them, so the notebook stays
+byte for byte the one its author published: a sidecar ``NOTEBOOK.changes.yaml``::
+
+    changes:
+      - {cell: 26, old: "model.fit_generator(", new: "model.fit(", why: "Keras 3 has no fit_generator"}
+
+Each ``old`` must occur in its cell; it is replaced there (every occurrence). ``--as-printed`` runs
+the cells without them. A ``# claimcheck-change:`` comment line in a cell works as in a listing file.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from ..core.errors import ClaimError
+from .yamlload import LINE_KEY, SpecSyntaxError, load_yaml
+
+SUFFIX = ".ipynb"
+IPYTHON = re.compile(r"^(?P<indent>\s*)(?P<line>(?:%|!).*)$")
+SELECTOR = re.compile(r"^\s*(?:tag:(?P<tag>[\w.-]+)|(?P<cells>\d+(?:\s*-\s*\d+)?(?:\s*,\s*\d+(?:\s*-\s*\d+)?)*))\s*$")
+
+
+def split(entry: str) -> tuple[str, str | None]:
+    """``x.ipynb#3-5`` -> (``x.ipynb``, ``3-5``); a listing file's path -> (path, None)."""
+    head, sep, tail = str(entry).partition("#")
+    if sep and head.endswith(SUFFIX):
+        return head, tail
+    return str(entry), None
+
+
+def is_notebook_entry(entry) -> bool:
+    return split(str(entry))[1] is not None
+
+
+def sidecar_path(path: Path) -> Path:
+    return Path(path).with_suffix(".changes.yaml")
+
+
+def stamp(path: Path):
+    """What changes when the notebook or its sidecar does."""
+    out = []
+    for p in (Path(path), sidecar_path(path)):
+        st = p.stat() if p.is_file() else None
+        out.append((st.st_mtime_ns, st.st_size) if st else None)
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=64)
+def _read(path: str, stamp) -> nbformat.NotebookNode:
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ClaimError(f"notebook {path}:{line} is not UTF-8 (byte 0x{data[exc.start]:02x}); "
+                         "a notebook is UTF-8 JSON (nbformat)") from None
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ClaimError(f"notebook {path}:{exc.lineno}: not JSON ({exc.msg}); is it a notebook?") from None
+    try:
+        nb = nbformat.reads(text, as_version=4)
+        nbformat.validate(nb)
+    except Exception as exc:  # nbformat's own errors: a schema violation, an unknown version
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ClaimError(f"notebook {path}: not a valid notebook (nbformat: {first})") from None
+    return nb
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    """The notebook, read and validated by nbformat (version 4); a clear ClaimError otherwise."""
+    path = Path(path)
+    if not path.is_file():
+        raise ClaimError(f"notebook not found: {path}")
+    return _read(str(path), stamp(path))
+
+
+def select(nb, selector: str, where: str) -> list[int]:
+    """The indexes of the code cells ``selector`` names, in notebook order."""
+    m = SELECTOR.match(selector or "")
+    if not m:
+        raise ClaimError(f"{where}: cells '{selector}': give an index (5), a range (3-7), a list (3,5,9-11) "
+                         "or a tag (tag:NAME)")
+    if m.group("tag"):
+        found = [i for i, c in enumerate(nb.cells) if m.group("tag") in (c.get("metadata", {}).get("tags") or [])]
+        if not found:
+            raise ClaimError(f"{where}: no cell is tagged '{m.group('tag')}'")
+    else:
+        found = []
+        for part in m.group("cells").split(","):
+            a, _, b = part.partition("-")
+            lo, hi = int(a), int(b or a)
+            if hi < lo:
+                raise ClaimError(f"{where}: cells '{part.strip()}': a range runs from low to high")
+            found += range(lo, hi + 1)
+    for i in found:
+        if i >= len(nb.cells):
+            raise ClaimError(f"{where}: cell {i} does not exist (the notebook has {len(nb.cells)} cells, 0-{len(nb.cells) - 1})")
+        if nb.cells[i].cell_type != "code":
+            raise ClaimError(f"{where}: cell {i} is a {nb.cells[i].cell_type} cell, not code")
+    return sorted(set(found))
+
+
+def output_text(cell) -> str:
+    """What a code cell printed or displayed, as text (streams, results, text/plain displays)."""
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream":
+            parts.append(out.get("text", ""))
+        elif out.get("output_type") in ("execute_result", "display_data"):
+            parts.append(out.get("data", {}).get("text/plain", ""))
+        elif out.get("output_type") == "error":
+            parts.append("\n".join(out.get("traceback", [])))
+    return "\n".join(p if isinstance(p, str) else "".join(p) for p in parts)
+
+
+def cell_texts(cell) -> str:
+    """A cell's source and, for code, its outputs: what a cite's quote is looked up in."""
+    return cell.source + ("\n" + output_text(cell) if cell.cell_type == "code" else "")
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def quote_problem(path: Path, cell: int, quote: str) -> str:
+    """Why ``quote`` is not in cell ``cell`` of the notebook (whitespace runs compared as one space); '' if it is."""
+    try:
+        nb = read(path)
+    except ClaimError as exc:
+        return str(exc)
+    if not 0 <= cell < len(nb.cells):
+        return f"cell {cell} does not exist in {Path(path).name} ({len(nb.cells)} cells, 0-{len(nb.cells) - 1})"
+    if _squash(quote) not in _squash(cell_texts(nb.cells[cell])):
+        return f"the quote is not in cell {cell} of {Path(path).name}: {quote[:60]!r}"
+    return ""
+
+
+@dataclass(frozen=True)
+class SidecarChange:
+    cell: int
+    old: str
+    new: str
+    why: str
+    line: int
+
+
+@functools.lru_cache(maxsize=64)
+def _sidecar(path: str, stamp) -> tuple[SidecarChange, ...]:
+    try:
+        doc = load_yaml(Path(path))
+    except SpecSyntaxError as exc:
+        raise ClaimError(f"{path}:{exc.line}: {exc.message}") from None
+    items = doc.get("changes") if isinstance(doc, dict) else None
+    if not isinstance(items, list):
+        raise ClaimError(f"{path}: a mapping with 'changes:', a list of {{cell, old, new, why}}")
+    out = []
+    for n, item in enumerate(items):
+        line = item.get(LINE_KEY) if isinstance(item, dict) else None
+        where = f"{path}:{line or '?'}"
+        if not isinstance(item, dict):
+            raise ClaimError(f"{where}: changes[{n}] must be a mapping {{cell, old, new, why}}")
+        given = {k: v for k, v in item.items() if k != LINE_KEY}
+        unknown = set(given) - {"cell", "old", "new", "why"}
+        if unknown:
+            raise ClaimError(f"{where}: changes[{n}]: unknown field(s) {', '.join(sorted(unknown))}")
+        if not isinstance(given.get("cell"), int) or isinstance(given.get("cell"), bool):
+            raise ClaimError(f"{where}: changes[{n}].cell must be a cell index (a whole number)")
+        for key in ("old", "new", "why"):
+            if not isinstance(given.get(key), str) or (key != "new" and not given[key].strip()):
+                raise ClaimError(f"{where}: changes[{n}].{key} must be a string" + ("" if key == "new" else ", not empty"))
+        out.append(SidecarChange(given["cell"], given["old"], given["new"], given["why"], line or 0))
+    return tuple(out)
+
+
+def sidecar(path: Path) -> tuple[SidecarChange, ...]:
+    """The recorded changes beside a notebook (none without a sidecar file)."""
+    side = sidecar_path(path)
+    return _sidecar(str(side), stamp(path)) if side.is_file() else ()
+
+
+def ipython_lines(text: str) -> tuple[str, list[str]]:
+    """The cell with each IPython-only line run as ``pass``, and those lines."""
+    out, dropped = [], []
+    for line in text.splitlines():
+        m = IPYTHON.match(line)
+        if m:
+            dropped.append(m.group("line").strip())
+            out.append(f"{m.group('indent')}pass  # IPython only, not run: {m.group('line').strip()}")
+        else:
+            out.append(line)
+    return "\n".join(out), dropped
+
+
+@dataclass(frozen=True)
+class Cells:
+    """The code of a notebook's selected cells, as printed and as changed, with what was changed."""
+
+    printed: str
+    changed: str
+    recorded: tuple[SidecarChange, ...]  # the sidecar's changes in effect
+    ipython: tuple[str, ...]   # IPython-only lines, run as `pass`
+
+
+def cells(path: Path, selector: str) -> Cells:
+    """The selected cells joined in order (a ``# cell N`` line before each), as printed and changed."""
+    path = Path(path)
+    nb = read(path)
+    where = f"{path.name}#{selector}"
+    chosen = select(nb, selector, where)
+    problems = sidecar_problems(path)
+    if problems:
+        raise ClaimError(problems[0])
+    changes = sidecar(path)
+    printed, changed, recorded, ipython = [], [], [], []
+    for i in chosen:
+        text, dropped = ipython_lines(nb.cells[i].source)
+        ipython += [f"cell {i}: `{line}` (IPython only, run as `pass`)" for line in dropped]
+        printed.append(f"# cell {i}\n{text}\n")
+        for ch in (c for c in changes if c.cell == i):
+            text = text.replace(ch.old, ch.new)
+            recorded.append(ch)
+        changed.append(f"# cell {i}\n{text}\n")
+    return Cells("".join(printed), "".join(changed), tuple(recorded), tuple(ipython))
+
+
+def sidecar_problems(path: Path) -> list[str]:
+    """What is wrong with a notebook's sidecar (its changes read, each matching its cell)."""
+    try:
+        nb = read(path)
+        for ch in sidecar(path):
+            if not 0 <= ch.cell < len(nb.cells) or nb.cells[ch.cell].cell_type != "code":
+                return [f"{sidecar_path(path)}:{ch.line}: cell {ch.cell} is not a code cell of {Path(path).name}"]
+            if ch.old not in nb.cells[ch.cell].source:
+                return [f"{sidecar_path(path)}:{ch.line}: '{ch.old}' does not occur in cell {ch.cell} of {Path(path).name}"]
+    except ClaimError as exc:
+        return [str(exc)]
+    return []
