@@ -7,6 +7,10 @@ checks that value (the kind's ``coverage_values``: the stated value and what it 
 number elsewhere with the same value does not count. Numbers that state nothing checkable (a
 date, a chapter number, a general remark) are explained in a ``coverage.yaml`` beside the specs,
 and counted apart.
+
+A notebook (``.ipynb``) is read by cells: the numbers of its markdown cells (the book's prose) and
+of its code cells' outputs (what the author's run printed), not of its code. There a number's
+``line`` is its cell's index, and a claim covers it by citing that cell (``from: notebook, cell: N``).
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..kinds import registry
+from ..spec import notebooks
 from ..spec.notes import coverage_files, file_problems, load_notes
 from ..spec.yamlload import load_yaml, strip_lines
 from .loader import load
@@ -65,9 +70,25 @@ def find_numbers(text: str) -> list[Number]:
     return numbers
 
 
+def notebook_numbers(path: Path) -> list[Number]:
+    """The numbers of a notebook's prose and outputs, each with its cell's index as its line."""
+    numbers = []
+    for i, cell in enumerate(notebooks.read(path).cells):
+        text = cell.source if cell.cell_type == "markdown" else (
+            notebooks.output_text(cell) if cell.cell_type == "code" else "")
+        for n in find_numbers(text):
+            n.line = i
+            numbers.append(n)
+    return numbers
+
+
 def cited_lines(claim, source_name: str) -> set[int]:
-    """The lines of the notes a claim cites."""
-    return {c["line"] for c in claim.source.get("cite", []) if c.get("from") == "notes" and c.get("line")}
+    """The lines of the notes a claim cites, or for a notebook the cells of it it cites."""
+    cites = claim.source.get("cite", [])
+    if source_name.endswith(notebooks.SUFFIX):
+        return {c["cell"] for c in cites if c.get("from") == "notebook" and isinstance(c.get("cell"), int)
+                and Path(c.get("notebook") or claim.notebook or "").name == source_name}
+    return {c["line"] for c in cites if c.get("from") == "notes" and c.get("line")}
 
 
 @dataclass
@@ -97,28 +118,31 @@ class Coverage:
 
 
 def measure(source: Path, claims, notes: dict | None = None) -> Coverage:
-    numbers = find_numbers(Path(source).read_text(encoding="utf-8"))
+    notebook = Path(source).suffix == notebooks.SUFFIX
+    numbers = notebook_numbers(source) if notebook else find_numbers(Path(source).read_text(encoding="utf-8"))
     kinds = registry()
     checks = [(c, cited_lines(c, Path(source).name), kinds[c.kind].coverage_values(c))
               for c in claims if not c.problems and c.kind in kinds]
     for n in numbers:
         n.claims = [c.id for c, lines, values in checks if n.line in lines and n.value in values]
-        n.why = (notes or {}).get((n.line, n.text), "")
+        n.why = (notes or {}).get((n.line, n.text), "") or (notes or {}).get((n.line, None), "") if notebook \
+            else (notes or {}).get((n.line, n.text), "")
     return Coverage(Path(source), numbers)
 
 
 def render_text(cov: Coverage) -> str:
+    unit = "cell" if cov.source.suffix == notebooks.SUFFIX else "line"
     lines = [f"{cov.source}: {len(cov.numbers)} numbers found, {len(cov.explained)} state nothing "
              f"checkable, {len(cov.checkable)} checkable, {len(cov.covered)} covered: "
              f"{cov.share:.1%} covered"]
     if cov.uncovered:
         lines.append("uncovered:")
-        lines += [f"  line {n.line}: {n.text} ({n.kind})" for n in cov.uncovered]
+        lines += [f"  {unit} {n.line}: {n.text} ({n.kind})" for n in cov.uncovered]
     if cov.explained:
         lines.append("not checkable:")
-        lines += [f"  line {n.line}: {n.text}: {n.why}" for n in cov.explained]
+        lines += [f"  {unit} {n.line}: {n.text}: {n.why}" for n in cov.explained]
     lines.append("covered:")
-    lines += [f"  line {n.line}: {n.text} -> {', '.join(n.claims[:3])}{' ...' if len(n.claims) > 3 else ''}"
+    lines += [f"  {unit} {n.line}: {n.text} -> {', '.join(n.claims[:3])}{' ...' if len(n.claims) > 3 else ''}"
               for n in cov.covered]
     return "\n".join(lines)
 
@@ -140,6 +164,7 @@ def for_claims(claims_root: Path, claims=None) -> list[dict]:
             continue
         cov = measure(source, load(root) if claims is None else claims, load_notes(root, source))
         out.append({"source": source.name, "missing": False, "share": cov.share,
+                    "unit": "cell" if source.suffix == notebooks.SUFFIX else "line",
                     "covered": len(cov.covered), "checkable": len(cov.checkable),
                     "explained": [(n.line, n.text, n.why) for n in cov.explained],
                     "uncovered": [(n.line, n.text) for n in cov.uncovered]})

@@ -88,6 +88,19 @@ class ListingValue(Kind):
                   f"({', '.join(f'seed {s}: {v!r}' for s, v in per_seed.items())})")
         return Verdict(Status.FAILED if hits * 2 < n else Status.INCONCLUSIVE, observed, reason, details)
 
+    def coverage_values(self, claim):
+        """The value, and each whole number in it: a list of counts (``[1000, 1000, 500, ...]``)
+        checks each count it lists, where the claim cites it."""
+        found = super().coverage_values(claim)
+
+        def walk(v):
+            if isinstance(v, list):
+                for x in v:
+                    yield from walk(x)
+            elif isinstance(v, int) and not isinstance(v, bool):
+                yield v
+        return found | set(walk(claim.expected))
+
     def quantity(self, claim):
         m = claim.measure
         return ("listing_value", self.listings(claim), values.key(m.get("value")))

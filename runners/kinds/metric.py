@@ -6,6 +6,8 @@ decided from them (stats/evidence.py), and the verdict says so.
 """
 from __future__ import annotations
 
+import re
+
 from .. import stats
 from ..core.errors import ClaimError
 from ..spec import values
@@ -89,10 +91,16 @@ class Metric(StochasticKind, Kind):
         return (s.low, s.high)
 
     def coverage_values(self, claim):
+        """The stated value; for a range ("70-72%") also its ends, as the text writes them."""
         try:
-            return {round(stats.parse_stated(claim.expected).value, 6)}
+            found = {round(stats.parse_stated(claim.expected).value, 6)}
         except ValueError:
             return set()
+        text = str(claim.expected)
+        if re.fullmatch(r"\s*\d+(\.\d+)?\s*-\s*\d+(\.\d+)?\s*%?\s*", text):
+            scale = 100 if text.strip().endswith("%") else 1
+            found |= {round(float(n) / scale, 6) for n in re.findall(r"\d+(?:\.\d+)?", text)}
+        return found
 
     def suggestion(self, result):
         if isinstance(result.observed, (int, float)):

@@ -30,6 +30,8 @@ class OutputShape(Kind):
         e = claim.expected
         if isinstance(e, list) and len(e) == 4 and all(isinstance(v, int) for v in e[1:]):
             found |= {(e[1], e[2]), e[3]}
+        if isinstance(e, list) and len(e) == 2 and isinstance(e[1], int):
+            found.add(e[1])  # a flat vector's size: (None, 576) is "576"
         return found
 
     def quantity(self, claim):
