@@ -8,7 +8,7 @@ is its output; tests/test_operating_characteristic.py holds every claim to the t
 from __future__ import annotations
 
 from ..runners import stats
-from ..runners.core.errors import ClaimError
+from ..runners.core.errors import ClaimError, Skip
 from ..runners.kinds import registry
 from ..runners.kinds._stochastic import environment_spread
 from ..runners.spec.references import recorded
@@ -22,6 +22,9 @@ def table(claims) -> list[dict]:
             continue
         try:
             stated, ref = kind.scale(claim)
+        except Skip as exc:  # a pending reference: no scale yet, so no characteristic
+            rows.append({"id": claim.id, "tier": claim.tier, "n": None, "pending": exc.reason, "unmet": []})
+            continue
         except (ClaimError, ValueError) as exc:
             rows.append({"id": claim.id, "tier": claim.tier, "n": None, "error": str(exc), "unmet": [str(exc)]})
             continue
@@ -90,6 +93,10 @@ def markdown(rows) -> str:
     lines = [f"| claim | tier, seeds | stated | reference sd | allowance | {deltas} | targets |",
              "| --- | --- | --- | --- | --- | " + " | ".join("---" for _ in stats.DELTAS) + " | --- |"]
     for row in rows:
+        if row.get("pending"):
+            lines.append(f"| `{row['id']}` | {row['tier']} | | | | " + " | ".join("" for _ in stats.DELTAS)
+                         + " | none yet: skipped until its reference is recorded |")
+            continue
         if row.get("error"):
             lines.append(f"| `{row['id']}` | {row['tier']} | | | | " + " | ".join("" for _ in stats.DELTAS)
                          + f" | error: {row['error']} |")

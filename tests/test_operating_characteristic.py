@@ -12,13 +12,20 @@ CLAIMS_LOADED = loader.load(CLAIMS)
 TABLE = characteristic.table(CLAIMS_LOADED)
 
 
+PENDING = [r for r in TABLE if r.get("pending")]
+
+
 def test_every_stochastic_claim_has_a_characteristic():
+    """Or says it has none yet: its reference is pending (to be recorded; the claim is skipped)."""
     stochastic = {c.id for c in CLAIMS_LOADED if registry()[c.kind].stochastic}
     assert len(stochastic) >= 15
     assert {row["id"] for row in TABLE} == stochastic
+    pending = {c.id for c in CLAIMS_LOADED if registry()[c.kind].stochastic and isinstance(c.reference, str)
+               and c.reference.startswith("pending.")}
+    assert {r["id"] for r in PENDING} == pending and all("not recorded yet" in r["pending"] for r in PENDING)
 
 
-@pytest.mark.parametrize("row", TABLE, ids=lambda r: f"{r['id']}@{r['tier']}")
+@pytest.mark.parametrize("row", [r for r in TABLE if not r.get("pending")], ids=lambda r: f"{r['id']}@{r['tier']}")
 def test_targets_are_met_or_named_not_met_for_the_size_of_the_reference(row):
     """Simulated through stats.decide with the reference sd drawn from its own number of runs: the
     claim meets the targets, or the table says "not met with a reference of k runs" and the misses,

@@ -12,9 +12,9 @@ import argparse
 import os
 
 from ..engine.devices import share_gpus
-from . import coverage, errata, history, list_claims, matrix, merge, oc, reference, validate, verify
+from . import coverage, draft, errata, history, list_claims, matrix, merge, oc, reference, validate, verify
 
-SUBCOMMANDS = (verify, merge, list_claims, validate, history, errata, coverage, matrix, oc, reference)
+SUBCOMMANDS = (verify, merge, list_claims, validate, history, errata, coverage, matrix, oc, reference, draft)
 DESCRIPTION = """The `claimcheck` command.
 
 Exit status: 0 when every claim that ran agreed (or was skipped, or is a known erratum); 1 when a

@@ -13,7 +13,7 @@ import dataclasses
 import math
 
 from .. import stats
-from ..core.errors import ClaimError
+from ..core.errors import ClaimError, Skip
 from ..core.tiers import TIERS
 from ..spec import readers, values
 from ..spec.references import recorded
@@ -66,8 +66,21 @@ def seeds_for(claim, ctx) -> list[int]:
     return list(range(counts[ctx.settings.tier]))
 
 
+def pending(claim) -> bool:
+    """Whether the claim's reference is still to be recorded (``source: pending``, as ``claimcheck draft``
+    writes it): the claim is skipped with the command that records it, and nothing is trained for it."""
+    names = claim.reference.values() if isinstance(claim.reference, dict) else [claim.reference]
+    try:
+        found = recorded(claim.file)
+    except ClaimError:
+        return False  # its problem is reported where the reference is read
+    return any(isinstance(n, str) and (found.get(n) or {}).get("source") == "pending" for n in names)
+
+
 def plan(claim, ctx, items: list[dict]) -> list:
-    """One training run per measurement and seed."""
+    """One training run per measurement and seed (none while its reference is pending)."""
+    if pending(claim):
+        return []
     return [ctx.job(claim, item, seed) for item in items for seed in seeds_for(claim, ctx)]
 
 
@@ -96,6 +109,10 @@ def reference(claim, name: str) -> stats.Reference:
     entry = recorded(claim.file).get(name)
     if entry is None:
         raise ClaimError(f"reference '{name}' is in no references.yaml beside or above {claim.file}")
+    if entry.get("source") == "pending":
+        raise Skip(f"its reference '{name}' is not recorded yet (references.yaml: source: pending)",
+                   f"record it: {entry.get('command', 'claimcheck reference')}, and paste the entry it prints "
+                   "over the pending one")
     vals = entry.get("values") or []
     sd = entry.get("sd")
     if sd is not None:
@@ -177,6 +194,8 @@ class StochasticKind:
     def reference_problems(self, claim) -> list[str]:
         try:
             self.scale(claim)
+        except Skip:
+            return []  # a pending reference: the claim is skipped with the command that records it
         except ClaimError as exc:
             return [f"reference: {exc}"]
         except (ValueError, KeyError, TypeError, AttributeError):

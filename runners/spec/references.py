@@ -4,8 +4,12 @@ A claim names a reference; the file beside its spec or in a folder above holds i
 wins): ``references: {NAME: {values: [...], seeds: [...], source: ..., command: ...}}``. A
 reference with ``source: readers`` names readers' runs instead of listing values:
 ``{source: readers, runs: readers/runs.jsonl, program: ..., quantity: ..., clean: true,
-within: NAME}`` (the file relative to references.yaml; ``within``: a recorded reference of the
-same quantity on one machine, from which the spread between environments is measured).
+within: NAME, exclude: [...]}`` (the file relative to references.yaml; ``within``: a recorded
+reference of the same quantity on one machine, from which the spread between environments is
+measured; ``exclude``: phrases of the records' notes that leave a run out, e.g. ``ANOMALY``, where
+the data set's ``clean`` flag judged the runs against another edition's code). ``source:
+pending, command: ...`` is a reference still to be recorded (``claimcheck draft`` writes them):
+its claims are skipped with that command as the fix.
 """
 from __future__ import annotations
 
@@ -45,6 +49,11 @@ def file_problems(path: Path) -> list[str]:
         if entry.get("source") == "readers":
             problems += _readers_problems(path, name, entry, where)
             continue
+        if entry.get("source") == "pending":  # drafted: to be recorded with its command
+            if not isinstance(entry.get("command"), str) or "values" in entry:
+                problems.append(f"{where}: reference '{name}' (source: pending) needs `command`, the command "
+                                "that records it, and no values")
+            continue
         vals, seeds = entry.get("values"), entry.get("seeds")
         if vals is not None and not (isinstance(vals, list) and all(is_type(v, ("number",)) for v in vals)):
             problems.append(f"{where}: reference '{name}': values must be a list of numbers")
@@ -65,6 +74,9 @@ def _readers_problems(path: Path, name: str, entry: dict, where: str) -> list[st
                  for k in ("values", "seeds", "sd") if k in entry]
     if "clean" in entry and not isinstance(entry["clean"], bool):
         problems.append(f"{where}: reference '{name}': clean must be true or false")
+    exclude = entry.get("exclude", [])
+    if not (isinstance(exclude, list) and all(isinstance(x, str) and x.strip() for x in exclude)):
+        problems.append(f"{where}: reference '{name}': exclude must be a list of phrases (strings) of the runs' notes")
     if "within" in entry and not isinstance(entry["within"], str):
         problems.append(f"{where}: reference '{name}': within must name a recorded reference")
     if problems:
@@ -73,7 +85,7 @@ def _readers_problems(path: Path, name: str, entry: dict, where: str) -> list[st
     if not runs_file.is_relative_to(path.parent.resolve()):
         return [f"{where}: reference '{name}': runs must be a file beside or below {path.name}"]
     try:
-        runs, _ = _selection(runs_file, entry["program"], entry["quantity"], entry.get("clean", True))
+        runs, _ = _selection(runs_file, entry)
     except readers.ReadersError as exc:
         return [f"{where}: reference '{name}': {exc}"]
     if len(runs) < 2:
@@ -87,19 +99,20 @@ def _resolved(path: Path, entry: dict) -> dict:
     if entry.get("source") != "readers":
         return entry
     runs_file = (path.parent / entry["runs"]).resolve()
-    values, about = _selection(runs_file, entry["program"], entry["quantity"], entry.get("clean", True))
+    values, about = _selection(runs_file, entry)
     return {**entry, "values": list(values), "readers": about, "runs_file": str(runs_file)}
 
 
-def _selection(runs_file: Path, program: str, quantity: str, clean: bool) -> tuple[tuple, dict]:
+def _selection(runs_file: Path, entry: dict) -> tuple[tuple, dict]:
     """The selected runs' values and what they are (a fresh dict), read once per version of the file."""
-    values, about = _selected(str(runs_file), file_stamp(runs_file), program, quantity, clean)
+    values, about = _selected(str(runs_file), file_stamp(runs_file), entry["program"], entry["quantity"],
+                              entry.get("clean", True), tuple(entry.get("exclude", [])))
     return values, {**about, "frameworks": dict(about["frameworks"])}
 
 
 @functools.lru_cache(maxsize=64)
-def _selected(runs_file: str, stamp, program: str, quantity: str, clean: bool) -> tuple[tuple, dict]:
-    runs = readers.select(Path(runs_file), program, quantity, clean)
+def _selected(runs_file: str, stamp, program: str, quantity: str, clean: bool, exclude: tuple) -> tuple[tuple, dict]:
+    runs = readers.select(Path(runs_file), program, quantity, clean, exclude)
     return tuple(r.value for r in runs), readers.describe(runs)
 
 

@@ -1,0 +1,81 @@
+"""`claimcheck draft NOTEBOOK`: a spec file of proposed claims from a notebook's outputs and prose.
+
+Writes ``--out`` (default ``drafts/<notebook>.yaml``) and, for the drafted metrics, pending entries
+in the ``references.yaml`` beside it; copies the notebook into that folder where it is outside it (a
+spec runs only code inside its claims tree). Then validates what it wrote. Nothing is run.
+"""
+from __future__ import annotations
+
+import shutil
+import sys
+from collections import Counter
+from pathlib import Path
+
+from ..catalog import draft as drafting
+from ..catalog.loader import claims_root, load
+from ..catalog.validation import problems_of, support_file_problems
+from ..core.errors import ClaimError
+from ..service.status import EXIT_BAD_CLAIMS, EXIT_OK, EXIT_USAGE
+from ..spec.yamlload import load_yaml
+
+
+def add(sub) -> None:
+    p = sub.add_parser("draft", help="propose claims from a notebook's stored outputs and prose, for review")
+    p.add_argument("notebook", help="a Jupyter notebook (.ipynb) with its outputs")
+    p.add_argument("--out", help="the spec file to write (default: drafts/<notebook name>.yaml)")
+    p.add_argument("--book", default="draft", help="the book's short id, the claims' id prefix (default: draft)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing spec file")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    source = Path(args.notebook)
+    out = Path(args.out) if args.out else Path("drafts") / (source.stem + ".yaml")
+    if out.exists() and not args.force:
+        print(f"claimcheck draft: {out} exists (pass --force to overwrite it)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        proposed = drafting.draft(source, book=args.book)
+    except ClaimError as exc:
+        print(f"claimcheck draft: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tree = claims_root(out)
+    if not source.resolve().is_relative_to(tree.resolve()):
+        copy = out.parent / "notebooks" / source.name
+        copy.parent.mkdir(exist_ok=True)
+        shutil.copyfile(source, copy)
+        print(f"copied {source} to {copy} (a spec runs only code inside its claims tree, {tree})")
+        proposed.notebook = copy
+    out.write_text(drafting.render(proposed, out), encoding="utf-8")
+    refs = out.parent / "references.yaml"
+    _add_references(refs, proposed, out)
+    kinds = Counter(p.kind for p in proposed.proposals)
+    prose = sum(p.prose for p in proposed.proposals)
+    print(f"wrote {out}: {len(proposed.proposals)} proposed claims ("
+          + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + f"; {prose} from the prose), "
+          f"{len(proposed.unplaced)} numbers not placed (listed at its end)")
+    if proposed.references:
+        print(f"{refs}: {len(proposed.references)} pending references; record each with the command in its entry "
+              "(the metrics are skipped until then)")
+    claims = load(out)
+    problems = [*map(str, problems_of(claims)), *support_file_problems(out.parent)]
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"validate: {'valid' if not problems else f'{len(problems)} problems'}")
+    return EXIT_OK if not problems else EXIT_BAD_CLAIMS
+
+
+def _add_references(path: Path, proposed, out: Path) -> None:
+    """Write the drafted pending references that ``path`` does not hold yet (a new file if none)."""
+    if not proposed.references:
+        return
+    if not path.is_file():
+        path.write_text(drafting.render_references(proposed, out), encoding="utf-8")
+        return
+    doc = load_yaml(path)
+    have = ((doc or {}).get("references") or {}) if isinstance(doc, dict) else {}
+    new = [text for name, text in drafting.reference_entries(proposed, out) if name not in have]
+    if new:
+        with path.open("a", encoding="utf-8") as f:
+            f.write("".join(new))
