@@ -336,3 +336,35 @@ def test_the_matrix_marks_a_verdict_from_reader_runs_as_not_measured():
     assert _cell(result)["observed"] == "0.7137 (from 24 reader runs, not measured)"
     measured = Result(id="x", kind="metric", status=Status.PASSED, observed=0.9917, details={"summary": {"mean": 0.9917}})
     assert _cell(measured)["observed"] == "0.9917"
+
+
+def test_the_first_editions_convnet_runs_are_read_by_the_datasets_own_notes():
+    """5.1's records are all `clean: false` (judged against the second edition's code): the reference
+    leaves out the faulty ones by their notes and keeps the low tail this machine's runs show too."""
+    from claimcheck.runners.spec.references import recorded
+
+    refs = recorded(str(CLAIMS / "dlwp1" / "ch05" / "5.1-mnist-convnet.yaml"))
+    test_acc = refs["readers.dlwp1.convnet.test_acc"]
+    assert len(test_acc["values"]) == 37 and sorted(round(v, 4) for v in test_acc["values"])[:3] == [0.979, 0.9794, 0.9892]
+    assert min(refs["dlwp1.mnist.convnet.test_acc"]["values"]) == 0.9781  # seed 109: the tail is real
+
+
+def test_a_wrong_exclusion_is_refused(tmp_path):
+    from claimcheck.runners.spec.references import file_problems
+
+    (tmp_path / "readers").mkdir()
+    (tmp_path / "readers" / "runs.jsonl").write_text((CLAIMS / "dlwp1" / "readers" / "runs.jsonl").read_text())
+    (tmp_path / "references.yaml").write_text(
+        "references:\n  r:\n    source: readers\n    runs: readers/runs.jsonl\n"
+        "    program: dlwp1 2.1 (dense, one-hot labels)\n    quantity: dense.test_acc\n    exclude: ANOMALY\n")
+    problems = file_problems(tmp_path / "references.yaml")
+    assert len(problems) == 1 and "exclude must be a list of phrases" in problems[0], problems
+
+
+def test_the_first_editions_runs_are_the_shared_data_sets_1st_edition_records_unchanged():
+    shared = SHARED / "sources" / "readers" / "dlwp-reader-runs.jsonl"
+    if not shared.is_file():
+        pytest.skip(f"{shared} is not here")
+    ours = (CLAIMS / "dlwp1" / "readers" / "runs.jsonl").read_text().splitlines()
+    theirs = [line for line in shared.read_text().splitlines() if '"edition": "1st"' in line]
+    assert ours == theirs and len(ours) == 243

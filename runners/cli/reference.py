@@ -14,7 +14,8 @@ def add(sub) -> None:
     p.add_argument("--name", required=True, help="the reference's name in references.yaml")
     p.add_argument("--from-seed", type=int, default=FIRST_REFERENCE_SEED, help="the first seed (default 100)")
     p.add_argument("--runs", type=int, default=10, help="how many single runs (default 10)")
-    add_options(p, names={"claims", "data_dir", "cache_dir", "jobs", "quiet", "timeout", "as_printed"})
+    add_options(p, names={"claims", "data_dir", "dogs_vs_cats", "weights_dir", "cache_dir", "jobs", "quiet", "timeout",
+                          "as_printed"})
     p.set_defaults(func=run)
 
 

@@ -100,11 +100,13 @@ def load(path: Path) -> tuple[dict, ...]:
     return _load(str(path), stamp)
 
 
-def select(path: Path, program: str, quantity: str, clean_only: bool = True) -> list[Run]:
-    """The runs of ``program`` that read ``quantity``: clean ones only, unless told otherwise."""
+def select(path: Path, program: str, quantity: str, clean_only: bool = True, exclude=()) -> list[Run]:
+    """The runs of ``program`` that read ``quantity``: clean ones only, unless told otherwise, and none
+    whose note holds a phrase of ``exclude`` (the data set's own words for a faulty run)."""
     return [Run(float(r["value"]), r["repo"], r["path"], r["commit"], r["date"], r["printed"], r["env"])
             for r in load(path)
-            if r["program"] == program and r["quantity"] == quantity and (r["clean"] or not clean_only)]
+            if r["program"] == program and r["quantity"] == quantity and (r["clean"] or not clean_only)
+            and not any(phrase in (r.get("note") or "") for phrase in exclude)]
 
 
 def describe(runs: list[Run]) -> dict:
