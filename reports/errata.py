@@ -14,6 +14,7 @@ from ..runners import stats
 from ..runners.core.errors import ClaimError
 from ..runners.core.formatting import show
 from ..runners.kinds import listings_of, registry
+from ..runners.spec import notebooks
 from ..runners.spec.listings import REVERSIBLE, read_listing
 from ..runners.spec.verdict import Result, Status
 from . import markdown
@@ -46,12 +47,14 @@ def measured(r: Result) -> str:
 
 def _entry(r: Result, verdict: str) -> list[str]:
     env = r.environment or {}
-    where = [f"chapter {_md(r.chapter)}" if r.chapter else "", f"section {_md(r.section)}" if r.section else "",
+    where = [_md(r.book) if r.book else "",
+             f"chapter {_md(r.chapter)}" if r.chapter else "", f"section {_md(r.section)}" if r.section else "",
              f"listing {_md(r.source.get('listing'))}" if r.source.get("listing") else ""]
     lines = [f"### {_md(r.title or r.id)}", "",
              f"- **Where:** {', '.join(w for w in where if w)} (claim {markdown.code(r.id)})"]
     for cite in r.source.get("cite", []):
-        line = f", line {_md(cite['line'])}" if cite.get("line") else ""
+        line = f", line {_md(cite['line'])}" if cite.get("line") else (
+            f", cell {_md(cite['cell'])}" if cite.get("cell") is not None else "")
         lines.append(f"- **Text ({_md(cite.get('from'))}{line}):** \"{_md(cite.get('quote', ''))}\"")
     return lines + [
         f"- **States:** {_md(r.source.get('stated', show(r.expected)))}",
@@ -178,6 +181,7 @@ def disagreement_section(claims, results: dict[str, Result]) -> list[str]:
         for c in group:
             origins = ", ".join(dict.fromkeys(
                 f"{ci.get('from')}{' line ' + str(ci['line']) if ci.get('line') else ''}"
+                f"{' cell ' + str(ci['cell']) if ci.get('cell') is not None else ''}"
                 for ci in c.source.get("cite", []) if ci.get("from") != "ko-runs"))
             r = results.get(c.id)
             verdict = f"; measured {_md(measured(r))}: {r.status.value}" if r and r.observed is not None else (
@@ -193,7 +197,7 @@ def changes_section(claims) -> list[str]:
         if c.problems:
             continue  # a broken claim's files are not read
         for path in map(Path, listings_of(c)):
-            if path.is_file():
+            if Path(notebooks.split(str(path))[0]).is_file():
                 users.setdefault(path, []).append(c.id)
     found = False
     for path, ids in sorted(users.items(), key=lambda kv: kv[0].name):

@@ -45,12 +45,13 @@ def _sort_key(result: Result):
 
 
 def sections(results: list[Result]) -> list[dict]:
-    """Each section in book order: its title, counts, claims needing attention first, skipped folded."""
-    groups: dict[str, list[Result]] = OrderedDict()
-    for r in sorted(results, key=lambda r: (book_order(r.section), r.section)):
-        groups.setdefault(r.section or "(no section)", []).append(r)
+    """Each book's sections in book order (books by id: dlwp1 before dlwp2): title, counts, claims
+    needing attention first, skipped folded. Two books' 2.1 are two sections."""
+    groups: dict[tuple, list[Result]] = OrderedDict()
+    for r in sorted(results, key=lambda r: (r.book or "", book_order(r.section), r.section)):
+        groups.setdefault((r.book or "", r.section or "(no section)"), []).append(r)
     out = []
-    for name, rs in groups.items():
+    for (_, name), rs in groups.items():
         shown = sorted((r for r in rs if r.status is not Status.SKIPPED), key=_sort_key)
         tally = counts(rs)
         out.append({"name": name, "book": rs[0].book,

@@ -16,6 +16,7 @@ from pathlib import Path
 from ..runners.core.errors import ClaimError
 from ..runners.core.formatting import show
 from ..runners.kinds import listings_of
+from ..runners.spec import notebooks
 from ..runners.spec.listings import read_listing
 from ..runners.spec.verdict import Result
 from . import markdown
@@ -92,10 +93,10 @@ def rows(runs: list[Run], claims) -> list[dict]:
         values = {c["observed"] for c in ran if c["status"] in ("passed", "failed", "known-erratum")}
         differs = len(statuses) > 1 or (exact and len(values) > 1)
         first = next(r for r in results if r is not None)
-        out.append({"id": claim_id, "section": first.section, "title": first.title, "kind": first.kind,
+        out.append({"id": claim_id, "book": first.book, "section": first.section, "title": first.title, "kind": first.kind,
                     "cells": cells, "differs": differs,
                     "why": _explain(cells, runs) if differs else []})
-    return sorted(out, key=lambda r: (book_order(r["section"]), r["section"]))
+    return sorted(out, key=lambda r: (r["book"] or "", book_order(r["section"]), r["section"]))
 
 
 def listing_status(runs: list[Run], claims) -> list[dict]:
@@ -108,12 +109,13 @@ def listing_status(runs: list[Run], claims) -> list[dict]:
             users.setdefault(path, []).append(claim.id)
     table = []
     for path, ids in sorted(users.items(), key=lambda kv: kv[0].name):
-        if not path.is_file():
+        if not Path(notebooks.split(str(path))[0]).is_file():
             continue
         try:
             listing = read_listing(path)
         except ClaimError:
             continue  # unreadable: its claims are errors that say so
+        # undone as printed: a listing's `old` -> `new` comments, a notebook's sidecar changes
         reversible = [f"`{c.old}` -> `{c.new}`" for c in listing.changes if c.old is not None]
         cells = []
         for run in runs:

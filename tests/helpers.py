@@ -147,6 +147,12 @@ PLANTS = {
                                              "dlwp2.ch08.vgg16.base.params": 15000000,
                                              "dlwp2.ch08.vgg16.trainable_before_freezing": 25,
                                              "dlwp2.ch08.vgg16.fine_tuning_trainable": 8},
+    # the first edition: claims on notebook cells and their stored outputs
+    "dlwp1/ch02/2.1-mnist-dense.yaml": {"dlwp1.ch02.data.train_labels.head": [5, 0, 5],
+                                        "dlwp1.ch02.dense.params.total": 407051},
+    "dlwp1/ch05/5.1-mnist-convnet.yaml": {"dlwp1.ch05.convnet.full.dense_1.shape": [None, 32],
+                                          "dlwp1.ch05.convnet.base.params.total": 55745},
+    "dlwp1/ch05/5.2-dogs-vs-cats.yaml": {"dlwp1.ch05.dogs.scratch.dense_1.params": 3211777},
 }
 PLANTED = {i for changes in PLANTS.values() for i in changes}
 
