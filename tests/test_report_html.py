@@ -38,7 +38,7 @@ def test_counts_attention_first_and_sections_in_book_order():
                       "known-erratum": "0"}
     attention = re.findall(r'data-attention-id="([^"]+)" data-status="([\w-]+)"', page)
     assert attention == [("b.fail", "failed"), ("c.err", "error"), ("f.inc", "inconclusive")]
-    sections = re.findall(r'<tr data-section="([^"]+)">', page)
+    sections = re.findall(r'<tr data-section="([^"]+)" data-book="[^"]*">', page)
     assert sections == ["2.1", "8.1", "8.2", "8.3", "8.10"]
     ids = re.findall(r'<tr class="claim-[\w-]+" id="claim-[^"]+" data-claim-id="([^"]+)"', page)
     assert ids == ["g.pass", "b.fail", "a.pass", "c.err", "e.pass", "f.inc"]  # failures first within a section
@@ -47,9 +47,20 @@ def test_counts_attention_first_and_sections_in_book_order():
     assert "ValueError: boom" in page
 
 
+def test_two_books_sections_are_apart_each_in_book_order():
+    """The first edition's 2.1 and the second's are two sections; books by id, each in book order."""
+    two = [result("x.one", Status.PASSED, section="2.1", book="dlwp2"), result("y.one", Status.PASSED, section="5.1",
+           book="dlwp1"), result("z.one", Status.FAILED, section="2.1", book="dlwp1")]
+    page = html.render(two, RUN)
+    assert re.findall(r'<tr data-section="([^"]+)" data-book="([^"]*)">', page) == [
+        ("2.1", "dlwp1"), ("5.1", "dlwp1"), ("2.1", "dlwp2")]
+    assert 'id="section-dlwp1-2.1"' in page and 'id="section-dlwp2-2.1"' in page
+
+
 def test_a_per_section_summary():
     page = html.render(RESULTS, RUN)
-    row = page[page.index('<tr data-section="8.2">'):page.index("</tr>", page.index('<tr data-section="8.2">'))]
+    start = page.index('<tr data-section="8.2" ')
+    row = page[start:page.index("</tr>", start)]
     assert re.findall(r'data-status="([\w-]+)">(\d+)<', row) == [
         ("failed", "0"), ("error", "1"), ("inconclusive", "0"), ("known-erratum", "0"), ("skipped", "1"),
         ("passed", "0"), ("evidence", "0")]

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.errors import ClaimError
+from ..core.errors import ClaimError, utf8_text
 from . import notebooks
 
 CHANGE = re.compile(r"^\s*#\s*claimcheck-change:\s*(.+?)\s*$")
@@ -86,13 +86,7 @@ def _changes(source: str) -> list[Change]:
 
 @functools.lru_cache(maxsize=256)
 def _read(path: str, stamp) -> Listing:
-    data = Path(path).read_bytes()
-    try:
-        source = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise ClaimError(f"listing {path}:{line} is not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8, "
-                         "as Python 3 reads source files") from None
+    source = utf8_text(Path(path).read_bytes(), f"listing {path}", "save it as UTF-8, as Python 3 reads source files")
     if "\x00" in source:
         raise ClaimError(f"listing {path} holds a NUL byte: not a text file")
     return Listing(Path(path), source, _changes(source))

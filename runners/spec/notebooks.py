@@ -28,7 +28,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..core.errors import ClaimError
+from ..core.errors import ClaimError, utf8_text
 from .yamlload import LINE_KEY, SpecSyntaxError, load_yaml
 
 SUFFIX = ".ipynb"
@@ -63,13 +63,7 @@ def stamp(path: Path):
 
 @functools.lru_cache(maxsize=64)
 def _read(path: str, stamp) -> nbformat.NotebookNode:
-    data = Path(path).read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise ClaimError(f"notebook {path}:{line} is not UTF-8 (byte 0x{data[exc.start]:02x}); "
-                         "a notebook is UTF-8 JSON (nbformat)") from None
+    text = utf8_text(Path(path).read_bytes(), f"notebook {path}", "a notebook is UTF-8 JSON (nbformat)")
     try:
         json.loads(text)
     except json.JSONDecodeError as exc:
