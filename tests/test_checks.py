@@ -112,3 +112,26 @@ def test_chapter_2_checks():
     assert CH02.train_labels_printed(labels) == [5, 0, 4, "...", 5, 6, 8]
     assert CH02.train_label_count(labels) == 9
     assert CH02.first_prediction(np.eye(10)[[7, 2]]) == 7
+
+
+def test_first_edition_checks_read_the_last_epoch_not_evaluates_bar():
+    """The training accuracy of the last epoch, in the 2017 notebook's log, Keras 2's and Keras 3's
+    bars; evaluate()'s bar after it (complete too) is not read. Keras 2's evaluate() empties
+    model.history, so the claims read the log."""
+    import importlib.util
+
+    import nbformat
+
+    for folder in ("ch02", "ch05"):
+        spec = importlib.util.spec_from_file_location(f"dlwp1_{folder}", CLAIMS / "dlwp1" / folder / "checks.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        nb = nbformat.read(str(CLAIMS / "dlwp1" / "notebooks" / "2.1-a-first-look-at-a-neural-network.ipynb"), 4)
+        assert module.last_epoch_accuracy(nb.cells[21].outputs[0]["text"]) == 0.9890
+        keras2 = ("Epoch 5/5\n 10/469 [..] - ETA: 1s - loss: 0.04 - accuracy: 0.9800\r469/469 [=====] - 2s 4ms/step"
+                  " - loss: 0.0378 - accuracy: 0.9887\n313/313 [=====] - 0s 1ms/step - loss: 0.07 - accuracy: 0.9780\n")
+        keras3 = ("Epoch 5/5\n\x1b[1m469/469\x1b[0m \x1b[32m━━━━\x1b[0m 4ms/step - accuracy: 0.9904 - loss: 0.0350\n"
+                  "\x1b[1m313/313\x1b[0m ━━━ 0s - accuracy: 0.9775 - loss: 0.07\n")
+        assert module.last_epoch_accuracy(keras2) == 0.9887 and module.last_epoch_accuracy(keras3) == 0.9904
+        with pytest.raises(ValueError, match="no complete last training epoch"):
+            module.last_epoch_accuracy("313/313 [=====] - accuracy: 0.9780\n")

@@ -122,7 +122,8 @@ def load(root: Path) -> list[Claim]:
     """Every claim under ``root``. An id defined twice is broken in every place it is defined: each
     names the others, and none of them runs (which one was meant is for the author to say)."""
     root = Path(root)
-    tree = root.resolve() if root.is_dir() else claims_root(root)
+    # a folder inside claims/ (one book, one chapter) keeps the whole tree: its notebooks may be a sibling's
+    tree = claims_root(root / "_") if root.is_dir() else claims_root(root)
     claims = [c for path in spec_files(root) for c in load_file(path, tree)]
     places: dict[str, list[Claim]] = {}
     for claim in claims:
