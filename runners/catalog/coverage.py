@@ -87,7 +87,7 @@ def cited_lines(claim, source_name: str) -> set[int]:
     cites = claim.source.get("cite", [])
     if source_name.endswith(notebooks.SUFFIX):
         return {c["cell"] for c in cites if c.get("from") == "notebook" and isinstance(c.get("cell"), int)
-                and Path(c.get("notebook") or claim.notebook or "").name == source_name}
+                and Path(claim.cited_notebook(c) or "").name == source_name}
     return {c["line"] for c in cites if c.get("from") == "notes" and c.get("line")}
 
 
@@ -125,8 +125,8 @@ def measure(source: Path, claims, notes: dict | None = None) -> Coverage:
               for c in claims if not c.problems and c.kind in kinds]
     for n in numbers:
         n.claims = [c.id for c, lines, values in checks if n.line in lines and n.value in values]
-        n.why = (notes or {}).get((n.line, n.text), "") or (notes or {}).get((n.line, None), "") if notebook \
-            else (notes or {}).get((n.line, n.text), "")
+        # a notebook's cell may be explained whole (text None); a notes file's numbers one by one
+        n.why = (notes or {}).get((n.line, n.text)) or (notes or {}).get((n.line, None), "")
     return Coverage(Path(source), numbers)
 
 

@@ -110,7 +110,7 @@ def cite_problems(claim: Claim, root: Path) -> list[str]:
         if not isinstance(cite, dict) or cite.get("from") != "notebook":
             continue
         field = f"source.cite[{i}]"
-        relative, cell = cite.get("notebook") or claim.notebook, cite.get("cell")
+        relative, cell = claim.cited_notebook(cite), cite.get("cell")
         if not isinstance(relative, str) or not relative:
             problems.append(f"{field}: from: notebook needs `notebook:` (here or the file's `notebook:`)")
             continue

@@ -165,7 +165,6 @@ class Described:
     chapter: str = ""
     section: str = ""
     section_title: str = ""
-    notebook: str = ""  # the spec file's notebook, for cites `from: notebook`
     file: str = ""
     line: int | None = None
 
@@ -183,6 +182,7 @@ class Claim(Described):
     known_erratum: str = spec([str], doc="the claim is a known erratum (why, and where it is reported): its failure does not fail the run, its passing is an error", default="")
     variants: dict = spec([dict], doc="fields that differ on a stack: `{keras2: {measure: {layer: input_1}, why: ...}}`", default_factory=dict)
     problems: list = field(default_factory=list)  # non-empty: the claim is broken
+    notebook: str = ""  # the spec file's notebook, for cites `from: notebook`
 
     @property
     def where(self) -> str:
@@ -191,6 +191,10 @@ class Claim(Described):
     @property
     def origins(self) -> list[str]:
         return [c.get("from", "") for c in self.source.get("cite", [])]
+
+    def cited_notebook(self, cite: dict) -> str:
+        """The notebook a ``from: notebook`` cite names (its own, else the spec file's), relative to the spec."""
+        return cite.get("notebook") or self.notebook
 
     def resolve(self, relative: str) -> Path:
         """A path in the spec, relative to the spec file."""
