@@ -8,10 +8,10 @@ is its output; tests/test_operating_characteristic.py holds every claim to the t
 from __future__ import annotations
 
 from ..runners import stats
+from ..runners.claim.references import recorded
 from ..runners.core.errors import ClaimError, Skip
 from ..runners.kinds import registry
 from ..runners.kinds._stochastic import environment_spread
-from ..runners.spec.references import recorded
 
 
 def table(claims) -> list[dict]:

@@ -11,12 +11,12 @@ from collections import OrderedDict
 from pathlib import Path
 
 from ..runners import stats
+from ..runners.claim import notebooks
+from ..runners.claim.listings import REVERSIBLE, read_listing
+from ..runners.claim.verdict import Result, Status
 from ..runners.core.errors import ClaimError
 from ..runners.core.formatting import show
 from ..runners.kinds import listings_of, registry
-from ..runners.spec import notebooks
-from ..runners.spec.listings import REVERSIBLE, read_listing
-from ..runners.spec.verdict import Result, Status
 from . import markdown
 
 _md = markdown.text

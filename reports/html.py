@@ -12,8 +12,8 @@ from pathlib import Path
 
 import jinja2
 
+from ..runners.claim.verdict import ATTENTION, ATTENTION_ORDER, Result, Status
 from ..runners.core.formatting import show
-from ..runners.spec.verdict import ATTENTION, ATTENTION_ORDER, Result, Status
 from ..runners.stores.results import EVIDENCE_STATUSES, counts
 from .figures import readers_figure, seeds_figure, sparkline
 

@@ -13,12 +13,12 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..runners.claim import notebooks
+from ..runners.claim.listings import read_listing
+from ..runners.claim.verdict import Result
 from ..runners.core.errors import ClaimError
 from ..runners.core.formatting import show
 from ..runners.kinds import listings_of
-from ..runners.spec import notebooks
-from ..runners.spec.listings import read_listing
-from ..runners.spec.verdict import Result
 from . import markdown
 from .html import book_order, environment
 

@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 
 from .catalog.loader import is_spec_file, load_file
+from .claim.verdict import Result, Status
 from .core import settings as settings_mod
 from .core.tiers import TIERS
 from .kinds import listings_of
-from .spec.verdict import Result, Status
 
 _SESSION = pytest.StashKey[object]()
 _RESULTS = pytest.StashKey[dict]()

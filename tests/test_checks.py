@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from claimcheck.runners.catalog import loader
-from claimcheck.runners.spec import values
+from claimcheck.runners.claim import values
 
 from helpers import CLAIMS, write
 

@@ -1,7 +1,7 @@
 """Errata drafts: new and known failures with measurements, source disagreements, Keras 3 changes."""
 from claimcheck.reports import errata
 from claimcheck.runners.catalog import loader
-from claimcheck.runners.spec.verdict import Result, Status
+from claimcheck.runners.claim.verdict import Result, Status
 from claimcheck.runners.stores import results as results_file
 
 from helpers import CLAIMS, PLANTED, ROOT, cli

@@ -393,7 +393,7 @@ def test_a_fault_of_claimcheck_itself_has_its_own_exit_status(tiny, monkeypatch,
 
 
 def test_each_spec_file_is_parsed_once_per_run(tiny):
-    from claimcheck.runners.spec import yamlload
+    from claimcheck.runners.claim import yamlload
 
     from helpers import verify
 

@@ -1,10 +1,10 @@
 """Worker processes: --jobs N in parallel, --jobs-per-gpu K pinned to each GPU."""
 import pytest
 
+from claimcheck.runners.claim.listings import Program
 from claimcheck.runners.engine import devices
 from claimcheck.runners.engine.executor import Executor, RunFailed
 from claimcheck.runners.environment import machine
-from claimcheck.runners.spec.listings import Program
 
 from helpers import settings, write
 

@@ -1,7 +1,7 @@
 """comparison claims: a statistic of two measurements per seed against what the book states."""
 import pytest
 
-from claimcheck.runners.spec.verdict import Status
+from claimcheck.runners.claim.verdict import Status
 
 from helpers import NOISY, make_claim, run, write
 

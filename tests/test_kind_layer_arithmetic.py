@@ -1,6 +1,6 @@
 import pytest
 
-from claimcheck.runners.spec.verdict import Status
+from claimcheck.runners.claim.verdict import Status
 
 from helpers import make_claim, run
 

@@ -9,8 +9,8 @@ import json
 
 import pytest
 
+from claimcheck.runners.claim.verdict import Status
 from claimcheck.runners.engine.session import Session
-from claimcheck.runners.spec.verdict import Status
 
 from helpers import NOISY, make_claim, run, settings
 

@@ -1,4 +1,4 @@
-from claimcheck.runners.spec.verdict import Status
+from claimcheck.runners.claim.verdict import Status
 
 from helpers import CONVNET, make_claim, run
 

@@ -1,7 +1,7 @@
 """Receptive fields: configs and gradients agree on many chains; a planted 9 fails."""
 import pytest
 
-from claimcheck.runners.spec.verdict import Status
+from claimcheck.runners.claim.verdict import Status
 
 from helpers import CONVNET, make_claim, run
 

@@ -1,10 +1,10 @@
 """Listings run as the book prints them, in a fresh namespace, with their changes on record."""
 import pytest
 
+from claimcheck.runners.claim.listings import Program, read_listing
 from claimcheck.runners.core.errors import ClaimError
 from claimcheck.runners.engine.execution import ListingFailed, execute
 from claimcheck.runners.engine.executor import Executor
-from claimcheck.runners.spec.listings import Program, read_listing
 
 from helpers import LISTINGS, settings, write
 

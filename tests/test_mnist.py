@@ -5,9 +5,9 @@ import shutil
 import numpy as np
 import pytest
 
+from claimcheck.runners.claim.verdict import Status
 from claimcheck.runners.core.errors import Skip
 from claimcheck.runners.resources import mnist
-from claimcheck.runners.spec.verdict import Status
 
 from helpers import MIRROR, make_claim, needs_mirror, run
 

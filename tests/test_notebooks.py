@@ -7,10 +7,10 @@ import pytest
 
 from claimcheck.runners.catalog import coverage, loader
 from claimcheck.runners.catalog.validation import support_file_problems
+from claimcheck.runners.claim import notebooks
+from claimcheck.runners.claim.listings import Program, read_listing
 from claimcheck.runners.core.errors import ClaimError
 from claimcheck.runners.engine.execution import execute
-from claimcheck.runners.spec import notebooks
-from claimcheck.runners.spec.listings import Program, read_listing
 
 from helpers import CLAIMS, SHARED, write
 

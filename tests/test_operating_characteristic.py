@@ -62,7 +62,7 @@ def test_references_of_twenty_runs_meet_the_targets_at_both_tiers():
 
 def test_no_claims_seeds_overlap_the_seeds_of_its_reference():
     """References are recorded on seeds no verdict uses: verdicts take 0..n-1, at most 10."""
-    from claimcheck.runners.spec.references import recorded
+    from claimcheck.runners.claim.references import recorded
 
     for claim in CLAIMS_LOADED:
         kind = registry()[claim.kind]

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from claimcheck.runners.claim.listings import Program
+from claimcheck.runners.claim.values import FunctionRef
 from claimcheck.runners.engine import harness
 from claimcheck.runners.engine.executor import Executor, RunFailed
 from claimcheck.runners.environment import machine
 from claimcheck.runners.resources import registry
-from claimcheck.runners.spec.listings import Program
-from claimcheck.runners.spec.values import FunctionRef
 from claimcheck.runners.stores import history, seal
 
 from helpers import MIRROR, ROOT, needs_mirror, settings, verify, write

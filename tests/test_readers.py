@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from claimcheck.runners import stats
+from claimcheck.runners.claim import readers
+from claimcheck.runners.claim.verdict import Status
 from claimcheck.runners.kinds._stochastic import reference
-from claimcheck.runners.spec import readers
-from claimcheck.runners.spec.verdict import Status
 
 from helpers import CLAIMS, ROOT, SHARED, cli, make_claim, results_of, run, write
 
@@ -329,7 +329,7 @@ def test_references_yaml_is_valid_yaml_with_every_reader_reference_resolving():
 
 def test_the_matrix_marks_a_verdict_from_reader_runs_as_not_measured():
     from claimcheck.reports.matrix import _cell
-    from claimcheck.runners.spec.verdict import Result
+    from claimcheck.runners.claim.verdict import Result
 
     result = Result(id="x", kind="metric", status=Status.PASSED, observed=0.7137, evidence="reader runs",
                     details={"summary": {"mean": 0.7137}, "evidence": {"runs": 24}})
@@ -341,7 +341,7 @@ def test_the_matrix_marks_a_verdict_from_reader_runs_as_not_measured():
 def test_the_first_editions_convnet_runs_are_read_by_the_datasets_own_notes():
     """5.1's records are all `clean: false` (judged against the second edition's code): the reference
     leaves out the faulty ones by their notes and keeps the low tail this machine's runs show too."""
-    from claimcheck.runners.spec.references import recorded
+    from claimcheck.runners.claim.references import recorded
 
     refs = recorded(str(CLAIMS / "dlwp1" / "ch05" / "5.1-mnist-convnet.yaml"))
     test_acc = refs["readers.dlwp1.convnet.test_acc"]
@@ -350,7 +350,7 @@ def test_the_first_editions_convnet_runs_are_read_by_the_datasets_own_notes():
 
 
 def test_a_wrong_exclusion_is_refused(tmp_path):
-    from claimcheck.runners.spec.references import file_problems
+    from claimcheck.runners.claim.references import file_problems
 
     (tmp_path / "readers").mkdir()
     (tmp_path / "readers" / "runs.jsonl").write_text((CLAIMS / "dlwp1" / "readers" / "runs.jsonl").read_text())

@@ -4,8 +4,8 @@ import re
 import pytest
 
 from claimcheck.reports import html
+from claimcheck.runners.claim.verdict import Result, Status
 from claimcheck.runners.core.formatting import show
-from claimcheck.runners.spec.verdict import Result, Status
 
 from helpers import browser
 

@@ -3,8 +3,8 @@ import re
 
 import pytest
 
+from claimcheck.runners.claim.schema import Cite, Claim, Source, SpecFile, rules
 from claimcheck.runners.kinds import registry
-from claimcheck.runners.spec.schema import Cite, Claim, Source, SpecFile, rules
 
 from helpers import ROOT
 

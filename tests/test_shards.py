@@ -58,8 +58,8 @@ def test_shards_merged_give_the_verdicts_of_one_run(tmp_path):
 
 def _jobs(environment: str, device_cost: float):
     """The same planned runs as two hosts key them: keys and device costs differ, claims and seeds not."""
+    from claimcheck.runners.claim.listings import Program
     from claimcheck.runners.engine.jobs import Job
-    from claimcheck.runners.spec.listings import Program
 
     program = Program(("a.py",))
     declared = {"c.big": 100, "c.mid": 90, "c.small": 10}

@@ -1,9 +1,9 @@
 """What a claim reads: paths into the listings' namespace, or named checks. Nothing is eval'd."""
 import pytest
 
+from claimcheck.runners.claim import values
+from claimcheck.runners.claim.values import FunctionRef
 from claimcheck.runners.core.errors import ClaimError
-from claimcheck.runners.spec import values
-from claimcheck.runners.spec.values import FunctionRef
 
 from helpers import write
 
@@ -72,7 +72,7 @@ def test_check_problems_are_reported(tmp_path):
 def test_a_value_is_described_in_words_an_author_reads(tmp_path):
     """Reasons say "the training accuracy ... for the last epoch", not '!function checks.name'; the
     docstring is read from the source, never by running checks.py."""
-    from claimcheck.runners.spec.values import FunctionRef, describe
+    from claimcheck.runners.claim.values import FunctionRef, describe
 
     (tmp_path / "checks.py").write_text(
         'raise SystemExit("never imported")\n\n'

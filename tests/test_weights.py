@@ -2,9 +2,9 @@
 import h5py
 import pytest
 
+from claimcheck.runners.claim.verdict import Status
 from claimcheck.runners.core.errors import Skip
 from claimcheck.runners.resources import weights
-from claimcheck.runners.spec.verdict import Status
 
 from helpers import CLAIMS, function, make_claim, run, write
 

@@ -18,10 +18,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..claim import notebooks
+from ..claim.notes import coverage_files, file_problems, load_notes
+from ..claim.yamlload import load_yaml, strip_lines
 from ..kinds import registry
-from ..spec import notebooks
-from ..spec.notes import coverage_files, file_problems, load_notes
-from ..spec.yamlload import load_yaml, strip_lines
 from .loader import load
 
 # ASCII word boundaries: a number followed by a Korean particle ("2015년", "9개") still counts.

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..spec import notebooks, values
+from ..claim import notebooks, values
 from .coverage import find_numbers
 
 SUMMARY_ROW = re.compile(r"^\s*(?P<name>[A-Za-z_][\w]*) \((?P<type>[^)\s]*)\)?\s+(?P<shape>\[?\([^)]*\)\]?)\s+"

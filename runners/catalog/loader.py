@@ -8,9 +8,9 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from ..spec.notes import is_coverage_file
-from ..spec.schema import Claim, SpecFile, check_fields, rules
-from ..spec.yamlload import LINE_KEY, SpecSyntaxError, load_yaml, strip_lines
+from ..claim.notes import is_coverage_file
+from ..claim.schema import Claim, SpecFile, check_fields, rules
+from ..claim.yamlload import LINE_KEY, SpecSyntaxError, load_yaml, strip_lines
 from .validation import check_claim, check_with_kind
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import replace
 
-from ..spec.schema import Claim
+from ..claim.schema import Claim
 from .loader import merge
 
 

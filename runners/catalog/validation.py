@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..claim import notebooks, notes, references
+from ..claim.schema import Cite, Claim, Source, check_fields
 from ..core.errors import ClaimError
 from ..kinds import registry
 from ..resources.registry import REGISTRY as RESOURCES
-from ..spec import notebooks, notes, references
-from ..spec.schema import Cite, Claim, Source, check_fields
 
 # the stacks a claim's variants may name (see environment.machine.stack())
 STACK_TAGS = ("keras2", "keras3", "tensorflow", "jax", "torch")

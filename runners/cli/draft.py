@@ -14,9 +14,9 @@ from pathlib import Path
 from ..catalog import draft as drafting
 from ..catalog.loader import claims_root, load
 from ..catalog.validation import problems_of, support_file_problems
+from ..claim.yamlload import load_yaml
 from ..core.errors import ClaimError
 from ..service.status import EXIT_BAD_CLAIMS, EXIT_OK, EXIT_USAGE
-from ..spec.yamlload import load_yaml
 
 
 def add(sub) -> None:

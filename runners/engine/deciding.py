@@ -13,11 +13,11 @@ import time
 import traceback as tb
 
 from ..catalog.selection import for_stack
+from ..claim.schema import Claim
+from ..claim.verdict import Result, Status
 from ..core.errors import ClaimError, Skip
 from ..kinds import registry
 from ..resources import registry as resources
-from ..spec.schema import Claim
-from ..spec.verdict import Result, Status
 
 
 def decide(claim: Claim, ctx, tags, replaying: bool = False) -> Result:

@@ -9,8 +9,8 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..claim.listings import Program
 from ..core.errors import ClaimError, Skip
-from ..spec.listings import Program
 
 
 class ListingFailed(ClaimError):

@@ -22,9 +22,9 @@ from pathlib import Path
 
 from filelock import Timeout
 
+from ..claim import values
+from ..claim.listings import Program
 from ..core.errors import ClaimError
-from ..spec import values
-from ..spec.listings import Program
 from ..stores.cache import RunCache
 from . import devices
 from .execution import working_directory

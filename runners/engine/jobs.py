@@ -11,7 +11,7 @@ A job's key names everything that can change those values, and nothing else:
   keras.json: environment/numerics.py) and the digest of the harness code that executes and
   measures (harness.py).
 
-A value's own key (spec/values.py) names it and, for a named check, its function's source. Equal
+A value's own key (claim/values.py) names it and, for a named check, its function's source. Equal
 keys share one run and one cache record. Replaying recorded runs (``claimcheck merge``), a key is
 the recorded run's, found by its listings, seed and declared resources.
 """
@@ -21,10 +21,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from ..claim import values
+from ..claim.listings import Program
 from ..environment import machine, numerics
 from ..resources.registry import fingerprint, fingerprinted
-from ..spec import values
-from ..spec.listings import Program
 from . import harness
 
 

@@ -22,9 +22,9 @@ import multiprocessing
 import threading
 import traceback
 
+from ..claim.listings import Program
+from ..claim.verdict import Result, Status
 from ..core.errors import ClaimError
-from ..spec.listings import Program
-from ..spec.verdict import Result, Status
 from .deciding import decide
 from .environ import scrub, scrubbed_environment
 from .executor import Executor

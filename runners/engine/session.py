@@ -22,11 +22,11 @@ from pathlib import Path
 
 from ..catalog.loader import load
 from ..catalog.selection import for_stack, select
+from ..claim.listings import Program
+from ..claim.schema import Claim
+from ..claim.verdict import Result, Status
 from ..environment.machine import git_commit
 from ..kinds import registry
-from ..spec.listings import Program
-from ..spec.schema import Claim
-from ..spec.verdict import Result, Status
 from . import harness, shards
 from .deciding import confirm, decide
 from .executor import Executor, Job

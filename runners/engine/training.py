@@ -18,12 +18,12 @@ import traceback
 import uuid
 from pathlib import Path
 
+from ..claim import values
+from ..claim.listings import Program
 from ..core.errors import ClaimError
 from ..core.formatting import plain
 from ..environment import machine, numerics
 from ..resources import registry as resources
-from ..spec import values
-from ..spec.listings import Program
 from .devices import EXPECT_GPU
 from .execution import ListingFailed, execute, working_directory
 from .progress import ANSI, EpochProgress

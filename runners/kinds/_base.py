@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..claim.schema import Rule, check_fields
 from ..core.formatting import show
-from ..spec.schema import Rule, check_fields
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..claim.schema import Claim
+    from ..claim.verdict import Result, Verdict
     from ..core.settings import Settings
-    from ..spec.schema import Claim
-    from ..spec.verdict import Result, Verdict
 
 
 class Context(Protocol):

@@ -1,8 +1,8 @@
 """Helpers for kinds that look at a model a listing builds."""
 from __future__ import annotations
 
+from ..claim.schema import Rule
 from ..core.errors import ClaimError
-from ..spec.schema import Rule
 
 MODEL_FIELDS = {
     "listings": Rule(("str_list",), required=True,

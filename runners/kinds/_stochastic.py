@@ -13,12 +13,12 @@ import dataclasses
 import math
 
 from .. import stats
+from ..claim import readers, values
+from ..claim.references import recorded
+from ..claim.schema import Rule, is_type
+from ..claim.verdict import Status, Verdict
 from ..core.errors import ClaimError, Skip
 from ..core.tiers import TIERS
-from ..spec import readers, values
-from ..spec.references import recorded
-from ..spec.schema import Rule, is_type
-from ..spec.verdict import Status, Verdict
 
 MIN_SEEDS = 2
 SEEDS_FIELD = Rule((dict, int), required=True,

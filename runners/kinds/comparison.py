@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from .. import stats
-from ..spec import values
-from ..spec.schema import Rule, check_fields
+from ..claim import values
+from ..claim.schema import Rule, check_fields
 from ._base import Kind
 from ._stochastic import (
     MEASUREMENT_FIELDS,

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 
+from ..claim import values
+from ..claim.schema import Rule, is_type
+from ..claim.verdict import Status, Verdict
 from ..core.errors import ClaimError
 from ..core.formatting import plain
-from ..spec import values
-from ..spec.schema import Rule, is_type
-from ..spec.verdict import Status, Verdict
 from ._base import Kind
 from ._stochastic import MEASUREMENT_FIELDS, SEEDS_FIELD, check_seeds, plan, seeds_for
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from .. import stats
+from ..claim import values
 from ..core.errors import ClaimError
-from ..spec import values
 from ._base import Kind
 from ._stochastic import (
     MEASUREMENT_FIELDS,

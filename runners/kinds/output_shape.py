@@ -1,8 +1,8 @@
 """output_shape: the output shape of a named layer, or of the model, batch dimension included."""
 from __future__ import annotations
 
-from ..spec.schema import is_type
-from ..spec.verdict import Status, Verdict
+from ..claim.schema import is_type
+from ..claim.verdict import Status, Verdict
 from ._base import Kind
 from ._model import MODEL_FIELDS, output_shape, target_of
 

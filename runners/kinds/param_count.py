@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import math
 
-from ..spec.schema import Rule, is_type
-from ..spec.verdict import Status, Verdict
+from ..claim.schema import Rule, is_type
+from ..claim.verdict import Status, Verdict
 from ._base import Kind
 from ._model import MODEL_FIELDS, target_of
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..claim.schema import Rule, is_type
+from ..claim.verdict import Status, Verdict
 from ..core.errors import ClaimError
 from ..environment.compat import total
-from ..spec.schema import Rule, is_type
-from ..spec.verdict import Status, Verdict
 from ._base import Kind
 from ._grad import input_gradient
 from ._model import MODEL_FIELDS, layer_of, model_from

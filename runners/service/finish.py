@@ -13,8 +13,8 @@ from pathlib import Path
 from ...reports import errata, html
 from ..catalog.coverage import for_claims
 from ..catalog.loader import load
-from ..spec.schema import Claim
-from ..spec.verdict import Result
+from ..claim.schema import Claim
+from ..claim.verdict import Result
 from ..stores import history
 from ..stores import results as results_file
 from .status import EXIT_INTERNAL, exit_status

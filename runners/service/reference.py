@@ -15,10 +15,10 @@ import sys
 import yaml
 
 from ..catalog.selection import for_stack
+from ..claim import values
 from ..engine.session import Session
 from ..engine.usage import UsageError
 from ..kinds import registry
-from ..spec import values
 from .status import EXIT_BAD_CLAIMS, EXIT_OK, EXIT_USAGE
 
 FIRST_REFERENCE_SEED = 100  # verdicts use 0..n-1 (at most 10 seeds on any tier): references stay clear of them

@@ -9,7 +9,7 @@ without a GPU, ``--seeds`` below 2, an ``--out`` it cannot write, shards that do
 """
 from __future__ import annotations
 
-from ..spec.verdict import BAD, Result, Status
+from ..claim.verdict import BAD, Result, Status
 
 EXIT_OK, EXIT_BAD_CLAIMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it

@@ -100,7 +100,7 @@ class Reference:
     source: str = ""
     assumed_sd: float | None = None  # a stand-in spread with no recorded values behind it
     seeds: tuple = ()  # the seeds of the recorded runs, where known
-    readers: dict | None = None  # readers' runs: when and on what (spec/readers.py describe); None: one machine
+    readers: dict | None = None  # readers' runs: when and on what (claim/readers.py describe); None: one machine
     drift_sd: float | None = None  # the drift allowance in this reference's sd, where measured (else DRIFT_SD)
     offset_sd: float = 0.0  # the between-environment sd, in this reference's sd (the characteristic's)
     within_sd: float = 1.0  # the sd of seeds on one machine, in this reference's sd (the characteristic's)

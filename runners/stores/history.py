@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 from scipy import stats as sps
 
-from ..spec.verdict import BAD
+from ..claim.verdict import BAD
 from . import seal
 
 MOVED_P = 0.05  # a metric "moved" when Welch's two-sample t-test gives p below this

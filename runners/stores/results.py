@@ -9,7 +9,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from ..spec.verdict import ATTENTION_ORDER, Result, Status
+from ..claim.verdict import ATTENTION_ORDER, Result, Status
 from . import seal
 
 EVIDENCE_STATUSES = (Status.PASSED, Status.FAILED, Status.INCONCLUSIVE, Status.KNOWN_ERRATUM)

@@ -11,7 +11,7 @@ back, so the code runs exactly as printed (``--as-printed``; the default on Kera
 the book was written for). Other changes (a listing split in two files) change no code.
 
 A :class:`Program` is what one claim runs: listings in order (as a notebook runs its cells),
-or a notebook's code cells (``NOTEBOOK.ipynb#3-5``: spec/notebooks.py), plus any substitutions its spec declares (``measure.substitute``, e.g. building VGG16 with
+or a notebook's code cells (``NOTEBOOK.ipynb#3-5``: claim/notebooks.py), plus any substitutions its spec declares (``measure.substitute``, e.g. building VGG16 with
 ``weights=None`` for a shape claim), as printed or as changed. Substitutions are applied to the
 source text, must each match, and are recorded in the result. Running a program is the
 engine's (engine/execution.py).
