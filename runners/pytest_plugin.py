@@ -66,7 +66,12 @@ def pytest_configure(config):
         if settings.shard and config.getoption("numprocesses", None):
             raise pytest.UsageError("claimcheck: --claimcheck-shard runs without pytest-xdist's -n (the shard's "
                                     "training runs go --claimcheck-jobs at a time)")
-        config.stash[_SESSION] = Session(settings, runner="pytest")
+        from .engine.usage import UsageError
+
+        try:
+            config.stash[_SESSION] = Session(settings, runner="pytest")
+        except UsageError as exc:  # --claimcheck-shard auto/N without a job engine's index
+            raise pytest.UsageError(f"claimcheck: {exc}") from None
         config.pluginmanager.register(_Results(config), "claimcheck-results")
 
 
@@ -117,7 +122,10 @@ def pytest_collection_modifyitems(session, config, items):
 
 class ClaimFile(pytest.File):
     def collect(self):
+        session = self.config.stash.get(_SESSION, None)
         for claim in load_file(self.path):
+            if session is not None:  # the claim as it reads on this stack, from here on
+                claim = session.take([claim])[0]
             item = ClaimItem.from_parent(self, name=claim.id, claim=claim)
             item.add_marker(pytest.mark.claimcheck)
             item.add_marker(getattr(pytest.mark, f"claimcheck_{claim.tier}"))

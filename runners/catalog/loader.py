@@ -5,11 +5,11 @@ error (and runs every other claim) and `validate` lists every problem with file,
 """
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 from ..claim.notes import is_coverage_file
 from ..claim.schema import Claim, SpecFile, check_fields, rules
+from ..claim.variants import overlay
 from ..claim.yamlload import LINE_KEY, SpecSyntaxError, load_yaml, strip_lines
 from .validation import check_claim, check_with_kind
 
@@ -26,16 +26,6 @@ def spec_files(root: Path) -> list[Path]:
     if root.is_file():
         return [root]
     return sorted(p for p in root.rglob("*.yaml") if is_spec_file(p))
-
-
-def merge(defaults: dict, claim: dict) -> dict:
-    merged = copy.deepcopy(defaults)
-    for key, value in claim.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
 
 
 def _broken_file(path: Path, line: int | None, message: str) -> Claim:
@@ -83,7 +73,7 @@ def _load_file(path: Path, root: Path) -> list[Claim]:
         if not isinstance(raw, dict):
             claims.append(_broken_file(path, None, f"claims[{index}] must be a mapping"))
             continue
-        merged = merge(defaults, strip_lines(raw))
+        merged = overlay(defaults, strip_lines(raw))
         claim_id = merged.get("id") if isinstance(merged.get("id"), str) else f"{path.name}#{index}"
         problems = list(file_problems) + check_claim(merged)
         source = _mapping(merged.get("source"))

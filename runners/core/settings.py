@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
 
 from .tiers import TIERS, includes
 
@@ -42,71 +41,10 @@ def _shard(text):
 
 
 @dataclass(frozen=True)
-class Option:
-    name: str
-    flag: str
-    help: str
-    convert: Callable | None = None
-    default: Any = None
-    env: str | None = None
-    choices: tuple | None = None
-    flag_only: bool = False  # a switch: --refresh
-    many: bool = False  # repeatable: -k A -k B
-    metavar: str | None = None
-    cli_only: bool = False  # pytest has its own (-k, paths)
-
-
-OPTIONS = [
-    Option("claims", "--claims", "spec file or folder (default: claims)", Path, Path("claims"), cli_only=True),
-    Option("keyword", "-k", "only claims whose id contains or globs PATTERN (repeatable: any of them)",
-           many=True, metavar="PATTERN", cli_only=True),
-    Option("exclude", "--exclude", "leave out claims whose id contains or globs PATTERN (repeatable)",
-           many=True, metavar="PATTERN"),
-    Option("out", "--out", "output folder for results.json, report.html, errata.md (default: build/verify)",
-           Path, Path("build/verify"), "CLAIMCHECK_OUT", metavar="DIR"),
-    Option("tier", "--tier", "static: no training; cpu: the book's settings (default); gpu: nightly",
-           str, "cpu", "CLAIMCHECK_TIER", choices=TIERS),
-    Option("data_dir", "--data-dir", "local dataset mirror holding mnist/", Path, None, "CLAIMCHECK_DATA_DIR", metavar="DIR"),
-    Option("dogs_vs_cats", "--dogs-vs-cats", "Kaggle's dogs-vs-cats train/ folder, or a cats_vs_dogs_small/ folder",
-           Path, None, "CLAIMCHECK_DOGS_VS_CATS", metavar="DIR"),
-    Option("weights_dir", "--weights-dir", "folder with Keras' pretrained weight files, e.g. VGG16's",
-           Path, None, "CLAIMCHECK_WEIGHTS_DIR", metavar="DIR"),
-    Option("cache_dir", "--cache-dir", "where training runs are cached (default .cache/claimcheck)",
-           Path, Path(".cache/claimcheck"), "CLAIMCHECK_CACHE_DIR", metavar="DIR"),
-    Option("refresh", "--refresh", "retrain instead of reusing cached runs", flag_only=True),
-    Option("seeds", "--seeds", "exploratory: every stochastic claim with seeds 0..N-1 instead of its spec's "
-           "count (marked exploratory; never a nightly verdict change)", int, None, metavar="N"),
-    Option("history", "--history", "results store to append this run to (default build/history)",
-           Path, Path("build/history"), "CLAIMCHECK_HISTORY", metavar="DIR"),
-    Option("no_history", "--no-history", "do not record this run in the store", flag_only=True),
-    Option("new_failures_only", "--new-failures-only",
-           "exit 1 only for claims that fail now and did not in the previous comparable run (nightly)",
-           flag_only=True),
-    Option("fail_on", "--fail-on", "also exit 1 on these statuses besides failed and error: inconclusive",
-           _statuses, (), "CLAIMCHECK_FAIL_ON", metavar="STATUS"),
-    Option("quiet", "--quiet", "no per-claim progress lines", flag_only=True),
-    Option("jobs", "--jobs", "training runs in parallel, each in a worker process (default 1; the static "
-           "tier's sandbox runs max(N, 2) programs at a time; 0: everything in this process, without "
-           "isolation)", int, 1, "CLAIMCHECK_JOBS", metavar="N"),
-    Option("jobs_per_gpu", "--jobs-per-gpu", "K worker processes per GPU, each pinned with CUDA_VISIBLE_DEVICES",
-           int, None, metavar="K"),
-    Option("timeout", "--timeout", "seconds a training run may take before it is stopped (default from "
-           "the claim's cost: 5 x cost + 300)", float, None, "CLAIMCHECK_TIMEOUT", metavar="S"),
-    Option("allow_download", "--allow-download", "let Keras download what no mirror provides (MNIST), where "
-           "the machine is online", flag_only=True, env="CLAIMCHECK_ALLOW_DOWNLOAD"),
-    Option("allow_cpu", "--allow-cpu", "run the gpu tier (or claims that require a GPU) without one",
-           flag_only=True),
-    Option("shard", "--shard", "this run's share i/N of the training runs and claims (auto/N: i from "
-           "SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX)", _shard, None, "CLAIMCHECK_SHARD", metavar="i/N"),
-    Option("as_printed", "--as-printed", "undo the recorded claimcheck-change lines: run the listings "
-           "exactly as printed (the default on Keras 2)", flag_only=True),
-    Option("label", "--label", "name of this run's environment in a matrix (default: the stack, "
-           "e.g. keras3-tensorflow)", str, None, "CLAIMCHECK_LABEL"),
-]
-
-
-@dataclass
 class Settings:
+    """A run's settings; each field's default is the option's default (frozen: a run that needs other
+    settings, a merge's tier or a shard's resolved index, makes a changed copy with ``replace``)."""
+
     claims: Path = Path("claims")
     keyword: tuple = ()
     exclude: tuple = ()
@@ -131,14 +69,13 @@ class Settings:
     shard: tuple | None = None
     as_printed: bool = False
     label: str | None = None
-    extra: dict = field(default_factory=dict)
 
     def __post_init__(self):
         # worker processes run in working folders of their own: the paths they read are absolute
         for name in ("data_dir", "dogs_vs_cats", "weights_dir", "cache_dir"):
             value = getattr(self, name)
             if value is not None:
-                setattr(self, name, Path(value).absolute())
+                object.__setattr__(self, name, Path(value).absolute())
 
     @property
     def progress(self) -> bool:
@@ -153,7 +90,78 @@ class Settings:
         return includes(self.tier, tier)
 
 
-assert {o.name for o in OPTIONS} == {f.name for f in fields(Settings)} - {"extra"}
+DEFAULTS = {f.name: f.default for f in fields(Settings)}
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting as the command line, the environment and the ini file spell it (its default is
+    the :class:`Settings` field's)."""
+
+    name: str
+    flag: str
+    help: str
+    convert: Callable | None = None
+    env: str | None = None
+    choices: tuple | None = None
+    flag_only: bool = False  # a switch: --refresh
+    many: bool = False  # repeatable: -k A -k B
+    metavar: str | None = None
+    cli_only: bool = False  # pytest has its own (-k, paths)
+
+    @property
+    def default(self):
+        return DEFAULTS[self.name]
+
+
+OPTIONS = [
+    Option("claims", "--claims", "spec file or folder (default: claims)", Path, cli_only=True),
+    Option("keyword", "-k", "only claims whose id contains or globs PATTERN (repeatable: any of them)",
+           many=True, metavar="PATTERN", cli_only=True),
+    Option("exclude", "--exclude", "leave out claims whose id contains or globs PATTERN (repeatable)",
+           many=True, metavar="PATTERN"),
+    Option("out", "--out", "output folder for results.json, report.html, errata.md (default: build/verify)",
+           Path, "CLAIMCHECK_OUT", metavar="DIR"),
+    Option("tier", "--tier", "static: no training; cpu: the book's settings (default); gpu: nightly",
+           str, "CLAIMCHECK_TIER", choices=TIERS),
+    Option("data_dir", "--data-dir", "local dataset mirror holding mnist/", Path, "CLAIMCHECK_DATA_DIR", metavar="DIR"),
+    Option("dogs_vs_cats", "--dogs-vs-cats", "Kaggle's dogs-vs-cats train/ folder, or a cats_vs_dogs_small/ folder",
+           Path, "CLAIMCHECK_DOGS_VS_CATS", metavar="DIR"),
+    Option("weights_dir", "--weights-dir", "folder with Keras' pretrained weight files, e.g. VGG16's",
+           Path, "CLAIMCHECK_WEIGHTS_DIR", metavar="DIR"),
+    Option("cache_dir", "--cache-dir", "where training runs are cached (default .cache/claimcheck)",
+           Path, "CLAIMCHECK_CACHE_DIR", metavar="DIR"),
+    Option("refresh", "--refresh", "retrain instead of reusing cached runs", flag_only=True),
+    Option("seeds", "--seeds", "exploratory: every stochastic claim with seeds 0..N-1 instead of its spec's "
+           "count (marked exploratory; never a nightly verdict change)", int, metavar="N"),
+    Option("history", "--history", "results store to append this run to (default build/history)",
+           Path, "CLAIMCHECK_HISTORY", metavar="DIR"),
+    Option("no_history", "--no-history", "do not record this run in the store", flag_only=True),
+    Option("new_failures_only", "--new-failures-only",
+           "exit 1 only for claims that fail now and did not in the previous comparable run (nightly)",
+           flag_only=True),
+    Option("fail_on", "--fail-on", "also exit 1 on these statuses besides failed and error: inconclusive",
+           _statuses, "CLAIMCHECK_FAIL_ON", metavar="STATUS"),
+    Option("quiet", "--quiet", "no per-claim progress lines", flag_only=True),
+    Option("jobs", "--jobs", "training runs in parallel, each in a worker process (default 1; the static "
+           "tier's sandbox runs max(N, 2) programs at a time; 0: everything in this process, without "
+           "isolation)", int, "CLAIMCHECK_JOBS", metavar="N"),
+    Option("jobs_per_gpu", "--jobs-per-gpu", "K worker processes per GPU, each pinned with CUDA_VISIBLE_DEVICES",
+           int, metavar="K"),
+    Option("timeout", "--timeout", "seconds a training run may take before it is stopped (default from "
+           "the claim's cost: 5 x cost + 300)", float, "CLAIMCHECK_TIMEOUT", metavar="S"),
+    Option("allow_download", "--allow-download", "let Keras download what no mirror provides (MNIST), where "
+           "the machine is online", flag_only=True, env="CLAIMCHECK_ALLOW_DOWNLOAD"),
+    Option("allow_cpu", "--allow-cpu", "run the gpu tier (or claims that require a GPU) without one",
+           flag_only=True),
+    Option("shard", "--shard", "this run's share i/N of the training runs and claims (auto/N: i from "
+           "SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX)", _shard, "CLAIMCHECK_SHARD", metavar="i/N"),
+    Option("as_printed", "--as-printed", "undo the recorded claimcheck-change lines: run the listings "
+           "exactly as printed (the default on Keras 2)", flag_only=True),
+    Option("label", "--label", "name of this run's environment in a matrix (default: the stack, "
+           "e.g. keras3-tensorflow)", str, "CLAIMCHECK_LABEL"),
+]
+assert [o.name for o in OPTIONS] == list(DEFAULTS), "one option per Settings field, in its order"
 
 
 def _convert(option: Option, value):

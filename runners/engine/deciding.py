@@ -12,23 +12,22 @@ from __future__ import annotations
 import time
 import traceback as tb
 
-from ..catalog.selection import for_stack
 from ..claim.schema import Claim
+from ..claim.variants import ClaimOnStack
 from ..claim.verdict import Result, Status
 from ..core.errors import ClaimError, Skip
 from ..kinds import registry
 from ..resources import registry as resources
 
 
-def decide(claim: Claim, ctx, tags, replaying: bool = False) -> Result:
-    """Measure and decide ``claim`` in ``ctx`` (the kinds' context) on the stack named by ``tags``."""
+def decide(claim: ClaimOnStack, ctx, replaying: bool = False) -> Result:
+    """Measure and decide ``claim`` (resolved for this run's stack) in ``ctx`` (the kinds' context)."""
     settings = ctx.settings
     result = Result.of(claim)
     start = time.perf_counter()
     try:
         if claim.problems:
             raise ClaimError(f"invalid spec at {claim.where}: " + "; ".join(claim.problems))
-        claim, variant = for_stack(claim, tags)
         if not settings.includes(claim.tier):
             missing = resources.missing(claim.requires, settings)
             raise Skip(f"tier '{claim.tier}' claim; this run is tier '{settings.tier}'"
@@ -39,8 +38,8 @@ def decide(claim: Claim, ctx, tags, replaying: bool = False) -> Result:
         verdict = registry()[claim.kind].run(claim, ctx)
         result.status, result.observed = verdict.status, verdict.observed
         result.reason, result.details = verdict.reason, dict(verdict.details)
-        if variant:
-            result.details["variant"] = variant
+        if claim.variant:
+            result.details["variant"] = claim.variant
         known_erratum(claim, result)
     except Skip as skip:
         result.status, result.reason, result.fix = Status.SKIPPED, skip.reason, skip.fix
@@ -86,12 +85,11 @@ def known_erratum(claim: Claim, result: Result) -> None:
                          "agrees with it: the erratum is fixed, or the mark is wrong; remove known_erratum")
 
 
-def confirm(claim: Claim, result: Result, tags) -> Result:
+def confirm(claim: ClaimOnStack, result: Result) -> Result:
     """A verdict that came back from the sandbox, checked here against its own measurement by the
     kind's rule: a listing that changed the harness in its process cannot pass a wrong claim."""
     if result.status not in (Status.PASSED, Status.FAILED, Status.KNOWN_ERRATUM) or claim.problems:
         return result
-    claim, _ = for_stack(claim, tags)
     kind = registry().get(claim.kind)
     ok = kind.agrees(claim, result.observed) if kind is not None else None
     if ok is None:

@@ -41,7 +41,7 @@ class RunFailed(ClaimError):
         self.traceback = tb
 
 
-def merged(old: dict, new: dict) -> dict:
+def with_earlier_values(old: dict, new: dict) -> dict:
     """A retrained run that reads new values keeps the values its record had: the same key is the
     same run (same code, seed, data, environment and numerics), so they are the values it gives."""
     values = {**old.get("values", {}), **new.get("values", {})}
@@ -194,7 +194,7 @@ class Executor:
                 raise RunFailed(f"training {job.program.names()} with seed {job.seed} failed: {fresh['failed']}",
                                 fresh.get("traceback", ""))
             if record is not None and not self.settings.refresh:
-                fresh = merged(record, fresh)
+                fresh = with_earlier_values(record, fresh)
             fresh["key_parts"] = self.keys.parts(job.program, job.seed, job.requires)
             self.cache.write(fresh)
             with self._lock:

@@ -1,6 +1,6 @@
 """Planning: the training runs the selected claims share, one per (listings, seed), every value they read.
 
-Each claim's kind says which runs it will read (``Kind.plan``); runs with one key are merged into
+Each claim's kind says which runs it will read (``Kind.plan``); runs with one key are joined into
 one job that reads the union of their values. A claim that cannot run here (broken, unknown
 kind, above the run's tier, missing a resource) plans nothing: it says why when it is decided.
 """
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from ..catalog.selection import for_stack
 from ..core.errors import ClaimError, Skip
 from ..kinds import registry
 from ..resources import registry as resources
@@ -24,7 +23,7 @@ class Plan:
 
 
 class Planner:
-    """Plans the runs; remembers every job planned, so a claim reads the merged job of its key."""
+    """Plans the runs; remembers every job planned, so a claim reads the joined job of its key."""
 
     def __init__(self, settings, replaying: bool = False):
         self.settings = settings
@@ -36,12 +35,12 @@ class Planner:
             return False
         return self.replaying or not resources.missing(claim.requires, self.settings)
 
-    def plan(self, claims, ctx, tags) -> tuple[list[Job], set[str]]:
-        """The merged jobs of ``claims`` (measured in ``ctx`` on the stack ``tags``) and the claims that read them."""
-        merged: dict[str, Job] = {}
+    def plan(self, claims, ctx) -> tuple[list[Job], set[str]]:
+        """The jobs of ``claims`` (resolved for the stack, measured in ``ctx``), runs of one key joined
+        into one job, and the claims that read them."""
+        joined: dict[str, Job] = {}
         training = set()
         for claim in claims:
-            claim, _ = for_stack(claim, tags) if not claim.problems else (claim, None)
             if not self.usable(claim):
                 continue
             try:
@@ -51,15 +50,15 @@ class Planner:
             if jobs:
                 training.add(claim.id)
             for job in jobs:
-                old = merged.get(job.key)
+                old = joined.get(job.key)
                 if old is None:
-                    merged[job.key] = job
+                    joined[job.key] = job
                 else:
                     union = tuple(sorted(set(old.values) | set(job.values), key=str))
-                    merged[job.key] = replace(old, values=union, cost_s=max(old.cost_s, job.cost_s),
+                    joined[job.key] = replace(old, values=union, cost_s=max(old.cost_s, job.cost_s),
                                               share_s=max(old.share_s, job.share_s), label=min(old.label, job.label))
-        self.jobs.update(merged)
-        return list(merged.values()), training
+        self.jobs.update(joined)
+        return list(joined.values()), training
 
     def planned(self, fresh: Job) -> Job:
         """The planned job of ``fresh``'s key where it reads at least what ``fresh`` reads, else ``fresh``."""

@@ -56,14 +56,14 @@ class _SandboxContext:
     record = job
 
 
-def decide_group(claims, settings, tags, as_printed: bool) -> str:
+def run_group(claims, settings, as_printed: bool) -> str:
     """In a sandbox process: decide ``claims`` (one program); their results as a JSON text."""
     scrub()
     ctx = _SandboxContext(settings, as_printed)
     out = []
     try:
         for claim in claims:
-            out.append(decide(claim, ctx, tags).to_dict())
+            out.append(decide(claim, ctx).to_dict())
     finally:
         ctx.executor.close()
     return json.dumps(out, default=str)
@@ -110,13 +110,13 @@ class Sandbox:
     def timeout(self) -> float:
         return float(self.settings.timeout) if self.settings.timeout else DEFAULT_TIMEOUT_S
 
-    def decide(self, groups: list[list], tags, as_printed: bool, on_group=None) -> dict[str, Result]:
+    def run_groups(self, groups: list[list], as_printed: bool, on_group=None) -> dict[str, Result]:
         """Each group's results, by claim id; ``on_group(results)`` as each group comes back."""
         from pebble import ProcessExpired
 
         pool = self._start()
         timeout = self.timeout()
-        futures = {pool.schedule(decide_group, args=(group, self.settings, tags, as_printed), timeout=timeout):
+        futures = {pool.schedule(run_group, args=(group, self.settings, as_printed), timeout=timeout):
                    group for group in groups}
         decided: dict[str, Result] = {}
         for future in concurrent.futures.as_completed(futures):

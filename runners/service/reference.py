@@ -14,7 +14,6 @@ import sys
 
 import yaml
 
-from ..catalog.selection import for_stack
 from ..claim import values
 from ..engine.session import Session
 from ..engine.usage import UsageError
@@ -39,7 +38,7 @@ def record(settings, claim_id: str, name: str, first: int, runs: int, argv: list
         if not found:
             print(f"claimcheck reference: no claim {claim_id} under {settings.claims}", file=err)
             return EXIT_USAGE
-        claim, _ = for_stack(found[0], session.tags)
+        claim = found[0]
         kind = registry().get(claim.kind)
         items = kind.measurements(claim) if kind is not None and getattr(kind, "stochastic", False) else []
         if len(items) != 1:
@@ -61,7 +60,7 @@ def record(settings, claim_id: str, name: str, first: int, runs: int, argv: list
         env = session.environment()
         entry = {name: {
             "source": "recorded",
-            "note": f"{', '.join(p.name for p in session.program(claim, item).paths)}: '{item['value']}' "
+            "note": f"{', '.join(p.name for p in session.context.program(claim, item).paths)}: '{item['value']}' "
                     f"of claim {claim_id}",
             "command": "claimcheck " + " ".join(shlex.quote(a) for a in argv),
             "environment": {k: env.get(k) for k in ("python", "keras", "tensorflow", "backend", "device")},

@@ -8,6 +8,7 @@ report and errata, and one run in the history store.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import sys
@@ -105,8 +106,7 @@ def merge(dirs, settings, stream=None) -> int:
               file=stream)
         return EXIT_USAGE
     first = shards[0][1]
-    settings.tier = first["tier"]
-    settings.shard = None
+    settings = dataclasses.replace(settings, tier=first["tier"], shard=None)
     session = Session(settings, stream, runner="merge", replay={"run": first, "records": records})
     try:
         all_claims = load(Path(settings.claims))

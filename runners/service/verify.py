@@ -12,9 +12,11 @@ from .status import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
 
 
 def verify(settings, stream=None) -> int:
-    session = Session(settings, stream)
     err = stream or sys.stderr
+    session = None
     try:
+        session = Session(settings, stream)
+        settings = session.settings  # with --shard auto/N resolved
         check_out(settings)
         session.warm_up()  # the sandbox's server imports the framework while the claims load
         claims = session.load()
@@ -37,4 +39,5 @@ def verify(settings, stream=None) -> int:
               file=err)
         return EXIT_INTERNAL
     finally:
-        session.close()
+        if session is not None:
+            session.close()

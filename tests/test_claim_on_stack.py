@@ -1,0 +1,74 @@
+"""A claim as written and a claim for this run's stack: resolved once, by type; settings that stay put."""
+import dataclasses
+
+import pytest
+from helpers import make_claim, run, settings
+
+from claimcheck.runners.claim.schema import Claim
+from claimcheck.runners.claim.variants import ClaimOnStack, on_stack
+from claimcheck.runners.claim.verdict import Status
+from claimcheck.runners.core import settings as settings_mod
+from claimcheck.runners.engine.session import Session
+
+LISTING = "x = [2, 3]\n"
+TAGS = ("keras3-tensorflow", "keras3", "tensorflow")
+
+
+def shape_claim(tmp_path, **fields):
+    return make_claim(tmp_path, "listing_value", {"value": "x"}, [2, 3], listing=LISTING, **fields)
+
+
+def test_a_variant_for_the_stack_is_applied_and_named(tmp_path):
+    written = shape_claim(tmp_path, variants={"keras3": {"expected": [3, 2], "why": "a planted variant"}})
+    claim = on_stack(written, TAGS)
+    assert isinstance(claim, ClaimOnStack) and not isinstance(written, ClaimOnStack)
+    assert claim.expected == [3, 2] and written.expected == [2, 3]  # the written claim is unchanged
+    assert claim.variant == {"stack": "keras3", "why": "a planted variant"} and claim.stack == "keras3-tensorflow"
+    assert on_stack(claim, TAGS) is claim  # once: a resolved claim is not resolved again
+    with pytest.raises(ValueError, match="resolved for the stack 'keras3-tensorflow'"):
+        on_stack(claim, ("keras2-tensorflow", "keras2", "tensorflow"))
+
+
+def test_a_variant_for_another_stack_leaves_the_claim_as_written(tmp_path):
+    written = shape_claim(tmp_path, variants={"keras2": {"expected": [3, 2], "why": "other stack"}})
+    claim = on_stack(written, TAGS)
+    assert claim.variant is None and claim.expected == [2, 3]
+    assert {f.name: getattr(claim, f.name) for f in dataclasses.fields(Claim)} == dataclasses.asdict(written)
+
+
+def test_the_session_takes_claims_in_once_and_the_result_records_the_variant(tmp_path):
+    session = Session(settings(tier="static"))
+    try:
+        stack = session.tags[1]  # keras3 here, keras2 on TF 2.15: the test holds on either stack
+        written = shape_claim(tmp_path, variants={stack: {"expected": [3, 2], "why": "planted: wrong here"}})
+        [taken] = session.take([written])
+        assert isinstance(taken, ClaimOnStack) and taken.variant["stack"] == stack
+        result = session.run_claim(taken)
+    finally:
+        session.close()
+    # the variant's (false) value was the one checked, and the result says which variant applied
+    assert result.status is Status.FAILED
+    assert result.details["variant"] == {"stack": stack, "why": "planted: wrong here"}
+    assert run(shape_claim(tmp_path / "plain")).status is Status.PASSED
+
+
+def test_settings_are_frozen_and_their_defaults_written_once():
+    s = settings_mod.resolve({}, env={})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.tier = "gpu"
+    assert dataclasses.replace(s, tier="gpu").tier == "gpu" and s.tier == "cpu"
+    fields = {f.name: f.default for f in dataclasses.fields(settings_mod.Settings)}
+    assert [o.name for o in settings_mod.OPTIONS] == list(fields)
+    for option in settings_mod.OPTIONS:
+        assert option.default == fields[option.name]
+    assert s == settings_mod.Settings()  # nothing given: every field its one default
+
+
+def test_a_shard_index_from_the_job_engine_is_resolved_into_a_copy(monkeypatch):
+    monkeypatch.setenv("SLURM_ARRAY_TASK_ID", "2")
+    given = settings(shard=("auto", 3))
+    session = Session(given)
+    try:
+        assert session.settings.shard == (2, 3) and given.shard == ("auto", 3)
+    finally:
+        session.close()
