@@ -78,7 +78,7 @@ class Metric(StochasticKind, Kind):
 
     def run(self, claim, ctx):
         interval, ref = self.scale(claim)
-        wrong_scale = off_scale(interval, ref)
+        wrong_scale = off_scale(claim, interval, ref)
         if wrong_scale is not None:
             return wrong_scale
         per_seed, runs = measure(claim, ctx, claim.measure, seeds_for(claim, ctx))
