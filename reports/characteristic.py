@@ -10,8 +10,7 @@ from __future__ import annotations
 from ..runners import stats
 from ..runners.claim.references import recorded
 from ..runners.core.errors import ClaimError, Skip
-from ..runners.kinds import registry
-from ..runners.kinds._stochastic import environment_spread
+from ..runners.kinds import environment_spread, registry
 
 
 def table(claims) -> list[dict]:
@@ -41,7 +40,7 @@ def table(claims) -> list[dict]:
 def _evidence_rows(claim, kind) -> list[dict]:
     """The claim as decided from its readers' runs alone, where it names them (``evidence``)."""
     try:
-        found = kind.evidence(claim) if hasattr(kind, "evidence") else None
+        found = kind.evidence(claim)
     except (ClaimError, ValueError) as exc:
         return [{"id": claim.id, "tier": "readers", "n": None, "error": str(exc), "unmet": [str(exc)]}]
     if found is None:

@@ -102,24 +102,19 @@ def _range_wording(expected: str, low: float, high: float) -> str:
 
 def readers_entries(results: list[Result]) -> list[dict]:
     """Each claim with readers' runs whose printed value they do not bear out: the printed value
-    alone, judged from the readers' runs (stats/evidence.py), is not passed."""
+    alone, as the kind judged it from the readers' runs (``printed_alone``, stats/evidence.py), is
+    not passed."""
     out = []
     for r in results:
-        ref = (r.details or {}).get("reference") or {}
-        values = ref.get("values") or []
-        if not ref.get("readers") or len(values) < 2 or r.status is Status.KNOWN_ERRATUM:
+        details = r.details or {}
+        alone = details.get("printed_alone")
+        values = (details.get("reference") or {}).get("values") or []
+        if not alone or not values or alone["status"] == "passed" or r.status is Status.KNOWN_ERRATUM:
             continue
-        try:
-            printed = stats.parse_stated(r.expected)
-        except ValueError:
-            continue
-        decision, figures = stats.evidence.decide(values, printed, "reader runs")
-        if decision.status == "passed":
-            continue
-        low, high = figures["range"]
-        out.append({"result": r, "status": decision.status, "reason": decision.reason, "n": len(values),
+        low, high = min(values), max(values)
+        out.append({"result": r, "status": alone["status"], "reason": alone["reason"], "n": len(values),
                     "mean": sum(values) / len(values), "low": low, "high": high,
-                    "below": figures["below"], "wording": _range_wording(r.expected, low, high)})
+                    "below": alone["below"], "wording": _range_wording(r.expected, low, high)})
     return out
 
 

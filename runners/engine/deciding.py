@@ -58,12 +58,14 @@ def decide(claim: ClaimOnStack, ctx, replaying: bool = False) -> Result:
 def _from_evidence(claim: Claim, result: Result, skip: Skip) -> None:
     """A claim that cannot run here, decided from the readers' runs it names (if it names any)."""
     kind = registry().get(claim.kind)
-    if not claim.evidence or not hasattr(kind, "from_evidence"):
+    if not claim.evidence or kind is None:
         return
     try:
         verdict = kind.from_evidence(claim, skip.reason)
     except ClaimError as exc:
         result.status, result.reason = Status.ERROR, f"{claim.where}: evidence: {exc}"
+        return
+    if verdict is None:  # the kind is never decided from readers' runs: the claim stays skipped
         return
     result.status, result.observed = verdict.status, verdict.observed
     result.reason, result.details = verdict.reason, dict(verdict.details)

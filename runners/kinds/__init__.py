@@ -5,8 +5,10 @@ spec, the training runs it needs (``plan``), how it measures and decides (``run`
 interval its stated value stands for and the quantity it measures (for the errata's
 disagreements), the numbers of a source text it covers, and the correction it suggests when a
 claim fails. Adding a kind is one module in this package plus its tests; modules whose names
-start with ``_`` are helpers shared by kinds: ``_base`` holds :class:`Kind` and the
-:class:`Context` a kind measures in, which is all a kind knows of the engine that runs it.
+start with ``_`` are helpers shared by kinds: ``_base`` holds :class:`Kind` (the whole contract
+of a kind, every hook with its default) and the :class:`Context` a kind measures in, which is all a
+kind knows of the engine that runs it. Nothing outside this package imports a ``_`` module: what
+others need of them is named here (:func:`environment_spread`).
 """
 from __future__ import annotations
 
@@ -15,6 +17,9 @@ import pkgutil
 from functools import lru_cache
 
 from ._base import Kind
+from ._stochastic import environment_spread
+
+__all__ = ["Kind", "environment_spread", "listings_of", "registry"]
 
 
 @lru_cache(maxsize=1)

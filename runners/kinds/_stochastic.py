@@ -213,12 +213,28 @@ def reference_details(ref: stats.Reference) -> dict:
     return details
 
 
-def off_scale(stated: stats.Stated, ref: stats.Reference) -> Verdict | None:
+def printed_alone(claim, ref: stats.Reference) -> dict:
+    """On a reference of readers' runs, the printed value alone (without the book's hedge) judged from
+    them (stats/evidence.py), as ``{"printed_alone": ...}``: every verdict on such a reference records
+    it, and the errata's readers section reads it. Nothing on other references."""
+    if ref.readers is None:
+        return {}
+    try:
+        printed = stats.parse_stated(claim.expected)
+    except ValueError:
+        return {}
+    alone, figures = stats.evidence.decide(ref.values, printed, "reader runs")
+    return {"printed_alone": {"stated": printed.text, "status": alone.status, "reason": alone.reason,
+                              "below": figures.get("below")}}
+
+
+def off_scale(claim, stated: stats.Stated, ref: stats.Reference) -> Verdict | None:
     """A stated value on another scale than its reference runs: failed before anything runs."""
     why = stats.scale_problem(stated, ref.mean)
     if why is None:
         return None
-    return Verdict(Status.FAILED, None, why, {"stated": stated.value, "reference": reference_details(ref)})
+    return Verdict(Status.FAILED, None, why, {"stated": stated.value, "reference": reference_details(ref),
+                                              **printed_alone(claim, ref)})
 
 
 def decide(claim, ctx, stated: stats.Stated, ref: stats.Reference, per_seed: list, runs, what: str):
@@ -235,6 +251,7 @@ def decide(claim, ctx, stated: stats.Stated, ref: stats.Reference, per_seed: lis
         "targets": stats.standing(oc, ref),
         "rule": {"k_single": stats.K_SINGLE, "drift_sd": ref.drift, "alpha": stats.ALPHA},
     }
+    details.update(printed_alone(claim, ref))
     if ctx.settings.exploratory:
         details["exploratory"] = (f"--seeds {ctx.settings.seeds}: the spec fixes "
                                   f"{seed_counts(claim).get(ctx.settings.tier)} seeds at this tier")
@@ -256,10 +273,7 @@ def from_readers(claim, stated: stats.Stated, ref: stats.Reference, not_run: str
         "targets": stats.standing(oc, ref, decided_by=f"{len(ref.values)} reader runs"),
         "rule": {"k_single": stats.K_SINGLE, "alpha": stats.ALPHA, "decided_by": "runners/stats/evidence.py"},
     }
-    printed = stats.parse_stated(claim.expected)
-    if (printed.low, printed.high) != (stated.low, stated.high):  # a hedge: the printed value alone, too
-        alone, _ = stats.evidence.decide(ref.values, printed, "reader runs")
-        details["printed_alone"] = {"stated": printed.text, "status": alone.status, "reason": alone.reason}
+    details.update(printed_alone(claim, ref))  # without a hedge, the verdict's own decision again
     reason = f"{decision.status} from {len(ref.values)} reader runs, not measured here ({not_run}): {decision.reason}"
     return Verdict(Status(decision.status), round(summary.mean, 6), reason, details)
 

@@ -28,6 +28,12 @@ from ._stochastic import (
 )
 
 
+def stated(claim) -> stats.Stated:
+    """The stated interval: the printed value's, or the one the book's hedge promises."""
+    printed = stats.parse_stated(claim.expected)
+    return stats.hedged(printed, claim.hedge["within"]) if isinstance(claim.hedge, dict) else printed
+
+
 class Metric(StochasticKind, Kind):
     name = "metric"
     summary = "a measured value over seeds against a stated one, on the scale of recorded single runs"
@@ -55,33 +61,28 @@ class Metric(StochasticKind, Kind):
                 problems.append(f"evidence: {exc}")
         return problems
 
-    def stated(self, claim) -> stats.Stated:
-        """The stated interval: the printed value's, or the one the book's hedge promises."""
-        printed = stats.parse_stated(claim.expected)
-        return stats.hedged(printed, claim.hedge["within"]) if isinstance(claim.hedge, dict) else printed
-
     def scale(self, claim) -> tuple[stats.Stated, stats.Reference]:
         """The stated interval and the reference runs: what the verdict and its error rates use."""
-        return self.stated(claim), reference(claim, claim.reference)
+        return stated(claim), reference(claim, claim.reference)
 
     def evidence(self, claim) -> tuple[stats.Stated, stats.Reference] | None:
         """The stated interval and the readers' runs that decide the claim where it cannot run, or None."""
         if not claim.evidence:
             return None
-        return self.stated(claim), readers_reference(claim, claim.evidence)
+        return stated(claim), readers_reference(claim, claim.evidence)
 
     def from_evidence(self, claim, not_run: str):
         """The verdict from readers' runs, for a claim that cannot run here (``not_run``: why)."""
-        stated, ref = self.evidence(claim)
-        return from_readers(claim, stated, ref, not_run)
+        found = self.evidence(claim)
+        return None if found is None else from_readers(claim, *found, not_run)
 
     def run(self, claim, ctx):
-        stated, ref = self.scale(claim)
-        wrong_scale = off_scale(stated, ref)
+        interval, ref = self.scale(claim)
+        wrong_scale = off_scale(claim, interval, ref)
         if wrong_scale is not None:
             return wrong_scale
         per_seed, runs = measure(claim, ctx, claim.measure, seeds_for(claim, ctx))
-        return decide(claim, ctx, stated, ref, per_seed, runs, values.describe(claim.measure["value"]))
+        return decide(claim, ctx, interval, ref, per_seed, runs, values.describe(claim.measure["value"]))
 
     def quantity(self, claim):
         return ("metric", self.listings(claim), values.key(claim.measure.get("value")))

@@ -40,7 +40,7 @@ def record(settings, claim_id: str, name: str, first: int, runs: int, argv: list
             return EXIT_USAGE
         claim = found[0]
         kind = registry().get(claim.kind)
-        items = kind.measurements(claim) if kind is not None and getattr(kind, "stochastic", False) else []
+        items = kind.measurements(claim) if kind is not None and kind.stochastic else []
         if len(items) != 1:
             print(f"claimcheck reference: {claim_id} is not a metric claim with one measurement", file=err)
             return EXIT_USAGE
