@@ -12,7 +12,16 @@ from pathlib import Path
 
 import pytest
 
+from claimcheck.runners.core.settings import OPTIONS
+
 from helpers import CLAIMS, MIRROR, ROOT, plant
+
+# Where this machine's data are (the MNIST mirror tox points at, the dogs-vs-cats folder, the
+# weights): a test that needs them reads them from the environment as the command does.
+MACHINE_DATA = {"data_dir", "dogs_vs_cats", "weights_dir"}
+assert MACHINE_DATA <= {o.name for o in OPTIONS}, "a machine-data option was renamed: update MACHINE_DATA"
+# Every other option's variable is cleared, a new option's too: a test runs with the defaults.
+CLEARED = sorted(o.env for o in OPTIONS if o.env and o.name not in MACHINE_DATA)
 
 
 def _snapshot(folder: Path) -> dict:
@@ -36,12 +45,11 @@ def user_stores_untouched():
 def isolated_stores(tmp_path_factory, monkeypatch):
     """History, cache and output of anything a test runs (subprocesses too) go to a temporary folder."""
     base = tmp_path_factory.mktemp("stores")
+    for name in CLEARED:
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("CLAIMCHECK_HISTORY", str(base / "history"))
     monkeypatch.setenv("CLAIMCHECK_CACHE_DIR", str(base / "cache"))
     monkeypatch.setenv("CLAIMCHECK_OUT", str(base / "out"))
-    for name in ("CLAIMCHECK_TIER", "CLAIMCHECK_JOBS", "CLAIMCHECK_SHARD", "CLAIMCHECK_FAIL_ON",
-                 "CLAIMCHECK_LABEL", "CLAIMCHECK_TIMEOUT"):
-        monkeypatch.delenv(name, raising=False)
     return base
 
 

@@ -5,8 +5,11 @@ import sys
 
 import nbformat
 import pytest
+import yaml
 
-from claimcheck.runners.catalog import draft as drafting
+from claimcheck.runners.authoring import spec, yamlwriter
+from claimcheck.runners.authoring.drafting import draft
+from claimcheck.runners.authoring.proposals import Draft, Proposal
 from claimcheck.runners.catalog import loader
 
 from helpers import CLAIMS, MIRROR, ROOT, needs_mirror
@@ -45,7 +48,7 @@ def test_each_notebook_drafts_a_spec_that_validates(tmp_path, name):
 
 
 def test_what_a_proposal_was_matched_to_and_how_sure():
-    d = drafting.draft(BOOK / "2.1-a-first-look-at-a-neural-network.ipynb", book="b")
+    d = draft(BOOK / "2.1-a-first-look-at-a-neural-network.ipynb", book="b")
     by_stated = {p.stated: p for p in d.proposals}
     assert by_stated["97.8%"].why == ("cell 25: prose 97.8% matches b.ch02.s2_1.test_acc (0.9777 rounded to 97.8%): sure")
     assert by_stated["97.8%"].cite == [(25, "Our test set accuracy turns out to be 97.8% -- that's quite a bit "
@@ -54,7 +57,7 @@ def test_what_a_proposal_was_matched_to_and_how_sure():
     # one program for every value read after the fit: they share its training runs
     assert len({tuple(p.cells) for p in d.proposals if p.kind == "metric"}) == 1
     # the printed 99.3% is near the output 0.9913 of the same notebook but not its rounding: unsure
-    d5 = drafting.draft(BOOK / "5.1-introduction-to-convnets.ipynb", book="b")
+    d5 = draft(BOOK / "5.1-introduction-to-convnets.ipynb", book="b")
     [prose] = [p for p in d5.proposals if p.prose]
     assert prose.expected == "99.3%" and "unsure" in prose.why
     # what it cannot place is listed with its cell
@@ -62,7 +65,7 @@ def test_what_a_proposal_was_matched_to_and_how_sure():
 
 
 def test_a_value_a_path_cannot_read_is_listed_not_drafted():
-    d = drafting.draft(BOOK / "5.2-using-convnets-with-small-datasets.ipynb", book="b")
+    d = draft(BOOK / "5.2-using-convnets-with-small-datasets.ipynb", book="b")
     placed = {c for c, _, why in d.unplaced if "write a named check" in why}
     assert placed == {8, 9, 10, 11, 12, 13}  # len(os.listdir(...)): a call
     # the author's absolute paths are flagged for review on every proposal whose program runs them
@@ -112,3 +115,32 @@ def test_drafts_of_two_notebooks_share_one_references_file(tmp_path):
         assert proc.returncode == 0 and "validate: valid" in proc.stdout, proc.stdout + proc.stderr
     text = (tmp_path / "drafts" / "references.yaml").read_text()
     assert text.count("source: pending") == 4  # each reference once, the second 5.1 draft added none
+
+
+@pytest.mark.parametrize("name", sorted(DRAFTED))
+def test_the_written_spec_loads_back_as_its_document_with_a_comment_on_every_claim(tmp_path, name):
+    d = draft(BOOK / name, book="b")
+    path = tmp_path / "drafts" / "x.yaml"
+    text = spec.render(d, path)
+    assert yaml.safe_load(text) == spec.spec_document(d, path)  # the comments changed nothing else
+    for p in d.proposals:
+        notes = [f"  # {p.why}", *(f"  # review: {r}" for r in p.review)]
+        at = text.splitlines().index(f"  - id: {p.id}")
+        assert text.splitlines()[at - len(notes):at] == notes
+    assert yaml.safe_load(spec.render_references(d, path)) == {
+        "references": {n: yaml.safe_load("references:\n" + t)["references"][n] for n, t in spec.reference_entries(d, path)}}
+
+
+def test_line_breaks_and_quotes_in_what_is_written_stay_valid_yaml(tmp_path):
+    d = Draft(tmp_path / "n.ipynb", "b", "1", "1.1", 'a "title": with # and\nbreak')
+    d.proposals.append(Proposal(id="b.ch01.s1_1.x", kind="listing_value", cells=[1, 2, 3, 5], measure={"value": "x"},
+                                expected=[None, 3], stated="(None, 3)", cite=[(2, "line one\n  - id: two: 'q' #")],
+                                why="read\nfrom\u2028here", review=["cell 2: '/Users/x\ny'"]))
+    d.unplaced.append((4, "7\n8", "why\r\nnot"))
+    text = spec.render(d, tmp_path / "s.yaml")
+    doc = yaml.safe_load(text)
+    assert doc == spec.spec_document(d, tmp_path / "s.yaml")
+    assert doc["claims"][0]["measure"]["listings"] == ["n.ipynb#1-3,5"]
+    assert doc["claims"][0]["source"]["cite"][0]["quote"] == "line one\n  - id: two: 'q' #"
+    assert "  # read from here" in text.splitlines() and "#   cell 4: 7 8: why not" in text.splitlines()
+    assert yamlwriter.comment("a\nb") == "# a b"

@@ -29,6 +29,7 @@ from pathlib import Path
 import nbformat
 
 from ..core.errors import ClaimError, utf8_text
+from .values import file_stamp
 from .yamlload import LINE_KEY, SpecSyntaxError, load_yaml
 
 SUFFIX = ".ipynb"
@@ -44,21 +45,13 @@ def split(entry: str) -> tuple[str, str | None]:
     return str(entry), None
 
 
-def is_notebook_entry(entry) -> bool:
-    return split(str(entry))[1] is not None
-
-
 def sidecar_path(path: Path) -> Path:
     return Path(path).with_suffix(".changes.yaml")
 
 
-def stamp(path: Path):
-    """What changes when the notebook or its sidecar does."""
-    out = []
-    for p in (Path(path), sidecar_path(path)):
-        st = p.stat() if p.is_file() else None
-        out.append((st.st_mtime_ns, st.st_size) if st else None)
-    return tuple(out)
+def stamp(path: Path) -> tuple:
+    """What changes when the notebook or its sidecar does (each one's ``values.file_stamp``)."""
+    return (file_stamp(path), file_stamp(sidecar_path(path)))
 
 
 @functools.lru_cache(maxsize=64)
@@ -129,8 +122,9 @@ def cell_texts(cell) -> str:
     return cell.source + ("\n" + output_text(cell) if cell.cell_type == "code" else "")
 
 
-def _squash(text: str) -> str:
-    return " ".join(text.split())
+def squash(text: str) -> str:
+    """Every run of whitespace as one space: how a quote is compared with a cell's text."""
+    return " ".join(str(text).split())
 
 
 def quote_problem(path: Path, cell: int, quote: str) -> str:
@@ -141,7 +135,7 @@ def quote_problem(path: Path, cell: int, quote: str) -> str:
         return str(exc)
     if not 0 <= cell < len(nb.cells):
         return f"cell {cell} does not exist in {Path(path).name} ({len(nb.cells)} cells, 0-{len(nb.cells) - 1})"
-    if _squash(quote) not in _squash(cell_texts(nb.cells[cell])):
+    if squash(quote) not in squash(cell_texts(nb.cells[cell])):
         return f"the quote is not in cell {cell} of {Path(path).name}: {quote[:60]!r}"
     return ""
 

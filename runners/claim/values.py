@@ -25,7 +25,6 @@ from pathlib import Path
 
 from ..core.errors import ClaimError
 
-SPECIAL = ("stdout", "workdir")
 MAX_PATH = 300  # characters of a value path; the book's longest is under 60
 CHECKS_MODULE = "checks"  # the one module a !function may name: checks.py beside the spec
 

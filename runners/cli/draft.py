@@ -11,7 +11,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from ..catalog import draft as drafting
+from ..authoring import spec
+from ..authoring.drafting import draft
 from ..catalog.loader import claims_root, load
 from ..catalog.validation import problems_of, support_file_problems
 from ..claim.yamlload import load_yaml
@@ -35,7 +36,7 @@ def run(args) -> int:
         print(f"claimcheck draft: {out} exists (pass --force to overwrite it)", file=sys.stderr)
         return EXIT_USAGE
     try:
-        proposed = drafting.draft(source, book=args.book)
+        proposed = draft(source, book=args.book)
     except ClaimError as exc:
         print(f"claimcheck draft: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -47,7 +48,7 @@ def run(args) -> int:
         shutil.copyfile(source, copy)
         print(f"copied {source} to {copy} (a spec runs only code inside its claims tree, {tree})")
         proposed.notebook = copy
-    out.write_text(drafting.render(proposed, out), encoding="utf-8")
+    out.write_text(spec.render(proposed, out), encoding="utf-8")
     refs = out.parent / "references.yaml"
     _add_references(refs, proposed, out)
     kinds = Counter(p.kind for p in proposed.proposals)
@@ -71,11 +72,11 @@ def _add_references(path: Path, proposed, out: Path) -> None:
     if not proposed.references:
         return
     if not path.is_file():
-        path.write_text(drafting.render_references(proposed, out), encoding="utf-8")
+        path.write_text(spec.render_references(proposed, out), encoding="utf-8")
         return
     doc = load_yaml(path)
     have = ((doc or {}).get("references") or {}) if isinstance(doc, dict) else {}
-    new = [text for name, text in drafting.reference_entries(proposed, out) if name not in have]
+    new = [text for name, text in spec.reference_entries(proposed, out) if name not in have]
     if new:
         with path.open("a", encoding="utf-8") as f:
             f.write("".join(new))

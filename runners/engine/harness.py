@@ -14,7 +14,6 @@ import functools
 import hashlib
 from pathlib import Path
 
-PACKAGE = "claimcheck.runners"
 MEASURING = (
     "core.errors", "core.formatting",
     "engine.devices", "engine.environ", "engine.execution", "engine.pool", "engine.progress", "engine.training",

@@ -1,0 +1,63 @@
+"""The one YAML writer of drafted files: PyYAML's safe dumper, so what it writes is valid YAML by
+construction and loads back as the document it was given.
+
+Mappings and lists are written in block style, except those wrapped in :class:`Flow` (a claim's
+``measure``, a cite), written on one line; a list of a top-level key is indented under it. Every
+string stays on one line (one with a line break is double-quoted, the break escaped), so that
+:func:`with_comments`, the one step the library cannot do, can put whole comment lines before the
+items of the top-level list without landing inside a value.
+"""
+from __future__ import annotations
+
+import re
+
+import yaml
+
+BREAKS = re.compile(r"[\r\n\x85\u2028\u2029]+")  # what YAML reads as a line break
+
+
+class Flow(dict):
+    """A mapping written on one line: ``{from: notebook, cell: 3, quote: ...}``."""
+
+
+class FlowList(list):
+    """A list written on one line: ``[null, 26, 26, 32]``."""
+
+
+class _Dumper(yaml.SafeDumper):
+    def increase_indent(self, flow=False, indentless=False):
+        return super().increase_indent(flow, False)  # a key's list indented under it, as people write it
+
+
+def _str(dumper, value: str):
+    style = '"' if BREAKS.search(value) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+_Dumper.add_representer(Flow, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(), flow_style=True))
+_Dumper.add_representer(FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
+
+
+def dump(document) -> str:
+    """``document`` as YAML text, keys in their given order, Unicode as it is, no line folded."""
+    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
+                     width=float("inf"))
+
+
+def comment(text: str) -> str:
+    """One comment line: ``# text``, its line breaks made spaces (a break would end the comment)."""
+    return "# " + BREAKS.sub(" ", text) if text else "#"
+
+
+def with_comments(text: str, header: list[str], items: list[list[str]], footer: list[str]) -> str:
+    """``text`` (from :func:`dump`) with comment lines: ``header`` first, each of ``items`` before the
+    item of the top-level list it belongs to (in order; a blank line between items), ``footer`` last."""
+    lines = text.splitlines()
+    starts = [n for n, ln in enumerate(lines) if ln.startswith("  - ")]
+    if len(starts) != len(items):
+        raise ValueError(f"{len(items)} items' comments for {len(starts)} items of the top-level list")
+    for k, (n, notes) in reversed(list(enumerate(zip(starts, items)))):
+        lines[n:n] = [""] * (k > 0) + ["  " + comment(c) for c in notes]
+    out = [comment(c) for c in header] + lines + ([""] + [comment(c) for c in footer] if footer else [])
+    return "\n".join(out) + "\n"
