@@ -1,10 +1,7 @@
 """The `claimcheck` command: one module per subcommand, each with ``add(subparsers)`` and ``run(args)``.
 
-Exit status (service/status.py): 0 when every claim that ran agreed (or was skipped, or is a known
-erratum); 1 when a claim failed or is an error (``--fail-on inconclusive``: also when one is
-inconclusive; ``--new-failures-only``: only for new failures); 2 on a usage error (no claims, the
-gpu tier without a GPU, ``--seeds`` below 2, shards that do not fit together); 3 when claimcheck
-itself broke; 130 on Ctrl-C (what finished is written).
+The exit status is the one table ``EXIT_CODES`` of service/status.py, which ``claimcheck verify --help``
+prints.
 """
 from __future__ import annotations
 
@@ -17,10 +14,8 @@ from . import coverage, draft, errata, history, list_claims, matrix, merge, oc, 
 SUBCOMMANDS = (verify, merge, list_claims, validate, history, errata, coverage, matrix, oc, reference, draft)
 DESCRIPTION = """The `claimcheck` command.
 
-Exit status: 0 when every claim that ran agreed (or was skipped, or is a known erratum); 1 when a
-claim failed or is an error (``--fail-on inconclusive``: also when one is inconclusive;
-``--new-failures-only``: only for new failures); 2 on a usage error (no claims, the gpu tier
-without a GPU, ``--seeds`` below 2, shards that do not fit together).
+`claimcheck verify --help` lists verify's exit status (service/status.py, EXIT_CODES). The other
+subcommands exit 0, 1 when they find what their help says they exit 1 on, 2 on a usage error.
 """
 
 
