@@ -113,7 +113,7 @@ def markdown(rows) -> str:
     lines.append("")
     lines.append("Each cell: P(passed) / P(failed) / P(inconclusive) when the stated value lies that many "
                  f"true sd from the mean ({stats.SIMULATIONS} simulated verdicts of the claim's seed count each, "
-                 "decided by stats.decide, the reference sd drawn as the sd of its own number of runs; an "
+                 "decided by stats.judge_mean, the reference sd drawn as the sd of its own number of runs; an "
                  "assumed sd is taken as exact; on a reference of readers' runs this machine is one more "
                  "environment, its mean drawn off the true mean by the measured between-environment sd). "
                  "Rows \"from N reader runs\": the claim decided from readers' runs alone "

@@ -2,13 +2,14 @@
 import dataclasses
 
 import pytest
-from helpers import make_claim, run, settings
 
 from claimcheck.runners.claim.schema import Claim
 from claimcheck.runners.claim.variants import ClaimOnStack, on_stack
 from claimcheck.runners.claim.verdict import Status
 from claimcheck.runners.core import settings as settings_mod
 from claimcheck.runners.engine.session import Session
+
+from helpers import make_claim, run, settings
 
 LISTING = "x = [2, 3]\n"
 TAGS = ("keras3-tensorflow", "keras3", "tensorflow")
@@ -66,6 +67,7 @@ def test_settings_are_frozen_and_their_defaults_written_once():
 
 def test_a_shard_index_from_the_job_engine_is_resolved_into_a_copy(monkeypatch):
     monkeypatch.setenv("SLURM_ARRAY_TASK_ID", "2")
+    monkeypatch.setenv("SLURM_ARRAY_TASK_MIN", "1")
     given = settings(shard=("auto", 3))
     session = Session(given)
     try:

@@ -27,7 +27,7 @@ def test_every_stochastic_claim_has_a_characteristic():
 
 @pytest.mark.parametrize("row", [r for r in TABLE if not r.get("pending")], ids=lambda r: f"{r['id']}@{r['tier']}")
 def test_targets_are_met_or_named_not_met_for_the_size_of_the_reference(row):
-    """Simulated through stats.decide with the reference sd drawn from its own number of runs: the
+    """Simulated through stats.judge_mean with the reference sd drawn from its own number of runs: the
     claim meets the targets, or the table says "not met with a reference of k runs" and the misses,
     and the rule itself meets them once the sd is known (the reference's size is the whole cause)."""
     assert row["n"] is not None, row.get("error")

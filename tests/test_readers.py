@@ -206,11 +206,11 @@ def test_the_evidence_characteristic_meets_the_targets_from_ten_runs(n, met):
 
 def test_the_evidence_characteristic_is_the_verdicts_own_rule():
     """The simulated verdicts are decided by the function the verdicts use: one simulated draw,
-    replayed through stats.evidence.decide, gets the same outcome."""
+    replayed through stats.evidence.judge_runs, gets the same outcome."""
     rng = np.random.default_rng(0)
     draw = rng.normal(0.0, 1.0, size=(stats.SIMULATIONS, 10))[0]
     stated = stats.Stated(2.0 - 1e-6, 2.0 + 1e-6, "2")
-    decision, _ = stats.evidence.decide(list(draw), stated)
+    decision, _ = stats.evidence.judge_runs(list(draw), stated)
     m, s = draw.mean(), draw.std(ddof=1)
     k_in, k_out = stats.evidence.factors(10)
     expected = "passed" if abs(2 - m) < k_in * s else "failed" if abs(2 - m) > k_out * s else "inconclusive"

@@ -47,17 +47,17 @@ def test_the_allowance_is_the_single_run_range_plus_drift_or_the_rounding_if_wid
 
 def test_decisions():
     stated = stats.parse_stated("0.991")
-    inside = stats.decide(stats.summarize([0.9910, 0.9912, 0.9908, 0.9911]), stated, 0.0006)
-    far = stats.decide(stats.summarize([0.9810, 0.9812, 0.9808]), stated, 0.0006)
-    edge = stats.decide(stats.summarize([0.9880, 0.9890, 0.9872, 0.9888]), stated, 0.0006)
+    inside = stats.judge_mean(stats.summarize([0.9910, 0.9912, 0.9908, 0.9911]), stated, 0.0006)
+    far = stats.judge_mean(stats.summarize([0.9810, 0.9812, 0.9808]), stated, 0.0006)
+    edge = stats.judge_mean(stats.summarize([0.9880, 0.9890, 0.9872, 0.9888]), stated, 0.0006)
     assert (inside.status, far.status, edge.status) == ("passed", "failed", "inconclusive")
     assert "seeds would show it" in edge.reason
 
 
 def test_identical_values_inside_the_band_are_an_error_and_outside_it_fail():
-    inside = stats.decide(stats.summarize([0.991] * 5), stats.parse_stated("0.991"), 0.0006)
+    inside = stats.judge_mean(stats.summarize([0.991] * 5), stats.parse_stated("0.991"), 0.0006)
     assert inside.status == "error" and "seeding may not work" in inside.reason
-    outside = stats.decide(stats.summarize([0.10] * 5), stats.parse_stated("0.991"), 0.0006)
+    outside = stats.judge_mean(stats.summarize([0.10] * 5), stats.parse_stated("0.991"), 0.0006)
     assert outside.status == "failed" and "outside the band" in outside.reason
 
 

@@ -223,7 +223,7 @@ def printed_alone(claim, ref: stats.Reference) -> dict:
         printed = stats.parse_stated(claim.expected)
     except ValueError:
         return {}
-    alone, figures = stats.evidence.decide(ref.values, printed, "reader runs")
+    alone, figures = stats.evidence.judge_runs(ref.values, printed, "reader runs")
     return {"printed_alone": {"stated": printed.text, "status": alone.status, "reason": alone.reason,
                               "below": figures.get("below")}}
 
@@ -237,10 +237,10 @@ def off_scale(claim, stated: stats.Stated, ref: stats.Reference) -> Verdict | No
                                               **printed_alone(claim, ref)})
 
 
-def decide(claim, ctx, stated: stats.Stated, ref: stats.Reference, per_seed: list, runs, what: str):
+def verdict_over_seeds(claim, ctx, stated: stats.Stated, ref: stats.Reference, per_seed: list, runs, what: str):
     """The verdict and its details, shared by metric and comparison."""
     summary = stats.summarize(per_seed)
-    decision = stats.decide(summary, stated, ref.sd, what, drift=ref.drift)
+    decision = stats.judge_mean(summary, stated, ref.sd, what, drift=ref.drift)
     low, high = stats.band(stated, ref.sd, ref.drift)
     oc = stats.for_reference(stated.halfwidth, ref, len(per_seed))
     details = {
@@ -260,7 +260,7 @@ def decide(claim, ctx, stated: stats.Stated, ref: stats.Reference, per_seed: lis
 
 def from_readers(claim, stated: stats.Stated, ref: stats.Reference, not_run: str) -> Verdict:
     """The verdict from readers' runs alone, for a claim that cannot run here (``not_run``: why)."""
-    decision, figures = stats.evidence.decide(ref.values, stated, "reader runs")
+    decision, figures = stats.evidence.judge_runs(ref.values, stated, "reader runs")
     summary = stats.summarize(ref.values)
     oc = stats.for_evidence(stated.halfwidth, ref)
     said = readers.in_words(ref.readers)

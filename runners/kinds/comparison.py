@@ -10,11 +10,11 @@ from ._stochastic import (
     SEEDS_FIELD,
     StochasticKind,
     check_seeds,
-    decide,
     measure,
     paired,
     seeds_for,
     stated_suggestion,
+    verdict_over_seeds,
 )
 
 STATISTICS = {
@@ -84,7 +84,7 @@ class Comparison(StochasticKind, Kind):
         a, runs_a = measure(claim, ctx, m["a"], seeds)
         b, runs_b = measure(claim, ctx, m["b"], seeds)
         per_seed = [fn(x, y) for x, y in zip(a, b)]
-        verdict = decide(claim, ctx, *self.scale(claim), per_seed,
+        verdict = verdict_over_seeds(claim, ctx, *self.scale(claim), per_seed,
                          {"a": runs_a, "b": runs_b},
                          f"{m['statistic']} of {values.describe(m['a']['value'])} and "
                          f"{values.describe(m['b']['value'])}")

@@ -17,7 +17,6 @@ from ._stochastic import (
     SEEDS_FIELD,
     StochasticKind,
     check_seeds,
-    decide,
     from_readers,
     measure,
     off_scale,
@@ -25,6 +24,7 @@ from ._stochastic import (
     reference,
     seeds_for,
     stated_suggestion,
+    verdict_over_seeds,
 )
 
 
@@ -82,7 +82,7 @@ class Metric(StochasticKind, Kind):
         if wrong_scale is not None:
             return wrong_scale
         per_seed, runs = measure(claim, ctx, claim.measure, seeds_for(claim, ctx))
-        return decide(claim, ctx, interval, ref, per_seed, runs, values.describe(claim.measure["value"]))
+        return verdict_over_seeds(claim, ctx, interval, ref, per_seed, runs, values.describe(claim.measure["value"]))
 
     def quantity(self, claim):
         return ("metric", self.listings(claim), values.key(claim.measure.get("value")))

@@ -3,7 +3,7 @@ the rule that decides it (rule.py) and how often that rule errs (characteristic.
 recorded runs alone (evidence.py) and how far environments move a result (environments.py).
 
 The names below are the statistics' public face: the kinds, the reports and the tests use them as
-``stats.decide``, ``stats.parse_stated``, ...
+``stats.judge_mean``, ``stats.parse_stated``, ...
 """
 from . import evidence
 from .characteristic import (
@@ -28,8 +28,8 @@ from .rule import (
     Summary,
     allowance,
     band,
-    decide,
     distance_sd,
+    judge_mean,
     scale_problem,
     seeds_to_decide,
     summarize,
@@ -38,6 +38,6 @@ from .rule import (
 from .stated import Stated, from_figures, hedged, parse_stated, printed_like
 
 __all__ = ["ALPHA", "DELTAS", "DRIFT_SD", "K_SINGLE", "MIN_SPREAD", "SIMULATIONS", "TARGETS", "Decision",
-           "Reference", "Stated", "Summary", "allowance", "band", "decide", "distance_sd", "evidence_characteristic", "for_evidence", "for_reference", "from_figures", "evidence", "hedged",
+           "Reference", "Stated", "Summary", "allowance", "band", "judge_mean", "distance_sd", "evidence_characteristic", "for_evidence", "for_reference", "from_figures", "evidence", "hedged",
            "operating_characteristic", "parse_stated", "printed_like", "scale_problem", "seeds_to_decide", "Spread", "spread", "standing", "summarize", "t_quantile",
            "unmet_targets"]

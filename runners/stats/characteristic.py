@@ -5,7 +5,7 @@ with the true sd, the stated value (with its own interval) placed 0, 1, 2, 4, 6 
 mean, and the reference sd the rule is given drawn as the sd of the reference's own k runs (its
 sampling distribution, so a reference of 3 runs counts as the rough scale it is; a stated interval
 wider than K_SINGLE sd is placed so that delta counts from the edge of what it allows), each draw
-decided by :func:`decide`, the very function verdicts use, with its pre-checks (seeds that do
+decided by :func:`judge_mean`, the very function verdicts use, with its pre-checks (seeds that do
 not vary). Where the reference is readers' runs across environments, the verifying machine is
 one more environment: its mean is drawn off the true mean by the measured between-environment
 sd, its seeds spread by the within-machine sd (environments.py), and the measured drift
@@ -22,7 +22,7 @@ import functools
 import numpy as np
 
 from . import evidence
-from .rule import DRIFT_SD, _from_moments, decide, placed
+from .rule import DRIFT_SD, _from_moments, judge_mean, placed
 
 DELTAS = (0, 1, 2, 4, 6, 8)
 SIMULATIONS = 4000
@@ -40,7 +40,7 @@ TARGETS = (
 def operating_characteristic(halfwidth: float, sd: float, n: int, deltas=DELTAS,
                              simulations: int = SIMULATIONS, seed: int = 0, reference_n: int | None = None,
                              drift: float = DRIFT_SD, offset_sd: float = 0.0, within_sd: float = 1.0) -> list[dict]:
-    """P(passed), P(failed), P(inconclusive), P(error) of :func:`decide` with the stated value
+    """P(passed), P(failed), P(inconclusive), P(error) of :func:`judge_mean` with the stated value
     ``delta`` true sd from the mean, for a stated interval of ``halfwidth``, true spread ``sd`` and
     n seeds. ``reference_n``: the reference is that many runs, so the sd the rule is given is
     itself drawn (``sd * sqrt(chi2(k-1) / (k-1))``, each simulation its own); None: the sd is
@@ -65,7 +65,7 @@ def _characteristic(h: float, n: int, reference_n, deltas, simulations: int, see
     if offset_sd:
         means = means + rng.normal(0.0, offset_sd, size=simulations)
     return _rows(deltas, h, simulations, lambda stated: (
-        decide(_from_moments(n, float(m), float(s)), stated, float(r), drift=drift).status
+        judge_mean(_from_moments(n, float(m), float(s)), stated, float(r), drift=drift).status
         for m, s, r in zip(means, sds, ref_sds)))
 
 

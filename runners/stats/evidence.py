@@ -53,7 +53,7 @@ def outcome(n: int, m: float, s: float, stated: Stated) -> str:
     return "inconclusive"
 
 
-def decide(values, stated: Stated, what: str = "runs") -> tuple[Decision, dict]:
+def judge_runs(values, stated: Stated, what: str = "runs") -> tuple[Decision, dict]:
     """The verdict on ``stated`` from recorded single runs, and its figures."""
     summary = summarize(values)
     n = summary.n

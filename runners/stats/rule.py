@@ -159,7 +159,7 @@ def seeds_to_decide(sd: float, margin: float, most: int = 1000) -> int | None:
     return None
 
 
-def decide(summary: Summary, stated: Stated, reference_sd: float, what: str = "the mean",
+def judge_mean(summary: Summary, stated: Stated, reference_sd: float, what: str = "the mean",
            drift: float = DRIFT_SD) -> Decision:
     """The verdict on a stated value from the seeds' summary, on the scale of the reference spread
     (``drift``: the drift allowance, in reference sd)."""
