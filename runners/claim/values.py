@@ -101,6 +101,29 @@ def _function_digest(path: str, name: str, stamp) -> str:
     return hashlib.sha256("\0".join(sorted(parts)).encode()).hexdigest()[:12]
 
 
+@functools.lru_cache(maxsize=256)
+def _declared(path: str, name: str, stamp) -> str:
+    """What is wrong with ``name`` as a named check of ``path``, read from the source ("" if nothing).
+    checks.py is the book's code's neighbour: it runs only beside the program (in the sandbox or a
+    worker), never here, so a check that exits, hangs or raises on import makes its own claims errors
+    and cannot stop or bend the run that loads the specs."""
+    if stamp is None:
+        return f"check module not found: {path}"
+    try:
+        tree = ast.parse(Path(path).read_text(encoding="utf-8"), filename=path)
+    except SyntaxError as exc:
+        return f"{path}:{exc.lineno}: not Python: {exc.msg}"
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError, MemoryError) as exc:
+        return f"{path}: unreadable: {type(exc).__name__}: {exc}"
+    defs = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name]
+    if not defs:
+        return f"{path} defines no function '{name}' (a `def {name}(...)` at the top level of the file)"
+    args = defs[-1].args
+    if args.posonlyargs or args.vararg or args.kwarg:
+        return f"!function {CHECKS_MODULE}.{name} ({path}:{defs[-1].lineno}) must take named parameters only (no *args or **kwargs)"
+    return ""
+
+
 def describe(value) -> str:
     """A value in words an author reads: a path as written (``'test_acc'``); a named check by the
     first sentence of its docstring ("the training accuracy fit's progress bar prints for the last
@@ -244,16 +267,8 @@ def problems(value, where: str = "measure.value") -> list[str]:
     if isinstance(value, FunctionRef):
         if value.problem():
             return [f"{where}: {value.problem()}"]
-        try:
-            fn = value.load()
-        except ClaimError as exc:
-            return [f"{where}: {exc}"]
-        except Exception as exc:  # the module itself raises on import
-            return [f"{where}: importing {value.path} raised {type(exc).__name__}: {exc}"]
-        kinds = {p.kind for p in inspect.signature(fn).parameters.values()}
-        if kinds - {inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY}:
-            return [f"{where}: {value} must take named parameters only (no *args or **kwargs)"]
-        return []
+        found = _declared(str(value.path), value.name, file_stamp(value.path))
+        return [f"{where}: {found}"] if found else []
     if not isinstance(value, str):
         return [f"{where}: a path such as test_acc or a !function check, got {value!r}"]
     try:
@@ -266,7 +281,12 @@ def problems(value, where: str = "measure.value") -> list[str]:
 def evaluate(value, namespace: dict, stdout: str = "", workdir: Path | None = None):
     """The value after the listings ran, from their namespace (and output, and folder)."""
     if isinstance(value, FunctionRef):
-        fn = value.load()
+        try:
+            fn = value.load()
+        except ClaimError:
+            raise
+        except (Exception, SystemExit) as exc:  # checks.py raised or exited while it was imported
+            raise ClaimError(f"importing {value.path} for {value} raised {type(exc).__name__}: {exc}") from exc
         special = {"stdout": stdout, "workdir": workdir}
         kwargs = {}
         for name, param in inspect.signature(fn).parameters.items():

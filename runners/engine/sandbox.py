@@ -129,7 +129,10 @@ class Sandbox:
             except ProcessExpired as exc:
                 results = failed_results(group, f"the program's process ended ({signal_name(exc.exitcode)}) "
                                                 "before its claims were decided")
-            except Exception as exc:  # the process could not start, or sent back something unreadable
+            except KeyboardInterrupt:
+                raise  # Ctrl-C here: the run stops (what came back so far is kept)
+            except BaseException as exc:  # the process could not start, sent back something unreadable, or
+                # ended by SystemExit, which pebble raises here: the group's error, never this process's exit
                 results = failed_results(group, f"the program's process failed: {type(exc).__name__}: {exc}",
                                          "".join(traceback.format_exception(exc)))
             if [r.id for r in results] != [c.id for c in group]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 
+from ..claim.values import FunctionRef
 from ..claim.variants import ClaimOnStack
 from ..claim.verdict import Result
 from ..kinds import registry
@@ -57,8 +58,14 @@ class SandboxedClaims:
         return claim.id in self._results
 
     def _program_of(self, claim: ClaimOnStack):
+        """What a claim's process runs: its program, its resources, and the checks.py files it names
+        (a named check runs beside the program: claims that name one get a process of their own, so a
+        checks.py that exits or hangs on import takes only its own claims with it)."""
         try:
-            return (self.context.program(claim), tuple(claim.requires))
+            kind = registry()[claim.kind]
+            checks = sorted({str(m["value"].path) for m in kind.measurements(claim)
+                             if isinstance(m, dict) and isinstance(m.get("value"), FunctionRef)})
+            return (self.context.program(claim), tuple(claim.requires), tuple(checks))
         except Exception:  # a claim whose program cannot even be named runs alone, and says why
             return ("alone", claim.id)
 
@@ -76,7 +83,7 @@ class SandboxedClaims:
 
         def confirmed(results):
             for result in results:
-                confirm(by_id[result.id], result)
+                self._results[result.id] = confirm(by_id[result.id], result)  # kept at once: Ctrl-C keeps it
             if on_group is not None:
                 on_group(results)
 
