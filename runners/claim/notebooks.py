@@ -6,6 +6,9 @@ included), a list of those (``3,5,9-11``) or a tag (``tag:train``, the cells who
 hold it). An index is the cell's position in the notebook (``nb.cells[N]`` as nbformat reads it,
 from 0, markdown cells counted), the same number a cite's ``cell:`` gives.
 
+A selector is checked against the notebook's cells before it is expanded: a range that runs past
+the last cell is an error naming the notebook, the selector and the cell count.
+
 IPython-only lines (``%matplotlib inline``, ``!pip install ...``, a ``%%time`` cell magic) are not
 Python: each runs as ``pass`` and is recorded among the program's changes, in both modes.
 
@@ -92,16 +95,28 @@ def select(nb, selector: str, where: str) -> list[int]:
         found = []
         for part in m.group("cells").split(","):
             a, _, b = part.partition("-")
-            lo, hi = int(a), int(b or a)
+            lo, hi = _index(a), _index(b or a)
             if hi < lo:
                 raise ClaimError(f"{where}: cells '{part.strip()}': a range runs from low to high")
+            if hi >= len(nb.cells):  # checked before the range is built: '1-50000000' is an error, not a list
+                raise ClaimError(f"{where}: cells '{part.strip()}': " + (f"cell {hi} does not exist" if lo == hi else
+                                 "the range runs past the last cell") + f" (the notebook has {_count(nb)})")
             found += range(lo, hi + 1)
     for i in found:
-        if i >= len(nb.cells):
-            raise ClaimError(f"{where}: cell {i} does not exist (the notebook has {len(nb.cells)} cells, 0-{len(nb.cells) - 1})")
         if nb.cells[i].cell_type != "code":
             raise ClaimError(f"{where}: cell {i} is a {nb.cells[i].cell_type} cell, not code")
     return sorted(set(found))
+
+
+def _index(digits: str) -> int:
+    """A selector's cell index; one too long for any notebook counts as past the end, unread."""
+    digits = digits.strip()
+    return int(digits) if len(digits) <= 18 else 10 ** 18
+
+
+def _count(nb) -> str:
+    n = len(nb.cells)
+    return f"{n} cells, 0-{n - 1}" if n else "no cells"
 
 
 def output_text(cell) -> str:
