@@ -105,7 +105,7 @@ def select(nb, selector: str, where: str) -> list[int]:
             if hi < lo:
                 raise ClaimError(f"{where}: cells '{part.strip()}': a range runs from low to high")
             if hi >= len(nb.cells):  # checked before the range is built: '1-50000000' is an error, not a list
-                raise ClaimError(f"{where}: cells '{part.strip()}': " + (f"cell {hi} does not exist" if lo == hi else
+                raise ClaimError(f"{where}: cells '{part.strip()}': " + (f"cell {part.strip()} does not exist" if lo == hi else
                                  "the range runs past the last cell") + f" (the notebook has {_count(nb)})")
             found += range(lo, hi + 1)
     for i in found:
