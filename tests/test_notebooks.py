@@ -58,16 +58,16 @@ def test_a_wrong_selection_says_what_is_wrong(tmp_path, selector, words):
     assert words in str(info.value)
 
 
-def test_ipython_lines_run_as_pass_and_are_recorded_in_both_modes(tmp_path):
+def test_ipython_lines_become_get_ipython_calls_that_run_nothing_and_are_recorded_in_both_modes(tmp_path):
     path = notebook(tmp_path)
     entry = f"{path}#1-3"
     listing = read_listing(entry)
-    assert "pass  # IPython only, not run: %matplotlib inline" in listing.source
-    assert "    pass  # IPython only, not run: !echo hi" in listing.source  # indentation kept: the block stays valid
+    assert "get_ipython().run_line_magic('matplotlib', 'inline')" in listing.source  # IPython's own transform
+    assert "    get_ipython().system('echo hi')" in listing.source  # indentation kept: the block stays valid
     for as_printed in (False, True):
         changes = Program((entry,), as_printed=as_printed).changes()[path.name + "#1-3"]
-        assert changes == ["cell 1: `%matplotlib inline` (IPython only, run as `pass`)",
-                           "cell 1: `!echo hi` (IPython only, run as `pass`)"]
+        assert changes == ["cell 1: `%matplotlib inline` (IPython only, not run)",
+                           "cell 1: `!echo hi` (IPython only, not run)"]
     run = execute(Program((entry,)), tmp_path / "work")
     assert run.namespace["z"] == 84 and run.stdout == "y: 42\n"
 

@@ -6,8 +6,17 @@ included), a list of those (``3,5,9-11``) or a tag (``tag:train``, the cells who
 hold it). An index is the cell's position in the notebook (``nb.cells[N]`` as nbformat reads it,
 from 0, markdown cells counted), the same number a cite's ``cell:`` gives.
 
-IPython-only lines (``%matplotlib inline``, ``!pip install ...``, a ``%%time`` cell magic) are not
-Python: each runs as ``pass`` and is recorded among the program's changes, in both modes.
+A selector is checked against the notebook's cells before it is expanded: a range that runs past
+the last cell is an error naming the notebook, the selector and the cell count.
+
+Each cell becomes Python as Jupyter makes it, by IPython's own input transformer
+(claim/jupyter.py): a line magic (``%matplotlib inline``) or shell line (``!pip install x``) becomes
+a call on the program's stand-in ``get_ipython()``, which runs nothing for it; a ``%`` or ``!`` inside
+a string stays as written. Cell magics run as in Jupyter where that stays inside the program:
+``%%writefile NAME`` writes its body to NAME in the working folder (a relative path without
+``..``, else an error naming the cell), ``%%time``/``%%timeit``/``%%capture`` run their body once;
+``%%script``, ``%%bash``, ``%%html`` and the other displays, and unknown cell magics, run no
+Python. Each such call is recorded among the program's changes, in both modes.
 
 Changes for today's Keras are written beside the cells, never into them, so the notebook stays
 byte for byte the one its author published: a sidecar ``NOTEBOOK.changes.yaml``::
@@ -29,11 +38,11 @@ from pathlib import Path
 import nbformat
 
 from ..core.errors import ClaimError, utf8_text
+from .jupyter import calls, describe, to_python, writefile_target
 from .values import file_stamp
 from .yamlload import LINE_KEY, SpecSyntaxError, load_yaml
 
 SUFFIX = ".ipynb"
-IPYTHON = re.compile(r"^(?P<indent>\s*)(?P<line>(?:%|!).*)$")
 SELECTOR = re.compile(r"^\s*(?:tag:(?P<tag>[\w.-]+)|(?P<cells>\d+(?:\s*-\s*\d+)?(?:\s*,\s*\d+(?:\s*-\s*\d+)?)*))\s*$")
 
 
@@ -92,16 +101,28 @@ def select(nb, selector: str, where: str) -> list[int]:
         found = []
         for part in m.group("cells").split(","):
             a, _, b = part.partition("-")
-            lo, hi = int(a), int(b or a)
+            lo, hi = _index(a), _index(b or a)
             if hi < lo:
                 raise ClaimError(f"{where}: cells '{part.strip()}': a range runs from low to high")
+            if hi >= len(nb.cells):  # checked before the range is built: '1-50000000' is an error, not a list
+                raise ClaimError(f"{where}: cells '{part.strip()}': " + (f"cell {part.strip()} does not exist" if lo == hi else
+                                 "the range runs past the last cell") + f" (the notebook has {_count(nb)})")
             found += range(lo, hi + 1)
     for i in found:
-        if i >= len(nb.cells):
-            raise ClaimError(f"{where}: cell {i} does not exist (the notebook has {len(nb.cells)} cells, 0-{len(nb.cells) - 1})")
         if nb.cells[i].cell_type != "code":
             raise ClaimError(f"{where}: cell {i} is a {nb.cells[i].cell_type} cell, not code")
     return sorted(set(found))
+
+
+def _index(digits: str) -> int:
+    """A selector's cell index; one too long for any notebook counts as past the end, unread."""
+    digits = digits.strip()
+    return int(digits) if len(digits) <= 18 else 10 ** 18
+
+
+def _count(nb) -> str:
+    n = len(nb.cells)
+    return f"{n} cells, 0-{n - 1}" if n else "no cells"
 
 
 def output_text(cell) -> str:
@@ -183,17 +204,22 @@ def sidecar(path: Path) -> tuple[SidecarChange, ...]:
     return _sidecar(str(side), stamp(path)) if side.is_file() else ()
 
 
-def ipython_lines(text: str) -> tuple[str, list[str]]:
-    """The cell with each IPython-only line run as ``pass``, and those lines."""
-    out, dropped = [], []
-    for line in text.splitlines():
-        m = IPYTHON.match(line)
-        if m:
-            dropped.append(m.group("line").strip())
-            out.append(f"{m.group('indent')}pass  # IPython only, not run: {m.group('line').strip()}")
-        else:
-            out.append(line)
-    return "\n".join(out), dropped
+def cell_program(source: str, cell: int, where: str) -> tuple[str, list[str]]:
+    """A code cell as the Python Jupyter runs (claim/jupyter.py), and its IPython calls as recorded.
+
+    A ``%%writefile`` whose file is not a relative path inside the working folder is a ClaimError
+    naming the cell, before anything runs.
+    """
+    python = to_python(source)
+    found = calls(python)
+    for call in found:
+        if call.method == "run_cell_magic" and call.name in ("writefile", "file"):
+            try:
+                writefile_target(call.line)
+            except ValueError as exc:
+                raise ClaimError(f"{where}: cell {cell}: `{call.text()}`: {exc}") from None
+    python = python[:-1] if python.endswith("\n") else python  # one last newline dropped, as the `# cell N` lines add one
+    return python, [f"cell {cell}: `{call.text()}` ({describe(call)})" for call in found]
 
 
 @dataclass(frozen=True)
@@ -203,11 +229,15 @@ class Cells:
     printed: str
     changed: str
     recorded: tuple[SidecarChange, ...]  # the sidecar's changes in effect
-    ipython: tuple[str, ...]   # IPython-only lines, run as `pass`
+    ipython: tuple[str, ...]   # the cells' IPython calls (magics, shell lines), as recorded
 
 
 def cells(path: Path, selector: str) -> Cells:
-    """The selected cells joined in order (a ``# cell N`` line before each), as printed and changed."""
+    """The selected cells joined in order (a ``# cell N`` line before each), as printed and changed.
+
+    Each cell is made Python as Jupyter makes it (:func:`cell_program`), after the sidecar's
+    changes where it runs changed; its IPython calls are recorded from the cell as printed.
+    """
     path = Path(path)
     nb = read(path)
     where = f"{path.name}#{selector}"
@@ -218,12 +248,16 @@ def cells(path: Path, selector: str) -> Cells:
     changes = sidecar(path)
     printed, changed, recorded, ipython = [], [], [], []
     for i in chosen:
-        text, dropped = ipython_lines(nb.cells[i].source)
-        ipython += [f"cell {i}: `{line}` (IPython only, run as `pass`)" for line in dropped]
+        source = nb.cells[i].source
+        text, found = cell_program(source, i, where)
+        ipython += found
         printed.append(f"# cell {i}\n{text}\n")
-        for ch in (c for c in changes if c.cell == i):
-            text = text.replace(ch.old, ch.new)
+        mine = [c for c in changes if c.cell == i]
+        for ch in mine:
+            source = source.replace(ch.old, ch.new)
             recorded.append(ch)
+        if mine:
+            text, _ = cell_program(source, i, where)
         changed.append(f"# cell {i}\n{text}\n")
     return Cells("".join(printed), "".join(changed), tuple(recorded), tuple(ipython))
 

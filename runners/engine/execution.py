@@ -9,6 +9,8 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..claim import notebooks
+from ..claim.jupyter import Shell
 from ..claim.listings import Program
 from ..core.errors import ClaimError, Skip
 
@@ -52,7 +54,8 @@ def execute(program: Program, workdir: Path, seed: int | None = None, environmen
     Keras' session is cleared first, so layer names are those of a fresh session. ``seed``
     goes to ``keras.utils.set_random_seed``. ``environment`` is a context manager active while
     the listings run (the data mirrors). ``stdout`` receives what the listings print (default:
-    a buffer); it needs ``write`` and ``getvalue``. A listing that raises, or calls
+    a buffer); it needs ``write`` and ``getvalue``. A notebook's cells see a stand-in
+    ``get_ipython()`` (claim/jupyter.py's ``Shell``) for their magics. A listing that raises, or calls
     ``sys.exit``, is a :class:`ListingFailed` with its traceback.
     """
     import keras
@@ -62,6 +65,8 @@ def execute(program: Program, workdir: Path, seed: int | None = None, environmen
     if seed is not None:
         keras.utils.set_random_seed(seed)
     namespace: dict = {"__name__": "__listing__", "__builtins__": __builtins__}
+    if any(notebooks.split(str(listing.path))[1] is not None for listing, _ in sources):
+        namespace["get_ipython"] = Shell(namespace)  # a notebook's cells call it for their magics (claim/jupyter.py)
     out = stdout if stdout is not None else io.StringIO()
     start = time.perf_counter()
     Path(workdir).mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,7 @@ MEASURING = (
     "core.errors", "core.formatting",
     "engine.devices", "engine.environ", "engine.execution", "engine.pool", "engine.progress", "engine.training",
     "environment.compat", "environment.machine", "environment.numerics",
-    "claim.listings", "claim.notebooks", "claim.values", "claim.yamlload",
+    "claim.jupyter", "claim.listings", "claim.notebooks", "claim.values", "claim.yamlload",
     "resources.dogs_vs_cats", "resources.machine", "resources.mnist", "resources.registry", "resources.weights",
 )
 
