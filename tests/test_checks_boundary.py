@@ -5,6 +5,7 @@ import os
 
 import pytest
 import yaml
+
 from helpers import cli, write
 
 GOOD = "x = [1, 2, 3]\n"

@@ -7,6 +7,7 @@ import sys
 import time
 
 import yaml
+
 from helpers import ROOT, write
 
 
