@@ -7,6 +7,9 @@ import os
 from collections import Counter
 from pathlib import Path
 
+import yaml
+
+from ..claim.yamlload import strip_lines
 from .proposals import Draft, Proposal
 from .yamlwriter import Flow, FlowList, Shared, dump, with_comments
 
@@ -136,7 +139,7 @@ def _pending(p: Proposal, name: str, spec_path: Path) -> dict:
 
 def reference_entries(d: Draft, spec_path: Path) -> list[tuple[str, str]]:
     """(name, YAML text) of each drafted metric's pending reference: the lines under ``references:``
-    that hold it, to add to an existing references.yaml (whose comments a rewrite would lose)."""
+    that hold it, to add to an existing block-style references.yaml (keeping its comments)."""
     out = []
     for name, p in d.references.items():
         text = dump({"references": {name: _pending(p, name, spec_path)}})
@@ -147,3 +150,30 @@ def reference_entries(d: Draft, spec_path: Path) -> list[tuple[str, str]]:
 def render_references(d: Draft, spec_path: Path) -> str:
     """A references.yaml of the drafted metrics' pending references."""
     return dump({"references": {name: _pending(p, name, spec_path) for name, p in d.references.items()}})
+
+
+def updated_references(text: str, doc, d: Draft, spec_path: Path) -> tuple[str, int]:
+    """An existing references.yaml (its ``text``, and ``doc`` as the catalog read it) with the drafted
+    pending references it does not hold yet: (the new text, how many were added).
+
+    The file is parsed, never trusted to end where an entry may be appended: the entries are added
+    to its document, and the text is the old one with the new entries' lines after it (its comments
+    kept) only where that text reads back as exactly that document; otherwise (a flow-style file, a
+    key after ``references:``, another indentation) the whole document is written anew, its
+    comments lost. Raises ValueError for a document that is not a mapping of ``references``."""
+    doc = strip_lines(doc) if doc is not None else {}
+    if not isinstance(doc, dict) or not isinstance(doc.get("references") or {}, dict):
+        raise ValueError("not a mapping with `references: {NAME: {...}}`: left as it is")
+    have = doc.get("references") or {}
+    new = [(name, entry) for name, entry in reference_entries(d, spec_path) if name not in have]
+    if not new:
+        return text, 0
+    want = {**doc, "references": {**have, **{name: _pending(d.references[name], name, spec_path) for name, _ in new}}}
+    if doc.get("references") is not None:
+        appended = text + ("" if not text or text.endswith("\n") else "\n") + "".join(entry for _, entry in new)
+        try:
+            if yaml.safe_load(appended) == want:
+                return appended, len(new)
+        except yaml.YAMLError:
+            pass
+    return dump(want), len(new)
