@@ -31,8 +31,7 @@ def _one_program_per_fit(nbk: DraftNotebook, d: Draft) -> None:
     for p in d.proposals:
         if p.kind == "metric":
             fit = nbk.fit_before(p.cite[0][0])
-            later = [f for f in nbk.fits if f > fit]
-            by_fit.setdefault((fit, later[0] if later else None), []).append(p)
+            by_fit.setdefault((fit, nbk.fit_after(fit)), []).append(p)
     for group in by_fit.values():
         cells = nbk.program(max(p.cite[0][0] for p in group))
         for p in group:

@@ -3,6 +3,7 @@ fits, the data the cells load and what in them needs a person."""
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from ..claim import notebooks
 FIT = re.compile(r"(?:(?P<var>\w+)\s*=\s*)?(?P<obj>\w+)\.fit(?:_generator)?\(")
 METRICS = re.compile(r"metrics\s*=\s*\[\s*['\"](?P<m>\w+)['\"]")
 ABSOLUTE = re.compile(r"""['"](/(?:Users|home|tmp|mnt|data)/[^'"]*|[A-Z]:\\[^'"]*)['"]""")
+BUILDS = re.compile(r"^\s*(\w+)\s*(?:=|\.add\()", re.M)  # a line that assigns a name or adds to it
 DATA = (("mnist.load_data", "mnist"), ("flow_from_directory", "dogs_vs_cats"),
         ("image_dataset_from_directory", "dogs_vs_cats"), ("weights='imagenet'", "vgg16_weights"),
         ('weights="imagenet"', "vgg16_weights"))
@@ -44,7 +46,11 @@ def _side_only(source: str) -> bool:
 
 
 class DraftNotebook:
-    """One notebook, read with nbformat (``claim.notebooks``); cells are numbered as a cite's ``cell:``."""
+    """One notebook, read with nbformat (``claim.notebooks``); cells are numbered as a cite's ``cell:``.
+
+    What each code cell is (display-only, a plot or save, imports only, what it assigns, the data it
+    loads, what needs review) is read once, here, so that asking for the program of a cell costs the
+    length of the answer, not of the notebook: a draft is linear in the notebook's cells."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -54,6 +60,17 @@ class DraftNotebook:
         m = METRICS.search(text)
         self.metric = m.group("m") if m else "accuracy"
         self.fits = [i for i in self.code if FIT.search(self.nb.cells[i].source)]
+        # the code cells a later cell may need (no display-only, plot or save cells), in order
+        self._needed = [i for i in self.code if not (display_only(self.source(i)) or _side_only(self.source(i)))]
+        self._imports = [i for i in self.code if _imports_only(self.source(i))]
+        self._builds: dict[str, list] = {}  # name -> the cells that assign it or add to it, in order
+        for i in self.code:
+            for name in dict.fromkeys(BUILDS.findall(self.source(i))):
+                self._builds.setdefault(name, []).append(i)
+        self._data = {i: names for i in self.code if (names := {n for needle, n in DATA if needle in self.source(i)})}
+        self._review = {i: notes for i in self.code if (notes := [
+            f"cell {i} names a path on the author's machine ({m.group(1)}): substitute it "
+            "(measure.substitute) or point it at a configured resource" for m in ABSOLUTE.finditer(self.source(i))])}
 
     def source(self, i: int) -> str:
         return self.nb.cells[i].source
@@ -69,32 +86,48 @@ class DraftNotebook:
 
     def program(self, upto: int) -> list:
         """Every code cell up to ``upto`` that a later cell may need (no display-only, plot or save cells)."""
-        return [i for i in self.code if i <= upto and (i == upto or not (
-            display_only(self.source(i)) or _side_only(self.source(i))))]
+        before = self._needed[:bisect.bisect_left(self._needed, upto)]
+        return before + [upto] if self.nb.cells[upto].cell_type == "code" else before
 
     def model_cells(self, obj: str, upto: int) -> list:
         """The cells that build ``obj`` (``obj = ...``, ``obj.add(...)``) before ``upto``, and the imports before them."""
-        builds = [i for i in self.code if i < upto and re.search(rf"^\s*{obj}\s*(=|\.add\()", self.source(i), re.M)]
+        cells = self._builds.get(obj, [])
+        builds = cells[:bisect.bisect_left(cells, upto)]
         if not builds:
             return self.program(upto)
-        imports = [i for i in self.code if i < builds[0] and _imports_only(self.source(i))]
-        return imports + builds
+        return self._imports[:bisect.bisect_left(self._imports, builds[0])] + builds
 
     def trained(self, i: int) -> bool:
-        return any(f <= i for f in self.fits)
+        return bool(self.fits) and self.fits[0] <= i
 
     def fit_before(self, i: int) -> int:
         """The last fit at or before cell ``i``."""
-        return max(f for f in self.fits if f <= i)
+        k = bisect.bisect_right(self.fits, i)
+        if not k:
+            raise ValueError(f"no fit at or before cell {i}")
+        return self.fits[k - 1]
+
+    def fit_after(self, fit: int) -> int | None:
+        """The first fit after cell ``fit``, if any."""
+        k = bisect.bisect_right(self.fits, fit)
+        return self.fits[k] if k < len(self.fits) else None
 
     def requires(self, cells: list) -> list:
-        text = "\n".join(self.source(i) for i in cells)
-        return sorted({name for needle, name in DATA if needle in text})
+        """The data the cells load (``cells`` in order)."""
+        return sorted(set().union(*(self._data[i] for i in _among(self._data, cells))))
 
     def review(self, cells: list) -> list:
-        out = []
-        for i in cells:
-            for m in ABSOLUTE.finditer(self.source(i)):
-                out.append(f"cell {i} names a path on the author's machine ({m.group(1)}): substitute it "
-                           "(measure.substitute) or point it at a configured resource")
-        return out
+        """What a person must look at in the cells (``cells`` in order)."""
+        return [note for i in _among(self._review, cells) for note in self._review[i]]
+
+
+def _among(marked: dict, cells: list) -> list:
+    """The cells of ``cells`` (in order) that ``marked`` has an entry for, in the time of the shorter of the two."""
+    if len(marked) < len(cells):
+        found = []
+        for i in sorted(marked):
+            k = bisect.bisect_left(cells, i)
+            if k < len(cells) and cells[k] == i:
+                found.append(i)
+        return found
+    return [i for i in cells if i in marked]

@@ -24,7 +24,6 @@ class Proposal:
     prose: bool = False    # a prose number matched to another proposal's value
 
 
-
 @dataclass
 class Draft:
     notebook: Path
@@ -34,6 +33,8 @@ class Draft:
     title: str
     proposals: list = field(default_factory=list)
     unplaced: list = field(default_factory=list)  # [(cell, text, why)]
+    _taken: set = field(default_factory=set, init=False, repr=False, compare=False)  # the ids of proposals[:_seen]
+    _seen: int = field(default=0, init=False, repr=False, compare=False)
 
     @property
     def references(self) -> dict:
@@ -46,7 +47,9 @@ class Draft:
 
     def unique_id(self, base: str) -> str:
         """``base``, or ``base2``, ``base3``... where a proposal has it already."""
-        taken = {q.id for q in self.proposals}
+        taken = self._taken
+        taken.update(q.id for q in self.proposals[self._seen:])  # the proposals added since the last call
+        self._seen = len(self.proposals)
         pid, n = base, 2
         while pid in taken:
             pid, n = f"{base}{n}", n + 1

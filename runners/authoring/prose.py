@@ -2,6 +2,7 @@
 outputs (a claim as the prose states it, or a cite of a shape), or listed as not placed."""
 from __future__ import annotations
 
+import bisect
 import re
 
 from ..catalog.coverage import find_numbers
@@ -11,13 +12,14 @@ from .proposals import Draft, Proposal
 
 
 def read_prose(nbk: DraftNotebook, draft: Draft) -> None:
-    numeric = [p for p in draft.proposals if p.kind == "metric"]
-    shapes = [p for p in draft.proposals if p.kind in ("output_shape", "listing_value")]
+    numeric = _Numbers([p for p in draft.proposals if p.kind == "metric"])
+    shapes = _Shapes([p for p in draft.proposals if p.kind in ("output_shape", "listing_value")])
     for i, cell in enumerate(nbk.nb.cells):
         if cell.cell_type != "markdown":
             continue
+        sentences = _sentences(cell.source)
         for num in find_numbers(cell.source):
-            sentence = _sentence(cell.source, num.text)
+            sentence = _sentence(sentences, num.text)
             if num.kind in ("percent", "decimal"):
                 _number(draft, numeric, i, num, sentence)
             elif num.kind == "shape":
@@ -26,8 +28,12 @@ def read_prose(nbk: DraftNotebook, draft: Draft) -> None:
                 draft.unplaced.append((i, num.text, f"prose: a {num.kind} ({squash(sentence)[:70]})"))
 
 
-def _sentence(text: str, token: str) -> str:
-    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z*`(\[])", squash(text)):
+def _sentences(text: str) -> list[str]:
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z*`(\[])", squash(text))
+
+
+def _sentence(sentences: list[str], token: str) -> str:
+    for sentence in sentences:
         if token in sentence:
             return sentence
     return token
@@ -38,13 +44,62 @@ def _digits(text: str) -> int:
     return len(t.split(".")[1]) if "." in t else 0
 
 
-def _number(draft: Draft, numeric: list, i: int, num, sentence: str) -> None:
+class _Numbers:
+    """The drafted metrics, looked up by a prose number: those it rounds from, those near it (in the
+    time of the answer, not of every metric)."""
+
+    NEAR = 0.005
+
+    def __init__(self, metrics: list):
+        self.values = [(p, float(p.expected)) for p in metrics]
+        self.by_value = sorted(range(len(self.values)), key=lambda k: self.values[k][1])
+        self.sorted_values = [self.values[k][1] for k in self.by_value]
+        self.rounded: dict[int, dict] = {}  # digits -> {rounded value: [index of the metric]}
+
+    def rounding_to(self, value: float, digits: int) -> list:
+        """(metric, its value) of each metric that rounds to ``value`` at ``digits``, in draft order."""
+        if digits not in self.rounded:
+            table: dict = {}
+            for k, (_, e) in enumerate(self.values):
+                table.setdefault(round(e, digits), []).append(k)
+            self.rounded[digits] = table
+        return [self.values[k] for k in self.rounded[digits].get(round(value, digits), [])]
+
+    def near(self, value: float) -> list:
+        """(metric, its value) of each metric within NEAR of ``value``, in draft order."""
+        lo = bisect.bisect_left(self.sorted_values, value - 2 * self.NEAR)
+        hi = bisect.bisect_right(self.sorted_values, value + 2 * self.NEAR)
+        return [self.values[k] for k in sorted(self.by_value[lo:hi]) if abs(self.values[k][1] - value) <= self.NEAR]
+
+
+class _Shapes:
+    """The drafted shapes and lists, looked up by a prose shape: those equal to it, a batch dimension aside."""
+
+    def __init__(self, proposals: list):
+        self.index: dict = {}  # shape -> [(draft order, proposal)]
+        for n, p in enumerate(proposals):
+            if isinstance(p.expected, list):
+                keys = [p.expected] + ([p.expected[1:]] if p.expected[:1] == [None] else [])
+                for key in keys:
+                    try:
+                        self.index.setdefault(tuple(key), []).append((n, p))
+                    except TypeError:  # an unhashable entry: no prose shape equals it
+                        pass
+
+    def equal_to(self, shape: list) -> list:
+        try:
+            return [p for _, p in sorted(self.index.get(tuple(shape), []), key=lambda np_: np_[0])]
+        except TypeError:
+            return []
+
+
+def _number(draft: Draft, numeric: _Numbers, i: int, num, sentence: str) -> None:
     """A percentage or decimal: the metric it rounds from (sure), one it is near (unsure), or none."""
     value = num.value
     scale = 2 if num.kind == "percent" else 0
     digits = _digits(num.text) + scale
-    found = [(p, float(p.expected)) for p in numeric if round(float(p.expected), digits) == round(value, digits)]
-    near = [(p, float(p.expected)) for p in numeric if abs(float(p.expected) - value) <= 0.005]
+    found = numeric.rounding_to(value, digits)
+    near = numeric.near(value) if not found else []
     if found:
         p, _ = sorted(found, key=lambda pv: abs(pv[0].cite[0][0] - i))[0]
         sure = "sure" if len(found) == 1 else f"unsure: {len(found)} values match, took the nearest cell's"
@@ -59,11 +114,9 @@ def _number(draft: Draft, numeric: list, i: int, num, sentence: str) -> None:
         draft.unplaced.append((i, num.text, f"prose: matches no drafted value ({squash(sentence)[:70]})"))
 
 
-def _shape(draft: Draft, shapes: list, i: int, num, sentence: str) -> None:
+def _shape(draft: Draft, shapes: _Shapes, i: int, num, sentence: str) -> None:
     """A shape: cited by the drafted value it equals (a batch dimension aside)."""
-    v = list(num.value)
-    match = [p for p in shapes if isinstance(p.expected, list) and (p.expected == v or (
-        p.expected[:1] == [None] and p.expected[1:] == v))]
+    match = shapes.equal_to(list(num.value))
     if match:
         match[0].cite.append((i, sentence))
         match[0].why += f"; prose {num.text} (cell {i}) cited: {'sure' if len(match) == 1 else 'unsure'}"

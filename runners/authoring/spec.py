@@ -2,11 +2,19 @@
 every claim) and the drafted metrics' pending references (``references.yaml`` beside it)."""
 from __future__ import annotations
 
+import math
 import os
+from collections import Counter
 from pathlib import Path
 
+import yaml
+
+from ..claim.yamlload import strip_lines
 from .proposals import Draft, Proposal
-from .yamlwriter import Flow, FlowList, dump, with_comments
+from .yamlwriter import Flow, FlowList, Shared, dump, with_comments
+
+PROGRAMS = "x-programs"  # the long programs' shared pieces, each with its anchor (docs/schema.md: `x-` keys)
+CHUNK = 32  # cells: a program this long or shorter is written out in each claim (every real notebook's are)
 
 
 def render(d: Draft, spec_path: Path) -> str:
@@ -26,17 +34,76 @@ def render(d: Draft, spec_path: Path) -> str:
 def spec_document(d: Draft, spec_path: Path) -> dict:
     """What the spec file says, as the loader reads it back (comments aside)."""
     rel = _notebook_from(d, spec_path)
-    return {"book": d.book, "chapter": int(d.chapter) if d.chapter.isdigit() else d.chapter,
-            "section": d.section, "title": d.title, "notebook": rel,
-            "claims": [_claim(p, rel) for p in d.proposals]}
+    shared, listings = _programs(d.proposals, rel)
+    doc = {"book": d.book, "chapter": int(d.chapter) if d.chapter.isdigit() else d.chapter,
+           "section": d.section, "title": d.title, "notebook": rel}
+    if shared:
+        doc[PROGRAMS] = shared
+    doc["claims"] = [_claim(p, entries) for p, entries in zip(d.proposals, listings)]
+    return doc
+
+
+def _programs(proposals: list, rel: str) -> tuple[dict, list]:
+    """Each proposal's ``listings``, with what many share written once: ({anchor: entry}, [entries of each]).
+
+    A program of up to :func:`_chunk` cells is one entry, as a person writes it. A longer one (a
+    notebook of many cells, where every value's program is the cells before it) would make the file
+    grow as the square of the notebook: it is cut into chunks of that many cells, at the same places
+    in every program, and a chunk that two programs hold (or a whole program that two claims run) is
+    written once under ``x-programs:`` with an anchor, and named by its alias elsewhere. An alias of a
+    string is one node, so the aliases stay far below what the loader allows (yamlload.MAX_NODES)."""
+    size = _chunk(proposals)
+    whole = Counter(tuple(p.cells) for p in proposals if len(p.cells) > size)
+    pieces = [_pieces(p.cells, size) if len(p.cells) > size and whole[tuple(p.cells)] < 2 else None
+              for p in proposals]
+    uses = Counter(piece for ps in pieces if ps for piece in dict.fromkeys(ps) if len(piece) == size)
+    shared: dict = {}  # cells -> the Shared entry
+
+    def entry(cells: tuple) -> Shared:
+        if cells not in shared:
+            shared[cells] = Shared(f"{rel}#{_cells(list(cells))}", f"p{len(shared) + 1}")
+        return shared[cells]
+
+    listings = []
+    for p, ps in zip(proposals, pieces):
+        if len(p.cells) <= size:
+            listings.append([f"{rel}#{_cells(p.cells)}"])
+        elif ps is None:
+            listings.append([entry(tuple(p.cells))])
+        else:
+            out, inline = [], []
+            for piece in ps:
+                if uses[piece] > 1:
+                    if inline:
+                        out.append(f"{rel}#{_cells(inline)}")
+                        inline = []
+                    out.append(entry(piece))
+                else:
+                    inline += piece
+            if inline:
+                out.append(f"{rel}#{_cells(inline)}")
+            listings.append(out)
+    return {e.anchor: e for e in shared.values()}, listings
+
+
+def _chunk(proposals: list) -> int:
+    """The cells of one chunk of a long program: 32, or the square root of the longest program (so that
+    a program is at most about that many aliases and that many cells)."""
+    longest = max((len(p.cells) for p in proposals), default=0)
+    return max(CHUNK, math.isqrt(longest) + 1)
+
+
+def _pieces(cells: list, size: int) -> list[tuple]:
+    """``cells`` cut every ``size`` cells (the last piece the rest)."""
+    return [tuple(cells[k:k + size]) for k in range(0, len(cells), size)]
 
 
 def _notebook_from(d: Draft, spec_path: Path) -> str:
     return os.path.relpath(Path(d.notebook).resolve(), Path(spec_path).resolve().parent)
 
 
-def _claim(p: Proposal, rel: str) -> dict:
-    measure = Flow({"listings": [f"{rel}#{_cells(p.cells)}"], **p.measure})
+def _claim(p: Proposal, listings: list) -> dict:
+    measure = Flow({"listings": FlowList(listings), **p.measure})
     if p.kind == "metric":
         measure["seeds"] = {"cpu": 5, "gpu": 10}
     claim = {"id": p.id, "kind": p.kind, "tier": p.tier}
@@ -72,7 +139,7 @@ def _pending(p: Proposal, name: str, spec_path: Path) -> dict:
 
 def reference_entries(d: Draft, spec_path: Path) -> list[tuple[str, str]]:
     """(name, YAML text) of each drafted metric's pending reference: the lines under ``references:``
-    that hold it, to add to an existing references.yaml (whose comments a rewrite would lose)."""
+    that hold it, to add to an existing block-style references.yaml (keeping its comments)."""
     out = []
     for name, p in d.references.items():
         text = dump({"references": {name: _pending(p, name, spec_path)}})
@@ -83,3 +150,30 @@ def reference_entries(d: Draft, spec_path: Path) -> list[tuple[str, str]]:
 def render_references(d: Draft, spec_path: Path) -> str:
     """A references.yaml of the drafted metrics' pending references."""
     return dump({"references": {name: _pending(p, name, spec_path) for name, p in d.references.items()}})
+
+
+def updated_references(text: str, doc, d: Draft, spec_path: Path) -> tuple[str, int]:
+    """An existing references.yaml (its ``text``, and ``doc`` as the catalog read it) with the drafted
+    pending references it does not hold yet: (the new text, how many were added).
+
+    The file is parsed, never trusted to end where an entry may be appended: the entries are added
+    to its document, and the text is the old one with the new entries' lines after it (its comments
+    kept) only where that text reads back as exactly that document; otherwise (a flow-style file, a
+    key after ``references:``, another indentation) the whole document is written anew, its
+    comments lost. Raises ValueError for a document that is not a mapping of ``references``."""
+    doc = strip_lines(doc) if doc is not None else {}
+    if not isinstance(doc, dict) or not isinstance(doc.get("references") or {}, dict):
+        raise ValueError("not a mapping with `references: {NAME: {...}}`: left as it is")
+    have = doc.get("references") or {}
+    new = [(name, entry) for name, entry in reference_entries(d, spec_path) if name not in have]
+    if not new:
+        return text, 0
+    want = {**doc, "references": {**have, **{name: _pending(d.references[name], name, spec_path) for name, _ in new}}}
+    if doc.get("references") is not None:
+        appended = text + ("" if not text or text.endswith("\n") else "\n") + "".join(entry for _, entry in new)
+        try:
+            if yaml.safe_load(appended) == want:
+                return appended, len(new)
+        except yaml.YAMLError:
+            pass
+    return dump(want), len(new)

@@ -24,9 +24,35 @@ class FlowList(list):
     """A list written on one line: ``[null, 26, 26, 32]``."""
 
 
+class Shared(str):
+    """A string written once, with its anchor (``&anchor``), and as its alias (``*anchor``) wherever
+    else the same object appears. Nothing else is ever written as an alias."""
+
+    def __new__(cls, value: str, anchor: str):
+        self = super().__new__(cls, value)
+        self.anchor = anchor
+        return self
+
+
 class _Dumper(yaml.SafeDumper):
     def increase_indent(self, flow=False, indentless=False):
         return super().increase_indent(flow, False)  # a key's list indented under it, as people write it
+
+    def ignore_aliases(self, data) -> bool:
+        return not isinstance(data, Shared)
+
+    def represent_data(self, data):
+        node = super().represent_data(data)
+        if isinstance(data, Shared):
+            self.anchor_names[id(node)] = data.anchor
+        return node
+
+    def generate_anchor(self, node) -> str:
+        return self.anchor_names[id(node)]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.anchor_names: dict = {}
 
 
 def _str(dumper, value: str):
@@ -35,6 +61,7 @@ def _str(dumper, value: str):
 
 
 _Dumper.add_representer(str, _str)
+_Dumper.add_representer(Shared, _str)
 _Dumper.add_representer(Flow, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(), flow_style=True))
 _Dumper.add_representer(FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
 
@@ -57,7 +84,10 @@ def with_comments(text: str, header: list[str], items: list[list[str]], footer: 
     starts = [n for n, ln in enumerate(lines) if ln.startswith("  - ")]
     if len(starts) != len(items):
         raise ValueError(f"{len(items)} items' comments for {len(starts)} items of the top-level list")
-    for k, (n, notes) in reversed(list(enumerate(zip(starts, items)))):
-        lines[n:n] = [""] * (k > 0) + ["  " + comment(c) for c in notes]
-    out = [comment(c) for c in header] + lines + ([""] + [comment(c) for c in footer] if footer else [])
+    out = [comment(c) for c in header]
+    done = 0
+    for k, (n, notes) in enumerate(zip(starts, items)):
+        out += lines[done:n] + [""] * (k > 0) + ["  " + comment(c) for c in notes]
+        done = n
+    out += lines[done:] + ([""] + [comment(c) for c in footer] if footer else [])
     return "\n".join(out) + "\n"

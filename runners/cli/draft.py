@@ -11,11 +11,13 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import yaml
+
 from ..authoring import spec
 from ..authoring.drafting import draft
 from ..catalog.loader import claims_root, load
 from ..catalog.validation import problems_of, support_file_problems
-from ..claim.yamlload import load_yaml
+from ..claim.yamlload import SpecSyntaxError, load_yaml
 from ..core.errors import ClaimError
 from ..service.status import EXIT_BAD_CLAIMS, EXIT_OK, EXIT_USAGE
 
@@ -68,15 +70,27 @@ def run(args) -> int:
 
 
 def _add_references(path: Path, proposed, out: Path) -> None:
-    """Write the drafted pending references that ``path`` does not hold yet (a new file if none)."""
+    """Add the drafted pending references that ``path`` does not hold yet (a new file if none): the file
+    is parsed and written anew (spec.updated_references), through a file beside it that must read back
+    before it replaces the old one. A file that cannot be read is left as it is, and said so."""
     if not proposed.references:
         return
     if not path.is_file():
         path.write_text(spec.render_references(proposed, out), encoding="utf-8")
         return
-    doc = load_yaml(path)
-    have = ((doc or {}).get("references") or {}) if isinstance(doc, dict) else {}
-    new = [text for name, text in spec.reference_entries(proposed, out) if name not in have]
-    if new:
-        with path.open("a", encoding="utf-8") as f:
-            f.write("".join(new))
+    try:
+        text, added = spec.updated_references(path.read_text(encoding="utf-8"), load_yaml(path), proposed, out)
+    except (SpecSyntaxError, ValueError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        print(f"claimcheck draft: {path}: {exc}; its pending references were not added", file=sys.stderr)
+        return
+    if not added:
+        return
+    fresh = path.with_name(path.name + ".draft-tmp")
+    fresh.write_text(text, encoding="utf-8")
+    try:
+        load_yaml(fresh)  # as the catalog reads it
+    except SpecSyntaxError as exc:
+        fresh.unlink()
+        print(f"claimcheck draft: {path} would not read back ({exc}): left as it is", file=sys.stderr)
+        return
+    fresh.replace(path)
