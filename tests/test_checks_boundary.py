@@ -67,3 +67,18 @@ def test_verify_decides_every_claim_and_writes_its_outputs(tree):
     for folder in CHECKS:
         assert results[f"{folder}.plain"]["status"] == "passed", results[f"{folder}.plain"]
         assert results[f"{folder}.false"]["status"] == "failed", results[f"{folder}.false"]
+
+
+def test_a_check_that_exits_while_it_runs_in_this_process_is_its_claims_error(tmp_path):
+    """--jobs 0 runs everything in the claimcheck process: a check calling sys.exit is still an error."""
+    folder = tmp_path / "claims"
+    write(folder, "checks.py", "import sys\n\ndef first(x):\n    sys.exit(0)\n")
+    write(folder, "good.py", GOOD)
+    text = yaml.safe_dump(spec("inproc"), sort_keys=False).replace("'!function checks.first'", "!function checks.first")
+    write(folder, "spec.yaml", text)
+    out = tmp_path / "out"
+    proc = cli("verify", "--claims", folder, "--tier", "static", "--out", out, "--no-history", "--jobs", "0", timeout=600)
+    assert proc.returncode == 1, (proc.stdout, proc.stderr)
+    results = {r["id"]: r for r in json.loads((out / "results.json").read_text())["results"]}
+    assert results["inproc.named"]["status"] == "error" and "SystemExit" in results["inproc.named"]["reason"]
+    assert results["inproc.plain"]["status"] == "passed" and results["inproc.false"]["status"] == "failed"

@@ -50,6 +50,7 @@ def test_the_session_takes_claims_in_once_and_the_result_records_the_variant(tmp
     # the variant's (false) value was the one checked, and the result says which variant applied
     assert result.status is Status.FAILED
     assert result.details["variant"] == {"stack": stack, "why": "planted: wrong here"}
+    assert result.expected == [2, 3]  # the result states the book's value; the variant's was measured against
     assert run(shape_claim(tmp_path / "plain")).status is Status.PASSED
 
 
@@ -74,3 +75,11 @@ def test_a_shard_index_from_the_job_engine_is_resolved_into_a_copy(monkeypatch):
         assert session.settings.shard == (2, 3) and given.shard == ("auto", 3)
     finally:
         session.close()
+
+
+def test_a_variant_of_the_wrong_type_is_the_claims_error_not_the_runs(tmp_path):
+    written = shape_claim(tmp_path, check=False, variants={"keras3": {"measure": 5, "why": "a careless edit"}})
+    claim = on_stack(written, TAGS)
+    assert claim.variant is None and claim.problems == ["variants.keras3.measure: expected a mapping, got int"]
+    result = run(written)  # through a session: an error naming the field, and the run goes on
+    assert result.status is Status.ERROR and "variants.keras3.measure" in result.reason

@@ -300,6 +300,6 @@ def evaluate(value, namespace: dict, stdout: str = "", workdir: Path | None = No
             return fn(**kwargs)
         except ClaimError:
             raise
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:  # a check that exits is its claim's error, never the run's end
             raise ClaimError(f"{value} raised {type(exc).__name__}: {exc}") from exc
     return _walk(parse_path(value), namespace, value)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, fields
+from typing import Any
 
 from .schema import Claim
 
@@ -31,6 +32,7 @@ class ClaimOnStack(Claim):
 
     stack: str = ""  # the stack it was resolved for (the first of the stack's tags)
     variant: dict | None = None  # {"stack": tag, "why": ...} where a variant applied; None where none did
+    written_expected: Any = None  # the value as the book states it (``expected`` is the variant's, if any)
 
 
 def on_stack(claim: Claim, tags) -> ClaimOnStack:
@@ -47,13 +49,30 @@ def on_stack(claim: Claim, tags) -> ClaimOnStack:
         for tag in tags:
             variant = claim.variants.get(tag)
             if isinstance(variant, dict):
+                problem = _variant_problem(tag, variant)
+                if problem:  # a broken variant: the claim is an error saying so, never a crash of the run
+                    written["problems"] = [*claim.problems, problem]
+                    break
                 changed = {k: v for k, v in variant.items() if k != "why"}
                 written.update(measure=overlay(claim.measure, changed.get("measure", {})),
                                expected=changed.get("expected", claim.expected),
                                requires=list(changed.get("requires", claim.requires)),
                                known_erratum=changed.get("known_erratum", claim.known_erratum))
-                return ClaimOnStack(**written, stack=stack, variant={"stack": tag, "why": variant["why"]})
-    return ClaimOnStack(**written, stack=stack)
+                return ClaimOnStack(**written, stack=stack, variant={"stack": tag, "why": variant["why"]},
+                                    written_expected=claim.expected)
+    return ClaimOnStack(**written, stack=stack, written_expected=claim.expected)
+
+
+def _variant_problem(tag: str, variant: dict) -> str:
+    """What keeps a variant from being applied (the catalog checks its field names; these are its types)."""
+    wants = {"measure": (dict, "a mapping"), "requires": (list, "a list of resource names"),
+             "known_erratum": (str, "a string"), "why": (str, "a string")}
+    for key, (typ, words) in wants.items():
+        if key in variant and not isinstance(variant[key], typ):
+            return f"variants.{tag}.{key}: expected {words}, got {type(variant[key]).__name__}"
+    if "requires" in variant and not all(isinstance(r, str) for r in variant["requires"]):
+        return f"variants.{tag}.requires: expected a list of resource names"
+    return ""
 
 
 

@@ -56,6 +56,8 @@ class Result(Described):
     def of(cls, claim) -> Result:
         """An ``error`` result carrying what the claim states (the run fills in the rest)."""
         result = cls(**described_fields(claim))
+        if getattr(claim, "variant", None):  # a claim for a stack whose variant applied: the book's value
+            result.expected = claim.written_expected
         if not result.title:
             result.title = claim.source.get("stated", "")
         return result

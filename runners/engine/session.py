@@ -130,6 +130,7 @@ class Session:
         jobs, decided = plan.jobs, claims
         if self.settings.shard:
             jobs, decided, self.pending = shards.share(plan, claims, *self.settings.shard)
+            self.sandboxed.expect(decided)  # the other shards' claims are not this run's to decide
         self.to_train = jobs
         return plan, jobs, decided
 
@@ -184,7 +185,11 @@ class Session:
             if self.interrupted and not sandboxed and claim.id not in plan.training:
                 result = interrupted(claim)  # never run: Ctrl-C came first
             else:
-                result = self.run_claim(claim)  # a training claim reads what finished (the rest: errors)
+                try:
+                    result = self.run_claim(claim)  # a training claim reads what finished (the rest: errors)
+                except KeyboardInterrupt:  # Ctrl-C while this claim ran here (--jobs 0): the rest are not run
+                    self.interrupted = True
+                    result = interrupted(claim)
             results.append(result)
             if not sandboxed:
                 show(result)

@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 class Context(Protocol):
-    """What a kind may ask of the run it is measured in (the engine's session provides it)."""
+    """What a kind may ask of the run it is measured in (the engine provides it: engine/context.py's ``RunContext``, or the sandbox's ``_SandboxContext``)."""
 
     settings: Settings
 
@@ -81,8 +81,8 @@ class Kind:
 
     def trains(self, claim: Claim) -> bool:
         """Whether the claim reads training runs (decided from their records) rather than a program it
-        runs itself (decided in the sandbox, where that program runs). Called by the session
-        (engine/session.py) to send the claim to the sandbox or not."""
+        runs itself (decided in the sandbox, where that program runs). Called by the engine
+        (engine/sandboxed.py, ``SandboxedClaims.wants``) to send the claim to the sandbox or not."""
         return False
 
     def plan(self, claim: Claim, ctx: Context) -> list:

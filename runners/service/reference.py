@@ -9,6 +9,7 @@ with the environment and the command, for an author to paste and commit.
 """
 from __future__ import annotations
 
+import dataclasses
 import shlex
 import sys
 
@@ -32,8 +33,9 @@ def record(settings, claim_id: str, name: str, first: int, runs: int, argv: list
     if runs < 2:
         print(f"claimcheck reference: --runs {runs}: a spread needs at least 2 runs", file=err)
         return EXIT_USAGE
-    session = Session(settings, err)
+    session = None
     try:
+        session = Session(dataclasses.replace(settings, shard=None), err)  # a reference is never sharded
         found = [c for c in session.load() if c.id == claim_id]
         if not found:
             print(f"claimcheck reference: no claim {claim_id} under {settings.claims}", file=err)
@@ -72,4 +74,5 @@ def record(settings, claim_id: str, name: str, first: int, runs: int, argv: list
         print(f"claimcheck reference: {exc}", file=err)
         return EXIT_USAGE
     finally:
-        session.close()
+        if session is not None:
+            session.close()

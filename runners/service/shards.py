@@ -111,7 +111,7 @@ def merge(dirs, settings, stream=None) -> int:
     try:
         all_claims = load(Path(settings.claims))
         pending = {cid for _, run, _ in shards for cid in run.get("pending", [])}
-        claims = [c for c in all_claims if c.id in pending]
+        claims = session.take([c for c in all_claims if c.id in pending])
         session.plan(claims)
         decided = [r for _, _, results in shards for r in results]
         decided += [session.run_claim(c) for c in claims]
