@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from ..environment import machine
+from ..stores import keys
 
 SHARD_MARK = ".claimcheck-shard"  # in <out>/runs/: the folder is a shard's, and a new shard may replace it
 
@@ -35,10 +36,26 @@ def check_out(settings) -> None:
         probe.unlink()
     except OSError as exc:
         raise UsageError(f"--out {settings.out}: cannot be written ({exc.strerror or exc})") from None
+    recorded = not getattr(settings, "no_history", True) and not getattr(settings, "shard", None)
+    check_keys(settings, [settings.out] + ([settings.history] if recorded else []))
+
+
+def check_keys(settings, folders) -> None:
+    """Each store's key (stores/keys.py) is there, or made now; a damaged key file, or a ``--key-file``
+    that holds no key, is a usage error before any claim runs (named; its content never shown)."""
+    for folder in folders:
+        try:
+            keys.store_key(Path(folder), create=True, key_file=getattr(settings, "key_file", None))
+        except keys.KeyProblem as exc:
+            raise UsageError(str(exc)) from None
+        except OSError as exc:
+            raise UsageError(f"the key of the store {folder} cannot be made ({exc.strerror or exc})") from None
 
 
 def check_usage(settings, claims) -> None:
     s = settings
+    if s.tier != "static":
+        check_keys(s, [s.cache_dir])  # the training cache's
     if s.seeds is not None and s.seeds < 2:
         raise UsageError(f"--seeds {s.seeds}: a verdict needs the spread of at least 2 seeds")
     if s.jobs < 0 or (s.jobs_per_gpu is not None and s.jobs_per_gpu < 1):
