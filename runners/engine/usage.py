@@ -36,8 +36,6 @@ def check_out(settings) -> None:
         probe.unlink()
     except OSError as exc:
         raise UsageError(f"--out {settings.out}: cannot be written ({exc.strerror or exc})") from None
-    recorded = not getattr(settings, "no_history", True) and not getattr(settings, "shard", None)
-    check_keys(settings, [settings.out] + ([settings.history] if recorded else []))
 
 
 def check_keys(settings, folders) -> None:
@@ -54,8 +52,6 @@ def check_keys(settings, folders) -> None:
 
 def check_usage(settings, claims) -> None:
     s = settings
-    if s.tier != "static":
-        check_keys(s, [s.cache_dir])  # the training cache's
     if s.seeds is not None and s.seeds < 2:
         raise UsageError(f"--seeds {s.seeds}: a verdict needs the spread of at least 2 seeds")
     if s.jobs < 0 or (s.jobs_per_gpu is not None and s.jobs_per_gpu < 1):
@@ -69,3 +65,13 @@ def check_usage(settings, claims) -> None:
             f"{machine.backend()} backend sees none here ({machine.describe()['device']}); install a CUDA build "
             "(docs/gpu-tier.md) or pass --allow-cpu to run it on the CPU anyway (by the claims' "
             "own cost, hours to days)")
+    # last: a run refused above leaves its --out as it was (no key made in it)
+    check_keys(s, stores_of(s))
+
+
+def stores_of(settings) -> list:
+    """The stores a run writes: its --out, the history (unless --no-history or a shard), the training
+    cache (unless the static tier, which trains nothing)."""
+    s = settings
+    return ([s.out] + ([s.history] if not s.no_history and not s.shard else [])
+            + ([s.cache_dir] if s.tier != "static" else []))

@@ -28,7 +28,7 @@ from ..catalog.loader import load
 from ..engine.jobs import recorded_match
 from ..engine.session import Session
 from ..engine.shards import split_jobs
-from ..engine.usage import SHARD_MARK, UsageError, check_out
+from ..engine.usage import SHARD_MARK, UsageError, check_keys, check_out
 from ..stores import results as results_file
 from ..stores import keys, seal
 from .finish import finish
@@ -122,6 +122,11 @@ def merge(dirs, settings, stream=None) -> int:
         return EXIT_USAGE
     first = shards[0][1]
     settings = dataclasses.replace(settings, tier=first["tier"], shard=None)
+    try:
+        check_keys(settings, [settings.out] + ([settings.history] if not settings.no_history else []))
+    except UsageError as exc:
+        print(f"claimcheck merge: {exc}", file=stream)
+        return EXIT_USAGE
     session = Session(settings, stream, runner="merge", replay={"run": first, "records": records})
     try:
         all_claims = load(Path(settings.claims))
