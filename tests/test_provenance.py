@@ -17,7 +17,7 @@ from claimcheck.runners.engine import harness
 from claimcheck.runners.engine.executor import Executor, RunFailed
 from claimcheck.runners.environment import machine
 from claimcheck.runners.resources import registry
-from claimcheck.runners.stores import history, seal
+from claimcheck.runners.stores import history, keys, seal
 
 from helpers import MIRROR, ROOT, needs_mirror, settings, verify, write
 
@@ -258,7 +258,8 @@ def test_a_resealed_record_with_a_wrong_typed_field_is_retrained_not_a_crash(tmp
     [path] = (tmp_path / "cache/runs").glob("*.json")
     record = json.loads(path.read_text())
     record[field] = value
-    path.write_text(json.dumps(seal.sealed(record)))  # even with a matching digest
+    key = keys.store_key(tmp_path / "cache", create=False)
+    path.write_text(json.dumps(seal.sealed(record, key, seal.CACHE_RECORD)))  # even with a matching MAC
     assert not is_cached(tmp_path, program)
     ex = executor_for(tmp_path)
     assert "field" in ex.cache.problem(path.stem)
@@ -363,7 +364,7 @@ def test_merge_refuses_a_forged_results_json(tmp_path, capsys):
     doc["run"]["pending"] = []  # a shard that claims it decided everything, and passed it
     path.write_text(json.dumps(doc))
     code, err = merge(tmp_path, claims, capsys)
-    assert code == 2 and f"refused {path}: its digest does not match" in err
+    assert code == 2 and f"refused {path}: its MAC does not match" in err
 
 
 def test_merge_refuses_a_forged_run_record(tmp_path, capsys):
@@ -382,7 +383,8 @@ def test_merge_refuses_shards_from_different_environments(tmp_path, capsys):
     path = tmp_path / "s2/results.json"
     doc = json.loads(path.read_text())
     doc["run"]["environment"]["keras"] = "0.0-other"
-    path.write_text(json.dumps(seal.sealed(doc)))  # sealed again: a real run on another stack
+    resealed = seal.sealed(doc, keys.store_key(path.parent, create=False), seal.RESULTS)
+    path.write_text(json.dumps(resealed))  # sealed again with its key: a real run on another stack
     code, err = merge(tmp_path, claims, capsys)
     assert code == 2 and "different environments (keras: " in err
 
@@ -397,6 +399,9 @@ def test_history_refuses_a_damaged_run_naming_it_and_reads_the_rest(tmp_path, da
                             [{**record, "status": "failed"}], store)
     text = newest.read_text()
     doc = json.loads(text)
+
+    def resealed(doc):  # with the store's key: a well-sealed file that is still no run
+        return json.dumps(seal.sealed(doc, keys.store_key(store, create=False), seal.history_run(newest.name)))
     if damage == "truncate":
         newest.write_text(text[: len(text) // 2])
     elif damage == "edit":
@@ -405,9 +410,9 @@ def test_history_refuses_a_damaged_run_naming_it_and_reads_the_rest(tmp_path, da
     elif damage == "unsealed-list":
         newest.write_text(json.dumps([doc]))
     elif damage == "results-not-list":
-        newest.write_text(json.dumps(seal.sealed({**doc, "results": {"c.one": "passed"}})))
+        newest.write_text(resealed({**doc, "results": {"c.one": "passed"}}))
     else:
-        newest.write_text(json.dumps(seal.sealed({**doc, "results": ["passed"]})))
+        newest.write_text(resealed({**doc, "results": ["passed"]}))
     df = history.table(store)
     assert list(df["run_id"]) == ["r1"]  # the good run is read
     [(name, why)] = history.refused(df)

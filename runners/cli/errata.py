@@ -1,25 +1,35 @@
 """`claimcheck errata`: the Markdown errata draft of a run's results."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from ...reports import errata
 from ..catalog.loader import load
-from ..service.status import EXIT_OK
+from ..service.status import EXIT_OK, EXIT_USAGE
 from ..stores import results as results_file
-from .options import claims_arg
+from .options import claims_arg, key_file, key_file_arg
 
 
 def add(sub) -> None:
     p = sub.add_parser("errata", help="write a Markdown errata draft from a run's results")
-    p.add_argument("--results", default="build/verify/results.json")
+    p.add_argument("--results", default="build/verify/results.json",
+                   help="a run's results.json, checked with its folder's key (or --key-file's)")
     claims_arg(p)
     p.add_argument("--out", default="build/verify/errata.md")
+    key_file_arg(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    run, results = results_file.read(Path(args.results))
+    try:
+        run, results = results_file.read(Path(args.results), key_file(args))
+    except results_file.Refused as exc:
+        print(f"claimcheck errata: refused {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (OSError, ValueError) as exc:
+        print(f"claimcheck errata: {args.results}: cannot read ({exc})", file=sys.stderr)
+        return EXIT_USAGE
     path = errata.write(results, run, load(Path(args.claims)), Path(args.out))
     print(f"wrote {path}")
     return EXIT_OK

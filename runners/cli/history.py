@@ -6,6 +6,7 @@ import sys
 from ..core.settings import resolve as resolve_settings
 from ..service.status import EXIT_OK, EXIT_USAGE
 from ..stores import history
+from .options import key_file_arg
 
 
 def add(sub) -> None:
@@ -14,12 +15,14 @@ def add(sub) -> None:
     p.add_argument("-k", metavar="TEXT", help="only claims whose id contains TEXT")
     p.add_argument("--run", help="compare this run (an id the listing shows) instead of the newest")
     p.add_argument("--changed", action="store_true", help="only the claims that changed")
+    key_file_arg(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    store = resolve_settings({"history": args.store}).history
-    df = history.table(store)
+    settings = resolve_settings({"history": args.store, "key_file": args.key_file})
+    store = settings.history
+    df = history.table(store, settings.key_file)
     for name, why in history.refused(df):
         print(f"claimcheck history: refused {store / name}: {why}", file=sys.stderr)
     if df.empty:

@@ -33,5 +33,15 @@ def resolve(args, **overrides):
         sys.exit(EXIT_USAGE)
 
 
+def key_file_arg(parser) -> None:
+    """``--key-file``, as its ``Option`` row says, for a subcommand that reads a store."""
+    add_options(parser, {"key_file"})
+
+
+def key_file(args):
+    """The ``--key-file`` given, else ``$CLAIMCHECK_KEY_FILE``'s, else None (each store's own key)."""
+    return resolve(argparse.Namespace(key_file=args.key_file)).key_file
+
+
 def claims_arg(parser) -> None:
     parser.add_argument("--claims", default="claims", help="spec file or folder (default: claims)")

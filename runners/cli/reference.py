@@ -15,7 +15,7 @@ def add(sub) -> None:
     p.add_argument("--from-seed", type=int, default=FIRST_REFERENCE_SEED, help="the first seed (default 100)")
     p.add_argument("--runs", type=int, default=10, help="how many single runs (default 10)")
     add_options(p, names={"claims", "data_dir", "dogs_vs_cats", "weights_dir", "cache_dir", "jobs", "quiet", "timeout",
-                          "as_printed"})
+                          "as_printed", "key_file"})
     p.set_defaults(func=run)
 
 

@@ -69,10 +69,11 @@ class Settings:
     shard: tuple | None = None
     as_printed: bool = False
     label: str | None = None
+    key_file: Path | None = None
 
     def __post_init__(self):
         # worker processes run in working folders of their own: the paths they read are absolute
-        for name in ("data_dir", "dogs_vs_cats", "weights_dir", "cache_dir"):
+        for name in ("data_dir", "dogs_vs_cats", "weights_dir", "cache_dir", "key_file"):
             value = getattr(self, name)
             if value is not None:
                 object.__setattr__(self, name, Path(value).absolute())
@@ -160,6 +161,9 @@ OPTIONS = [
            "exactly as printed (the default on Keras 2)", flag_only=True),
     Option("label", "--label", "name of this run's environment in a matrix (default: the stack, "
            "e.g. keras3-tensorflow)", str, "CLAIMCHECK_LABEL"),
+    Option("key_file", "--key-file", "one key (64 hex digits) that seals and checks every store this command "
+           "writes or reads (cache, --out, history), instead of each store's own 'key' file: for shards on "
+           "separate machines (docs/gpu-tier.md)", Path, "CLAIMCHECK_KEY_FILE", metavar="FILE"),
 ]
 assert [o.name for o in OPTIONS] == list(DEFAULTS), "one option per Settings field, in its order"
 

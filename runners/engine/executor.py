@@ -54,7 +54,7 @@ class Executor:
     def __init__(self, settings, environment_key: dict | None = None, replay: list[dict] | None = None):
         """``replay``: run records to answer from instead of training (``claimcheck merge``)."""
         self.settings = settings
-        self.cache = RunCache(settings.cache_dir)
+        self.cache = RunCache(settings.cache_dir, settings.key_file)
         self.keys = JobKeys(settings, replay, environment_key)
         self.pool = WorkerPool(settings)
         self.replay = None if replay is None else {r["key"]: r for r in replay}

@@ -64,6 +64,7 @@ class Session:
         self.sandboxed = SandboxedClaims(self.context)
         self.progress = Progress(settings, lambda: self.stream)
         self.pending: list[str] = []  # a shard's claims left for `claimcheck merge`
+        self.shard_jobs: list[Job] = []  # a shard's share of the planned runs (their records go to the merge)
         self._interrupted = False
         self.to_train: list[Job] | None = None  # prepared, not yet trained (the pytest plugin)
 
@@ -130,6 +131,7 @@ class Session:
         jobs, decided = plan.jobs, claims
         if self.settings.shard:
             jobs, decided, self.pending = shards.share(plan, claims, *self.settings.shard)
+            self.shard_jobs = list(jobs)
             self.sandboxed.expect(decided)  # the other shards' claims are not this run's to decide
         self.to_train = jobs
         return plan, jobs, decided

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from ..environment import machine
+from ..stores import keys
 
 SHARD_MARK = ".claimcheck-shard"  # in <out>/runs/: the folder is a shard's, and a new shard may replace it
 
@@ -37,6 +38,18 @@ def check_out(settings) -> None:
         raise UsageError(f"--out {settings.out}: cannot be written ({exc.strerror or exc})") from None
 
 
+def check_keys(settings, folders) -> None:
+    """Each store's key (stores/keys.py) is there, or made now; a damaged key file, or a ``--key-file``
+    that holds no key, is a usage error before any claim runs (named; its content never shown)."""
+    for folder in folders:
+        try:
+            keys.store_key(Path(folder), create=True, key_file=getattr(settings, "key_file", None))
+        except keys.KeyProblem as exc:
+            raise UsageError(str(exc)) from None
+        except OSError as exc:
+            raise UsageError(f"the key of the store {folder} cannot be made ({exc.strerror or exc})") from None
+
+
 def check_usage(settings, claims) -> None:
     s = settings
     if s.seeds is not None and s.seeds < 2:
@@ -52,3 +65,13 @@ def check_usage(settings, claims) -> None:
             f"{machine.backend()} backend sees none here ({machine.describe()['device']}); install a CUDA build "
             "(docs/gpu-tier.md) or pass --allow-cpu to run it on the CPU anyway (by the claims' "
             "own cost, hours to days)")
+    # last: a run refused above leaves its --out as it was (no key made in it)
+    check_keys(s, stores_of(s))
+
+
+def stores_of(settings) -> list:
+    """The stores a run writes: its --out, the history (unless --no-history or a shard), the training
+    cache (unless the static tier, which trains nothing)."""
+    s = settings
+    return ([s.out] + ([s.history] if not s.no_history and not s.shard else [])
+            + ([s.cache_dir] if s.tier != "static" else []))

@@ -25,15 +25,22 @@ def finish(session, results: list[Result], claims: list[Claim] | None = None, ru
     s = session.settings
     run = run or session.run_record()
     out = Path(s.out)
-    json_path = results_file.write(results, run, out / "results.json")
-    extra = {}
+    json_path = results_file.write(results, run, out / "results.json", s.key_file)
+    extra, status_changes = {}, None
     if not s.no_history and not s.shard:
         store = Path(s.history)
-        history.append(run, json.loads(json_path.read_text())["results"], store)
-        df = history.table(store)
+        history.append(run, json.loads(json_path.read_text())["results"], store, s.key_file)
+        df = history.table(store, s.key_file)
         for name, why in history.refused(df):
             print(f"claimcheck: the history store's {store / name} is refused: {why}", file=sys.stderr)
         extra["changes"] = {c.id: c for c in history.changes(df, run["run_id"])}
+        if history.refused(df) and s.new_failures_only:
+            # a refused run may be the one a claim passed in: what is new cannot be told, so none is known
+            print(f"claimcheck: --new-failures-only: the history store {store} holds refused files (above), so "
+                  "which failures are new cannot be told: every failure counts; move the refused files away "
+                  "to compare again", file=sys.stderr)
+        else:
+            status_changes = extra["changes"]
         extra["series"] = {r.id: history.series(df, r.id) for r in results}
         extra["store"] = str(store)
     all_claims = claims if claims is not None else load(Path(s.claims))
@@ -59,4 +66,4 @@ def finish(session, results: list[Result], claims: list[Claim] | None = None, ru
         print(f"claimcheck: internal error (exit {EXIT_INTERNAL}), please report it:\n" + "\n".join(broken),
               file=sys.stderr)
         return EXIT_INTERNAL
-    return exit_status(s, results, extra.get("changes"))
+    return exit_status(s, results, status_changes)

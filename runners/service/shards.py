@@ -1,10 +1,19 @@
 """Many hosts: a shard's output, and the shards' outputs merged into one run.
 
 ``claimcheck verify --shard i/N`` (engine/shards.py says which share it takes) writes its
-results, and a copy of the record of each training run it made, to ``--out``; it decides no
+results, and a copy of the record of each training run of its share, to ``--out``; it decides no
 stochastic claim. ``claimcheck merge DIR...`` joins the shards' results, decides the stochastic
 claims from the union of their run records (training nothing), and writes one results.json,
 report and errata, and one run in the history store.
+
+Each shard's ``--out`` folder is a store with its own key (stores/keys.py: ``<out>/key``; shards on
+one machine each have theirs, and the merge reads each folder with its own), or the one given by
+``--key-file`` to every shard and the merge (shards on separate machines). Its results.json and each
+run record ``<out>/runs/<key>.json`` carry a MAC with that key, and a run record names the shard and
+the run (``run_id``) that wrote it. The merge takes a run record only when its MAC matches, its file
+is named as its shard names it, it was written by that folder's shard of that run, no other record
+is of the same run, and the run is one of that shard's share of the merge's plan: a file dropped
+into ``runs/`` is refused, named, and the merge exits 2.
 """
 from __future__ import annotations
 
@@ -16,16 +25,24 @@ import uuid
 from pathlib import Path
 
 from ..catalog.loader import load
+from ..engine.jobs import recorded_match
 from ..engine.session import Session
-from ..engine.usage import SHARD_MARK, UsageError, check_out
+from ..engine.shards import split_jobs
+from ..engine.usage import SHARD_MARK, UsageError, check_keys, check_out
 from ..stores import results as results_file
-from ..stores import seal
+from ..stores import keys, seal
 from .finish import finish
 from .status import EXIT_USAGE, exit_status
 
 
+def run_file(key: str) -> str:
+    """The name a shard gives the record of the run of ``key`` in ``<out>/runs/``."""
+    return f"{key}.json"
+
+
 def finish_shard(session: Session, results) -> int:
-    """A shard's output: its results, the pending claims, the records of the runs it made."""
+    """A shard's output: its results, the pending claims, the records of the runs of its share, each
+    sealed with the ``--out`` folder's key and bound to this shard of this run."""
     out = Path(session.settings.out)
     runs = out / "runs"
     if (runs / SHARD_MARK).is_file():  # an earlier shard's records (check_out refused anything else)
@@ -34,15 +51,16 @@ def finish_shard(session: Session, results) -> int:
     (runs / SHARD_MARK).write_text("run records of a claimcheck shard; a new shard replaces this folder\n")
     executor = session.executor
     copied = 0
-    shard = list(session.settings.shard)
-    failed = {r["key"]: r for r in executor.failed_records()}
-    for key in (j.key for j in session.planned_jobs):
-        record = executor.cache.read(key) or failed.get(key)
-        if record is not None:  # a finished run, or a failed one with its reason: the merge needs both
-            (runs / f"{key}.json").write_text(json.dumps(seal.sealed({**record, "shard": shard})), encoding="utf-8")
-            copied += 1
     run = {**session.run_record(), "pending": session.pending}
-    path = results_file.write(results, run, out / "results.json")
+    key = keys.store_key(out, create=True, key_file=session.settings.key_file)
+    failed = {r["key"]: r for r in executor.failed_records()}
+    for job in session.shard_jobs:
+        record = executor.cache.read(job.key) or failed.get(job.key)
+        if record is not None:  # a finished run, or a failed one with its reason: the merge needs both
+            doc = seal.sealed({**record, "shard": run["shard"], "run_id": run["run_id"]}, key, seal.SHARD_RUN)
+            (runs / run_file(job.key)).write_text(json.dumps(doc), encoding="utf-8")
+            copied += 1
+    path = results_file.write(results, run, out / "results.json", session.settings.key_file)
     print(f"shard {run['shard'][0]}/{run['shard'][1]}: {len(results)} claims decided, "
           f"{len(run['pending'])} left to merge, {copied} run records; wrote {path}", file=session.stream)
     return exit_status(session.settings, results)
@@ -59,7 +77,7 @@ def merge(dirs, settings, stream=None) -> int:
     shards = []
     for d in map(Path, dirs):
         try:
-            run, results = results_file.read(d / "results.json")
+            run, results = results_file.read(d / "results.json", settings.key_file)
         except results_file.Refused as exc:
             print(f"claimcheck merge: refused {exc}", file=stream)
             return EXIT_USAGE
@@ -81,23 +99,20 @@ def merge(dirs, settings, stream=None) -> int:
         print(f"claimcheck merge: the shards ran in different environments ({differ}): one run's shards "
               "run on one stack and one kind of machine", file=stream)
         return EXIT_USAGE
-    records, seen = [], []
-    for d, _, _ in shards:
-        for path in sorted((d / "runs").glob("*.json")):
-            try:
-                record = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                print(f"claimcheck merge: refused {path}: not a run record ({exc})", file=stream)
+    records, seen, owners = [], [], {}
+    for d, run, _ in shards:
+        try:
+            found = _run_records(d, run, settings.key_file)
+        except Refusal as exc:
+            print(f"claimcheck merge: refused {exc}", file=stream)
+            return EXIT_USAGE
+        for path, record in found:
+            match = recorded_match(record)
+            if match in owners:
+                print(f"claimcheck merge: refused {path}: a record of the same run (listings, seed and data) as "
+                      f"{owners[match][0]}: one of them is not this run's", file=stream)
                 return EXIT_USAGE
-            why = seal.problem(record)
-            if not why and (not isinstance(record.get("key_parts"), dict) or not isinstance(record.get("key"), str)
-                            or not isinstance(record["key_parts"].get("environment"), dict)):
-                why = "not a run record (no key and key_parts)"
-            if not why and not record.get("failed") and not isinstance(record.get("values"), dict):
-                why = "a finished run record without values"
-            if why:
-                print(f"claimcheck merge: refused {path}: {why}", file=stream)
-                return EXIT_USAGE
+            owners[match] = (path, run["shard"][0])
             records.append(record)
             seen.append((path, record["key_parts"]["environment"]))
     differ = _differences(seen)
@@ -107,12 +122,21 @@ def merge(dirs, settings, stream=None) -> int:
         return EXIT_USAGE
     first = shards[0][1]
     settings = dataclasses.replace(settings, tier=first["tier"], shard=None)
+    try:
+        check_keys(settings, [settings.out] + ([settings.history] if not settings.no_history else []))
+    except UsageError as exc:
+        print(f"claimcheck merge: {exc}", file=stream)
+        return EXIT_USAGE
     session = Session(settings, stream, runner="merge", replay={"run": first, "records": records})
     try:
         all_claims = load(Path(settings.claims))
         pending = {cid for _, run, _ in shards for cid in run.get("pending", [])}
         claims = session.take([c for c in all_claims if c.id in pending])
-        session.plan(claims)
+        plan = session.plan(claims)
+        foreign = _foreign(plan.jobs, len(shards), {rec["key"]: owners[recorded_match(rec)] for rec in records})
+        if foreign:
+            print(f"claimcheck merge: refused {foreign}", file=stream)
+            return EXIT_USAGE
         decided = [r for _, _, results in shards for r in results]
         decided += [session.run_claim(c) for c in claims]
         order = {c.id: n for n, c in enumerate(all_claims)}
@@ -127,6 +151,52 @@ def merge(dirs, settings, stream=None) -> int:
         return EXIT_USAGE
     finally:
         session.close()
+
+
+class Refusal(Exception):
+    """A file of a shard's output the merge does not take: the message names it and why."""
+
+
+def _run_records(d: Path, run: dict, key_file) -> list[tuple[Path, dict]]:
+    """The run records in shard output ``d`` (whose results.json holds ``run``), each checked: sealed
+    with ``d``'s key, a run record, under the name the shard gives it, written by this shard of this run."""
+    try:
+        key = keys.store_key(d, create=False, key_file=key_file)
+    except keys.KeyProblem as exc:
+        raise Refusal(f"{d / 'runs'}: {exc}") from None
+    found = []
+    for path in sorted((d / "runs").glob("*.json")):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise Refusal(f"{path}: not a run record ({exc})") from None
+        why = seal.problem(record, key, seal.SHARD_RUN)
+        if not why and (not isinstance(record.get("key_parts"), dict) or not isinstance(record.get("key"), str)
+                        or not isinstance(record["key_parts"].get("environment"), dict)):
+            why = "not a run record (no key and key_parts)"
+        if not why and not record.get("failed") and not isinstance(record.get("values"), dict):
+            why = "a finished run record without values"
+        if not why and path.name != run_file(record["key"]):
+            why = f"not the name its shard gives it ({run_file(record['key'])}): a file put there"
+        if not why and (record.get("run_id") != run.get("run_id") or record.get("shard") != run.get("shard")):
+            why = (f"written by shard {record.get('shard')} of run {record.get('run_id')}, not by this folder's "
+                   f"shard {run.get('shard')} of run {run.get('run_id')}")
+        if why:
+            raise Refusal(f"{path}: {why}")
+        found.append((path, record))
+    return found
+
+
+def _foreign(jobs, count: int, owners: dict) -> str:
+    """The first record (``owners``: key -> (path, shard index)) that is not a run of its shard's share
+    of ``jobs``, named with why; "" when every record is its shard's."""
+    share = {job.key: i for i, part in enumerate(split_jobs(jobs, count), 1) for job in part}
+    for key, (path, index) in owners.items():
+        if key not in share:
+            return f"{path}: the run of no pending claim of this merge (a file of another run)"
+        if share[key] != index:
+            return f"{path}: a run of shard {share[key]}'s share, not of shard {index}'s (a file put there)"
+    return ""
 
 
 def _differences(named) -> str:

@@ -24,7 +24,9 @@ EXIT_CODES = (
              "inconclusive; `--new-failures-only`: only for new failures)"),
     ExitCode(2, "usage", "a usage error found before any claim runs: no claims, `--seeds` below 2, the gpu tier "
              "without a GPU and without `--allow-cpu`, an `--out` it cannot or must not write, a bad "
-             "`--timeout`; for `merge`, shards that do not fit together"),
+             "`--timeout`, a store's key file that holds no key; for `merge`, shards that do not fit together; for "
+             "`merge` and `errata`, a store's file refused (its MAC does not match its store's key: edited, "
+             "forged, renamed or put there; the file is named)"),
     ExitCode(3, "internal", "claimcheck itself broke: its traceback is printed; never a verdict on the book"),
     ExitCode(130, "interrupted", "Ctrl-C (128 + SIGINT, as shells report it): the workers are stopped; the claims "
              "decided before it are written, the rest are errors saying so"),

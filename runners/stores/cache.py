@@ -7,9 +7,11 @@ Safe for several processes, and hosts that share the folder:
   others wait and then read what it wrote;
 * a record is written under a unique temporary name (host, pid, uuid) and renamed into place,
   so a reader sees a whole record or none;
-* a record carries the digest of its content (seal.py) and is read back only whole, complete, with
-  that digest matching and every field of the right type: a record edited by hand, truncated or
-  malformed is no record (``problem`` says why), and its run is trained again.
+* a record carries the MAC of its content with the cache's key (seal.py, keys.py: the file ``key``
+  in the cache folder, or ``--key-file``) and is read back only whole, complete, with that MAC
+  matching and every field of the right type: a record edited by hand, truncated, malformed,
+  resealed with a plain digest or with another store's key is no record (``problem`` says why),
+  and its run is trained again.
 """
 from __future__ import annotations
 
@@ -21,14 +23,23 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from . import seal
+from . import keys, seal
 
 FIELDS = {"key": str, "seed": int, "values": dict, "errors": dict, "key_parts": dict, "seconds": (int, float)}
 
 
 class RunCache:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, key_file: Path | None = None):
         self.folder = Path(folder)
+        self.key_file = key_file
+        self._key: bytes | None = None
+
+    @property
+    def key(self) -> bytes:
+        """The cache's key, made on first use (keys.py)."""
+        if self._key is None:
+            self._key = keys.store_key(self.folder, create=True, key_file=self.key_file)
+        return self._key
 
     def path(self, key: str) -> Path:
         return self.folder / "runs" / f"{key}.json"
@@ -54,14 +65,14 @@ class RunCache:
             return None, None
         except (OSError, ValueError) as exc:
             return None, f"{path}: unreadable ({exc})"
-        why = record_problem(record, key)
+        why = record_problem(record, key, self.key)
         return (None, f"{path}: {why}") if why else (record, None)
 
     def write(self, record: dict) -> Path:
         path = self.path(record["key"])
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.parent / f".{record['key']}.{socket.gethostname()}.{os.getpid()}.{uuid.uuid4().hex}.tmp"
-        tmp.write_text(json.dumps(seal.sealed({**record, "complete": True}), indent=1), encoding="utf-8")
+        tmp.write_text(json.dumps(seal.sealed({**record, "complete": True}, self.key, seal.CACHE_RECORD), indent=1), encoding="utf-8")
         os.replace(tmp, path)  # atomic: readers never see half a record
         return path
 
@@ -74,9 +85,10 @@ class RunCache:
         return out
 
 
-def record_problem(record, key: str | None = None) -> str | None:
-    """Why ``record`` is not a whole, unedited run record (of ``key``), or None."""
-    why = seal.problem(record)
+def record_problem(record, key: str | None, store_key: bytes) -> str | None:
+    """Why ``record`` is not a whole, unedited run record (of ``key``) of the cache whose key is
+    ``store_key``, or None."""
+    why = seal.problem(record, store_key, seal.CACHE_RECORD)
     if why:
         return why
     if key is not None and record.get("key") != key:

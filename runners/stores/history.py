@@ -10,10 +10,13 @@ another; pandas reads the folder into one table (one row per claim per run). A f
 was chosen over SQLite because runs on different machines (a CI runner, a GPU box) can be
 merged by copying files, and a git commit or an artifact upload carries them as they are.
 
-Each run file is sealed with the digest of its content (seal.py). ``table`` reads only files that
-are whole, unedited and well formed; every other ``*.json`` in the store is *refused*, named with
-why in ``table(...).attrs["refused"]``, which the history command and the report show: a
-truncated or hand-edited newest run is never silently dropped, nor compared against.
+Each run file is sealed with the MAC of its content and its file name, with the store's key
+(seal.py, keys.py: the file ``key`` in the store's folder, or ``--key-file``). ``table`` reads only
+files that are whole, unedited, under their own name and well formed; every other ``*.json`` in the
+store is *refused*, named with why in ``table(...).attrs["refused"]``, which the history command
+and the report show: a truncated, hand-edited, forged, copied or renamed run is never silently
+dropped, nor compared against; and while the store holds one, ``--new-failures-only`` cannot tell
+what is new, so every failure fails the run (service/finish.py).
 """
 from __future__ import annotations
 
@@ -28,18 +31,20 @@ import pandas as pd
 from scipy import stats as sps
 
 from ..claim.verdict import BAD
-from . import seal
+from . import keys, seal
 
 MOVED_P = 0.05  # a metric "moved" when Welch's two-sample t-test gives p below this
 
 
-def append(run: dict, records: list[dict], store: Path) -> Path:
+def append(run: dict, records: list[dict], store: Path, key_file: Path | None = None) -> Path:
     """Add one run to the store; safe against concurrent writers."""
     store.mkdir(parents=True, exist_ok=True)
+    key = keys.store_key(store, create=True, key_file=key_file)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     name = f"{stamp}-{uuid.uuid4().hex[:8]}.json"
     tmp = store / f".{name}.tmp"
-    tmp.write_text(json.dumps(seal.sealed({"run": run, "results": records}), ensure_ascii=False), encoding="utf-8")
+    doc = seal.sealed({"run": run, "results": records}, key, seal.history_run(name))
+    tmp.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, store / name)
     return store / name
 
@@ -52,16 +57,20 @@ def values_of(record: dict) -> list[float]:
     return [float(v) for v in found if isinstance(v, (int, float)) and not isinstance(v, bool)]
 
 
-def table(store: Path) -> pd.DataFrame:
+def table(store: Path, key_file: Path | None = None) -> pd.DataFrame:
     """One row per claim per run, oldest run first."""
     rows, refused = [], []
+    try:
+        key, no_key = keys.store_key(store, create=False, key_file=key_file), None
+    except keys.KeyProblem as exc:
+        key, no_key = None, str(exc)
     for path in sorted(store.glob("*.json")):
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             refused.append((path.name, f"not JSON ({exc})"))
             continue
-        why = seal.problem(doc) or _malformed(doc)
+        why = no_key or seal.problem(doc, key, seal.history_run(path.name)) or _malformed(doc)
         if why:
             refused.append((path.name, why))
             continue

@@ -1,7 +1,9 @@
-"""results.json: one record per claim, plus what the run was, sealed with the digest of its content.
+"""results.json: one record per claim, plus what the run was, sealed with the MAC of its content.
 
-``read`` refuses a file whose digest is missing or does not match (seal.py): ``claimcheck merge``
-never decides from a shard's results that were edited after the shard wrote them.
+The key is the ``--out`` folder's (keys.py: the file ``key`` beside results.json, or ``--key-file``).
+``read`` refuses a file whose MAC is missing or does not match (seal.py): ``claimcheck merge`` and
+``claimcheck errata`` never read results that were edited, forged or resealed after the run wrote
+them, nor a results.json moved away from its folder's key.
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..claim.verdict import ATTENTION_ORDER, Result, Status
-from . import seal
+from . import keys, seal
 
 EVIDENCE_STATUSES = (Status.PASSED, Status.FAILED, Status.INCONCLUSIVE, Status.KNOWN_ERRATUM)
 
@@ -38,10 +40,10 @@ def _jsonable(value):
     return value
 
 
-def write(results: list[Result], run: dict, path: Path) -> Path:
+def write(results: list[Result], run: dict, path: Path, key_file: Path | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     doc = {"run": {**run, "counts": counts(results)}, "results": [r.to_dict() for r in results]}
-    doc = seal.sealed(_jsonable(doc))
+    doc = seal.sealed(_jsonable(doc), keys.store_key(path.parent, create=True, key_file=key_file), seal.RESULTS)
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
 
@@ -50,9 +52,15 @@ class Refused(ValueError):
     """A results.json that cannot be trusted: the message names the file and why."""
 
 
-def read(path: Path) -> tuple[dict, list[Result]]:
-    doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    why = seal.problem(doc)
+def read(path: Path, key_file: Path | None = None) -> tuple[dict, list[Result]]:
+    """The run and results of ``path``, checked with its folder's key (``key_file``'s where given)."""
+    path = Path(path)
+    doc = json.loads(path.read_text(encoding="utf-8"))  # OSError, ValueError: the caller says it cannot read it
+    try:
+        key = keys.store_key(path.parent, create=False, key_file=key_file)
+    except keys.KeyProblem as exc:
+        raise Refused(f"{path}: {exc}") from None
+    why = seal.problem(doc, key, seal.RESULTS)
     if why:
         raise Refused(f"{path}: {why}")
     if not isinstance(doc.get("run"), dict) or not isinstance(doc.get("results"), list):
