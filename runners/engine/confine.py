@@ -12,7 +12,7 @@ Two layers (docs/sandbox.md says why two):
 * **Each program's** (:func:`run_in_namespace`): the worker that the server forks for a program
   unshares a user, mount and pid namespace and forks the program as pid 1 of that namespace, with
   a fresh ``/proc`` (only its own processes), empty scratch folders of a bounded size (the cache
-  folder, where its working folder is made, ``/dev/shm``), a memory and a process limit, and
+  ``work/`` of the cache folder, where its working folder is made; ``/dev/shm``), a memory and a process limit, and
   ``PR_SET_PDEATHSIG``: when the program ends, or its worker is stopped (timeout), the kernel ends
   every process in the namespace. A second user and mount namespace locks those mounts: the program
   cannot undo them.
@@ -39,7 +39,8 @@ BWRAP_ENV = "CLAIMCHECK_BWRAP"  # another bubblewrap (or a missing one: how test
 OFF_HOW = "--no-confine / CLAIMCHECK_NO_CONFINE=1"
 
 CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID = 0x00020000, 0x10000000, 0x20000000
-MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 2, 4, 8, 16384, 1 << 18
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT = 1, 2, 4, 8, 32
+MS_REC, MS_PRIVATE = 16384, 1 << 18
 PR_SET_PDEATHSIG = 1
 GIB = 1 << 30
 MAX_REPLY = 512 << 20  # a program's process that sends more than this is stopped
@@ -216,9 +217,13 @@ def _set_up(scratch: list[str], limits: Limits, uid: int, gid: int) -> None:
     _call("mount", b"none", b"/", None, MS_REC | MS_PRIVATE, None)
     _call("mount", b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
     size = int(limits.scratch_gib * GIB) if limits.scratch_gib else 64 * GIB
-    for path in scratch:
+    for path in scratch:  # the folder, read-only and empty but for its writable work/ (the scratch)
         if os.path.isdir(path):
-            _mount_tmpfs(path, size)
+            _mount_tmpfs(path, 1 << 20)
+            for name in ("work", "locks"):
+                os.mkdir(os.path.join(path, name))
+            _mount_tmpfs(os.path.join(path, "work"), size)
+            _call("mount", None, path.encode(), None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, None)
     _mount_tmpfs("/dev/shm", 64 << 20)
     # a user and mount namespace more: in it the mounts above are locked (the program cannot undo them)
     _call("unshare", CLONE_NEWUSER | CLONE_NEWNS)
@@ -252,6 +257,7 @@ def run_in_namespace(fn, scratch: list[str], limits: Limits) -> str:
         os.close(read)
         code = 0
         try:
+            os.setsid()  # a process group of its own: kill(0, ...) reaches no process outside
             _set_up(scratch, limits, uid, gid)
             reply = {"text": fn()}
         except BaseException as exc:  # noqa: BLE001 - every way fn ends is told to the worker

@@ -93,7 +93,7 @@ def _limit_named(result: dict, limits: confine.Limits | None) -> dict:
 
 def _confined(claims, settings, as_printed: bool, limits: confine.Limits) -> str:
     """In the program's own namespace: its temporary files go to its scratch folder."""
-    scratch = Path(settings.cache_dir) / "tmp"
+    scratch = Path(settings.cache_dir) / "work" / "tmp"
     scratch.mkdir(parents=True, exist_ok=True)
     os.environ["TMPDIR"] = str(scratch)
     tempfile.tempdir = None
