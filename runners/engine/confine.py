@@ -157,8 +157,8 @@ def server_args(settings, environment: dict, private=()) -> list[str]:
     """bubblewrap's arguments for the sandbox's server: everything but the command."""
     args = [*_base_args()]
     hide = [Path("/run"), *(Path(p) for p in private)]
-    for store in stores(settings):
-        store.mkdir(parents=True, exist_ok=True)  # the mount point (a store comes into being anyway)
+    Path(settings.cache_dir).mkdir(parents=True, exist_ok=True)  # the server's scratch is mounted there
+    for store in stores(settings):  # one that is not there yet cannot be made: the filesystem is read-only
         hide.append(store.resolve())
     for path in hide:
         if path.is_dir() and not path.is_symlink():
@@ -249,6 +249,7 @@ def run_in_namespace(fn, scratch: list[str], limits: Limits) -> str:
     threaded process (a worker of the fork server). An exception of ``fn`` is raised here again (by
     its name, never unpickled); a process that ends without an answer is :class:`ProgramEnded`."""
     uid, gid = os.getuid(), os.getgid()
+    _call("prctl", PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # this worker ends with its server
     _call("unshare", CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID)
     _map_ids(uid, gid)
     read, write = os.pipe()

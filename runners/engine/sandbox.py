@@ -302,7 +302,13 @@ class Sandbox:
             server = forkserver._forkserver
             server.__dict__.pop("ensure_running", None)
             server.__dict__.pop("_claimcheck_confined", None)
-            if server._forkserver_pid is not None and hasattr(server, "_stop"):
-                server._stop()
+            if server._forkserver_pid is not None:  # bubblewrap's end ends the server, and its workers
+                try:
+                    os.kill(server._forkserver_pid, signal.SIGKILL)
+                    os.waitpid(server._forkserver_pid, 0)
+                except OSError:
+                    pass
+                os.close(server._forkserver_alive_fd)
+                server._forkserver_pid = server._forkserver_alive_fd = server._forkserver_address = None
             shutil.rmtree(self._wrapper.parent, ignore_errors=True)
             self._wrapper = None
