@@ -149,24 +149,22 @@ def _base_args() -> list[str]:
             "--dev", "/dev", "--bind", "/dev/shm", "/dev/shm"]
 
 
-def _hidden(path: Path) -> list[str]:
-    return ["--perms", "0555", "--tmpfs", str(path), "--remount-ro", str(path)]
-
-
 def server_args(settings, environment: dict, private=()) -> list[str]:
     """bubblewrap's arguments for the sandbox's server: everything but the command."""
     args = [*_base_args()]
-    hide = [Path("/run"), *(Path(p) for p in private)]
-    Path(settings.cache_dir).mkdir(parents=True, exist_ok=True)  # the server's scratch is mounted there
-    for store in stores(settings):  # one that is not there yet cannot be made: the filesystem is read-only
-        hide.append(store.resolve())
-    for path in hide:
-        if path.is_dir() and not path.is_symlink():
-            args += _hidden(path)
+    scratch = Path(settings.cache_dir).resolve()
+    scratch.mkdir(parents=True, exist_ok=True)  # the server's scratch is mounted there
+    hide = {Path("/run"), *(Path(p) for p in private)}
+    # a store that is not there yet cannot be made: the filesystem is read-only
+    hide |= {store.resolve() for store in stores(settings) if store.resolve() != scratch}
+    hide = sorted((p for p in hide if p.is_dir() and not p.is_symlink()), key=lambda p: len(p.parts))
+    for path in hide:  # outer folders first: a store inside another (a cache in --out) is mounted in it
+        args += ["--perms", "0555", "--tmpfs", str(path)]
     # the server's own temporary files (absl asks for a temporary folder on import): in the cache
     # folder's place, where each program gets a scratch folder of its own over it
-    scratch = Path(settings.cache_dir).resolve()
     args += ["--size", str(256 << 20), "--tmpfs", str(scratch), "--dir", str(scratch / "tmp")]
+    for path in hide:
+        args += ["--remount-ro", str(path)]
     args += ["--clearenv"]
     for name, value in sorted({**environment, "TMPDIR": str(scratch / "tmp")}.items()):
         args += ["--setenv", name, value]
