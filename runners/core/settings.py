@@ -40,6 +40,16 @@ def _shard(text):
     return (int(index), int(count))
 
 
+def _non_negative(kind):
+    def convert(text):
+        value = kind(text)
+        if not value >= 0 or value == float("inf"):
+            raise ValueError(f"a limit takes a number >= 0, not {text!r}")
+        return value
+    convert.__name__ = kind.__name__
+    return convert
+
+
 @dataclass(frozen=True)
 class Settings:
     """A run's settings; each field's default is the option's default (frozen: a run that needs other
@@ -70,6 +80,10 @@ class Settings:
     as_printed: bool = False
     label: str | None = None
     key_file: Path | None = None
+    no_confine: bool = False
+    memory_limit: float = 8.0
+    process_limit: int = 512
+    scratch_limit: float = 2.0
 
     def __post_init__(self):
         # worker processes run in working folders of their own: the paths they read are absolute
@@ -164,6 +178,16 @@ OPTIONS = [
     Option("key_file", "--key-file", "one key (64 hex digits) that seals and checks every store this command "
            "writes or reads (cache, --out, history), instead of each store's own 'key' file: for shards on "
            "separate machines (docs/gpu-tier.md)", Path, "CLAIMCHECK_KEY_FILE", metavar="FILE"),
+    Option("no_confine", "--no-confine", "run programs without the boundary (bubblewrap, a pid namespace "
+           "each, the limits): for debugging; the run says so at its top and in results.json",
+           flag_only=True, env="CLAIMCHECK_NO_CONFINE"),
+    Option("memory_limit", "--memory-limit", "GiB of memory (data) one confined program may use (default 8; "
+           "0: no limit)", _non_negative(float), "CLAIMCHECK_MEMORY_LIMIT", metavar="GIB"),
+    Option("process_limit", "--process-limit", "processes and threads one confined program may run (default "
+           "512; 0: no limit; the kernel does not apply it to root)", _non_negative(int),
+           "CLAIMCHECK_PROCESS_LIMIT", metavar="N"),
+    Option("scratch_limit", "--scratch-limit", "GiB a confined program may write in its scratch folder "
+           "(default 2)", _non_negative(float), "CLAIMCHECK_SCRATCH_LIMIT", metavar="GIB"),
 ]
 assert [o.name for o in OPTIONS] == list(DEFAULTS), "one option per Settings field, in its order"
 

@@ -14,6 +14,7 @@ from ..claim.values import FunctionRef
 from ..claim.variants import ClaimOnStack
 from ..claim.verdict import Result
 from ..kinds import registry
+from . import confine
 from .context import RunContext
 from .deciding import confirm
 from .sandbox import Sandbox
@@ -25,13 +26,21 @@ class SandboxedClaims:
         self._sandbox: Sandbox | None = None
         self._waiting: list[ClaimOnStack] = []  # planned here, not yet sent to the sandbox
         self._results: dict[str, Result] = {}  # decided there, not yet handed out
+        self._confinement: confine.Confinement | None = None
+
+    @property
+    def confinement(self) -> confine.Confinement:
+        """Whether the programs run confined (confine.py), and why not where they do not."""
+        if self._confinement is None:
+            self._confinement = confine.status(self.context.settings, self.context.executor.in_process)
+        return self._confinement
 
     @property
     def sandbox(self) -> Sandbox:
         if self._sandbox is None:
             # static programs are small: two at a time (or --jobs, where more) keeps the cores busy
             workers = max(self.context.executor.worker_count(), min(2, os.cpu_count() or 1))
-            self._sandbox = Sandbox(self.context.settings, workers=workers)
+            self._sandbox = Sandbox(self.context.settings, workers=workers, confinement=self.confinement)
         return self._sandbox
 
     def start(self) -> None:

@@ -143,6 +143,14 @@ class Session:
             jobs, self.to_train = self.to_train, None
             self.train(jobs)
 
+    def show_confinement(self) -> None:
+        """At the run's top: whether programs run confined; always where they do not (never silently)."""
+        if self.context.replaying:
+            return
+        confinement = self.sandboxed.confinement
+        if self.settings.progress or not confinement.confined:
+            print(confinement.line(), file=self.stream, flush=True)
+
     def warm_up(self) -> None:
         """Start the sandbox's fork server early (it imports the framework while the claims load)."""
         self.sandboxed.start()
@@ -161,6 +169,7 @@ class Session:
         """Plan, train what is missing, decide every claim; progress on the stream."""
         plan, jobs, decided = self.prepare(claims)
         self.to_train = None
+        self.show_confinement()
         todo = [j for j in jobs if not self.executor.is_cached(j)]
         self.progress.plan(claims=len(claims), label=self.stack.label, as_printed=self.stack.as_printed,
                            planned=len(plan.jobs), cached=plan.cached, device=plan.device, todo=todo,
@@ -211,7 +220,8 @@ class Session:
         executor = self.executor if self.context.started else None
         return record.run_record(self.settings, self.stack, run_id=self.run_id, runner=self.runner,
                                  started=self.started, seconds=time.perf_counter() - self._t0,
-                                 interrupted=self.interrupted, executor=executor)
+                                 interrupted=self.interrupted, executor=executor,
+                                 confinement=None if self.context.replaying else self.sandboxed.confinement)
 
     def close(self) -> None:
         self.sandboxed.close()
