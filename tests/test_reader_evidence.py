@@ -95,6 +95,7 @@ def test_the_real_runs_count_each_repository_once():
     ({"value": 99.9}, "runs.jsonl:2: value 99.9 is outside the possible range [0, 1]"),
     ({"value": -0.1, "quantity": "q.val_loss"}, "runs.jsonl:2: value -0.1 is outside the possible range [0, inf]"),
     ({"value": 101.0, "quantity": "q.test_acc_pct"}, "runs.jsonl:2: value 101.0 is outside the possible range [0, 100]"),
+    ({"copies": 0}, "runs.jsonl:2: copies 0 must be a whole number of at least 1"),
 ])
 def test_a_record_without_provenance_or_with_an_impossible_value_is_refused_by_file_and_line(tmp_path, change,
                                                                                             problem):

@@ -304,6 +304,7 @@ def test_the_report_and_the_errata_keep_reader_verdicts_apart(headline_run):
     errata = (out / "errata.md").read_text()
     section = errata.split("## Claims readers' runs do not bear out")[1].split("\n## ")[0]
     assert "dlwp2.ch08.vgg16.fine_tuning.test_acc" in section
+    assert "not measured here; the runs (repository@commit): " in section  # whose runs decided it
     assert '"readers get 97.5-98.0%"' in section and "98.5% (within one percentage point)" in section
     assert "dlwp2.ch08.scratch.test_acc" not in section  # readers bear 69.5% out
 

@@ -97,6 +97,9 @@ def _problem(record, number: int, path: Path) -> str | None:
         return f"{where}: repo {record['repo']!r} is not a repository owner/name: every run must say where it is stored"
     if not COMMIT.fullmatch(record["commit"]):
         return f"{where}: commit {record['commit']!r} is not a git commit hash (7-40 hex digits)"
+    copies = record.get("copies", 1)
+    if not isinstance(copies, int) or isinstance(copies, bool) or copies < 1:
+        return f"{where}: copies {copies!r} must be a whole number of at least 1 (repositories holding that output)"
     possible = value_range(record["quantity"])
     if possible and not possible[0] <= record["value"] <= possible[1]:
         return (f"{where}: value {record['value']!r} is outside the possible range "
