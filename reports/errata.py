@@ -40,9 +40,15 @@ def measured(r: Result) -> str:
         values = ", ".join(f"{v:.4f}" for v in summary["values"])
         if r.evidence:
             return (f"not measured in this run; mean {summary['mean']:.4f}{interval} over {summary['n']} {r.evidence} "
-                    f"recorded ({(r.details.get('evidence') or {}).get('said', '')})")
+                    f"recorded ({(r.details.get('evidence') or {}).get('said', '')}){_sources(r)}")
         return f"mean {summary['mean']:.4f}{interval} over {summary['n']} seeds ({values})"
     return show(r.observed)
+
+
+def _sources(r: Result) -> str:
+    """``; the runs (repository@commit): a/b@1234567890, ...`` for a verdict decided from reader runs."""
+    sources = ((r.details or {}).get("evidence") or {}).get("sources") or []
+    return f"; the runs (repository@commit): {', '.join(sources)}" if sources else ""
 
 
 def _entry(r: Result, verdict: str) -> list[str]:
@@ -129,7 +135,7 @@ def readers_section(results: list[Result]) -> list[str]:
         r = e["result"]
         stated = r.source.get("stated", show(r.expected))
         promised = (f"{_md(stated)}; judged as promised, the claim is {r.status.value}"
-                    + (f" from {_md(r.evidence)}" if r.evidence else " (measured)"))
+                    + (f" from {_md(r.evidence)}, not measured here{_md(_sources(r))}" if r.evidence else " (measured)"))
         reaches = f"{e['below']:.0%} of readers below the printed value"
         lines += [f"### {_md(r.title or r.id)}", "",
                   f"- **Claim:** {markdown.code(r.id)} (listing {_md(r.source.get('listing', '-'))})",

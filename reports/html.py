@@ -1,6 +1,7 @@
 """report.html: one self-contained page, rendered with jinja2, every text escaped.
 
-Read at a glance: the counts; what needs attention (failed, error, inconclusive, known errata);
+Read at a glance: the counts; what needs attention (failed, error, inconclusive, known errata, and
+every verdict decided from reader runs, with their repositories and commits: not measured here);
 a summary per section; then each section in book order (2.1, 8.1, 8.1.1, ...), its claims
 needing attention first and its skipped claims folded by reason.
 """
@@ -81,8 +82,8 @@ def render(results: list[Result], run: dict, **extra) -> str:
     template = environment().get_template("report.html.j2")
     for key, default in (("changes", {}), ("series", {}), ("coverage", []), ("errata", None), ("store", None)):
         extra.setdefault(key, default)
-    attention = sorted((r for r in results if r.status in ATTENTION or r.status is Status.KNOWN_ERRATUM),
-                       key=_sort_key)
+    attention = sorted((r for r in results if r.status in ATTENTION or r.status is Status.KNOWN_ERRATUM
+                        or r.evidence), key=_sort_key)  # a verdict from reader runs was not measured here
     tally = counts(results)
     return template.render(
         run=run, counts=tally, sections=sections(results), total=len(results),

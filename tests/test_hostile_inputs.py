@@ -204,7 +204,9 @@ def test_every_book_claim_keeps_its_verdict(run):
     book = {cid: rs for cid, rs in run["results"].items() if cid.startswith("dlwp2.")}
     statuses = [r["status"] for rs in book.values() for r in rs]
     assert len(book) == 171
-    assert statuses.count("passed") == 145 and statuses.count("known-erratum") == 3
+    # 8.14-8.18's 83.5% is inconclusive from its 14 repositories' runs (tests/test_reader_evidence.py)
+    assert statuses.count("passed") == 144 and statuses.count("known-erratum") == 3
+    assert statuses.count("inconclusive") == 1
     assert statuses.count("skipped") == 23, [c for c, rs in book.items() if rs[0]["status"] not in
                                               ("passed", "known-erratum", "skipped")]
     from_readers = [r for rs in book.values() for r in rs if r.get("evidence")]

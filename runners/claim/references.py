@@ -7,7 +7,8 @@ reference with ``source: readers`` names readers' runs instead of listing values
 within: NAME, exclude: [...]}`` (the file relative to references.yaml; ``within``: a recorded
 reference of the same quantity on one machine, from which the spread between environments is
 measured; ``exclude``: phrases of the records' notes that leave a run out, e.g. ``ANOMALY``, where
-the data set's ``clean`` flag judged the runs against another edition's code). ``source:
+the data set's ``clean`` flag judged the runs against another edition's code). Its values are one
+a repository: the median of that repository's distinct runs (readers.py ``environments``). ``source:
 pending, command: ...`` is a reference still to be recorded (``claimcheck draft`` writes them):
 its claims are skipped with that command as the fix.
 """
@@ -90,7 +91,7 @@ def _readers_problems(path: Path, name: str, entry: dict, where: str) -> list[st
         return [f"{where}: reference '{name}': {exc}"]
     if len(runs) < 2:
         return [f"{where}: reference '{name}': {len(runs)} runs of program '{entry['program']}', quantity "
-                f"'{entry['quantity']}' in {entry['runs']}; a spread needs at least 2"]
+                f"'{entry['quantity']}' in {entry['runs']} (repositories, repeats counted once); a spread needs at least 2"]
     return []
 
 
@@ -107,13 +108,14 @@ def _selection(runs_file: Path, entry: dict) -> tuple[tuple, dict]:
     """The selected runs' values and what they are (a fresh dict), read once per version of the file."""
     values, about = _selected(str(runs_file), file_stamp(runs_file), entry["program"], entry["quantity"],
                               entry.get("clean", True), tuple(entry.get("exclude", [])))
-    return values, {**about, "frameworks": dict(about["frameworks"])}
+    return values, {**about, "frameworks": dict(about["frameworks"]),
+                    "environments": [dict(e) for e in about["environments"]]}
 
 
 @functools.lru_cache(maxsize=64)
 def _selected(runs_file: str, stamp, program: str, quantity: str, clean: bool, exclude: tuple) -> tuple[tuple, dict]:
     runs = readers.select(Path(runs_file), program, quantity, clean, exclude)
-    return tuple(r.value for r in runs), readers.describe(runs)
+    return tuple(e.value for e in readers.environments(runs)), readers.describe(runs)
 
 
 def recorded(spec_file: str) -> dict:

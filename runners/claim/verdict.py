@@ -62,6 +62,26 @@ class Result(Described):
             result.title = claim.source.get("stated", "")
         return result
 
+    @property
+    def label(self) -> str:
+        """The verdict as the console prints it: ``PASSED``, or for one decided from recorded runs,
+        ``PASSED from 17 reader runs (not measured here)``: never a plain verdict."""
+        if not self.evidence:
+            return self.status.value.upper()
+        runs = (self.details.get("evidence") or {}).get("runs", "?")
+        return f"{self.status.value.upper()} from {runs} {self.evidence} (not measured here)"
+
+    @property
+    def attention_note(self) -> str:
+        """Why a verdict that is no failure still needs a look: one decided from recorded runs, not
+        measured here, with the runs' repositories and commits; "" for a measured one."""
+        if not self.evidence:
+            return ""
+        found = self.details.get("evidence") or {}
+        sources = found.get("sources") or []
+        return (f"decided from {found.get('runs', '?')} {self.evidence}, not measured here"
+                + (f"; runs: {', '.join(sources)}" if sources else ""))
+
     def to_dict(self) -> dict:
         record = asdict(self)
         record["status"] = self.status.value

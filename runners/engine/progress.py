@@ -71,5 +71,5 @@ class Progress:
         if not self.enabled:
             return
         note = f" ({one_line(result.reason)})" if result.status.value != "passed" and result.reason else ""
-        print(f"[{n}/{total}] {result.status.value.upper():13} {one_line(result.id, 120)} "
+        print(f"[{n}/{total}] {result.label:13} {one_line(result.id, 120)} "
               f"{result.duration_s:.2f}s{note}", file=self._stream_of(), flush=True)

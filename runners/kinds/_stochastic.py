@@ -223,7 +223,7 @@ def printed_alone(claim, ref: stats.Reference) -> dict:
         printed = stats.parse_stated(claim.expected)
     except ValueError:
         return {}
-    alone, figures = stats.evidence.judge_runs(ref.values, printed, "reader runs")
+    alone, figures = stats.evidence.judge_runs(ref.values, printed, "reader runs", reader_labels(ref))
     return {"printed_alone": {"stated": printed.text, "status": alone.status, "reason": alone.reason,
                               "below": figures.get("below")}}
 
@@ -258,15 +258,25 @@ def verdict_over_seeds(claim, ctx, stated: stats.Stated, ref: stats.Reference, p
     return Verdict(Status(decision.status), round(summary.mean, 6), decision.reason, details)
 
 
+def reader_labels(ref: stats.Reference) -> list[str] | None:
+    """Each value's repository (``owner/name@commit``), in the values' order, or None."""
+    envs = (ref.readers or {}).get("environments") or []
+    if len(envs) != len(ref.values):
+        return None
+    return [f"{e['repo']}@{','.join(c[:10] for c in e['commits'])}" for e in envs]
+
+
 def from_readers(claim, stated: stats.Stated, ref: stats.Reference, not_run: str) -> Verdict:
     """The verdict from readers' runs alone, for a claim that cannot run here (``not_run``: why)."""
-    decision, figures = stats.evidence.judge_runs(ref.values, stated, "reader runs")
+    labels = reader_labels(ref)
+    decision, figures = stats.evidence.judge_runs(ref.values, stated, "reader runs", labels)
     summary = stats.summarize(ref.values)
     oc = stats.for_evidence(stated.halfwidth, ref)
     said = readers.in_words(ref.readers)
     details = {
         "evidence": {"type": "reader runs", "reference": ref.name, "runs": len(ref.values), "about": ref.readers,
-                     "said": said, "not_run": not_run},
+                     "said": said, "not_run": not_run, "sources": labels or [],
+                     "records": (ref.readers or {}).get("records"), "distinct": (ref.readers or {}).get("distinct")},
         "summary": summary.to_dict(), "stated": stated.value, "stated_interval": [stated.low, stated.high],
         "band": [stated.low, stated.high], "readers": figures, "reference": reference_details(ref),
         "operating_characteristic": oc,

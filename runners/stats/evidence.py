@@ -19,8 +19,14 @@ The rule, two one-sided tests at ALPHA each, with the runs' size counted:
   tolerance interval, and the mean's interval wholly outside the stated one); else
   **inconclusive**.
 
-Its operating characteristic is characteristic.py's :func:`evidence_characteristic`: the same
-targets as the measured rule.
+* **One run cannot decide it** (:func:`pivotal`): the rule is applied again with each run left out
+  in turn; a passed or failed verdict that any one run's absence changes (to another verdict, or to
+  nothing, where one run would be left) becomes **inconclusive**, naming that run.
+
+The runs are distinct environments: repeats already counted once and a repository's several runs
+combined into their median (claim/readers.py). Its operating characteristic is characteristic.py's
+:func:`evidence_characteristic`: the same targets as the measured rule, without the leave-one-out
+(which only turns some passed or failed verdicts inconclusive).
 """
 from __future__ import annotations
 
@@ -53,8 +59,30 @@ def outcome(n: int, m: float, s: float, stated: Stated) -> str:
     return "inconclusive"
 
 
-def judge_runs(values, stated: Stated, what: str = "runs") -> tuple[Decision, dict]:
-    """The verdict on ``stated`` from recorded single runs, and its figures."""
+def _outcome_of(values, stated: Stated) -> str:
+    summary = summarize(values)
+    if summary.n < 2 or not summary.sd:
+        return "nothing"
+    return outcome(summary.n, summary.mean, summary.sd, stated)
+
+
+def pivotal(values, stated: Stated) -> tuple[int, str] | None:
+    """The first run whose leaving out changes the verdict, and the verdict without it; None where
+    no single run does (or the verdict is inconclusive already)."""
+    values = [float(v) for v in values]
+    status = _outcome_of(values, stated)
+    if status not in ("passed", "failed"):
+        return None
+    for i in range(len(values)):
+        without = _outcome_of(values[:i] + values[i + 1:], stated)
+        if without != status:
+            return i, without
+    return None
+
+
+def judge_runs(values, stated: Stated, what: str = "runs", labels=None) -> tuple[Decision, dict]:
+    """The verdict on ``stated`` from recorded single runs, and its figures; ``labels`` name the runs
+    (a repository each) where one run alone would decide it."""
     summary = summarize(values)
     n = summary.n
     if n < 2 or not summary.sd:
@@ -62,6 +90,7 @@ def judge_runs(values, stated: Stated, what: str = "runs") -> tuple[Decision, di
     m, s = summary.mean, summary.sd
     k_in, k_out = factors(n)
     status = outcome(n, m, s, stated)
+    flips = pivotal(values, stated)
     figures = {"inner": [m - k_in * s, m + k_in * s], "tolerance": [m - k_out * s, m + k_out * s],
                "k_in": k_in, "k_out": k_out, "distance_sd": (stated.value - m) / s,
                "below": sum(v < stated.value for v in summary.values) / n, "range": [min(values), max(values)]}
@@ -70,6 +99,14 @@ def judge_runs(values, stated: Stated, what: str = "runs") -> tuple[Decision, di
     inside = f"mean ± {k_in:.2f} sd = [{figures['inner'][0]:.4f}, {figures['inner'][1]:.4f}]"
     outside = (f"their 95% tolerance interval of the central 98.8% of runs, mean ± {k_out:.2f} sd = "
                f"[{figures['tolerance'][0]:.4f}, {figures['tolerance'][1]:.4f}]")
+    if flips is not None:
+        i, without = flips
+        run = f"{labels[i]} ({float(values[i]):.4f})" if labels else f"the run {float(values[i]):.4f}"
+        figures["flipped_by"] = {"index": i, "run": labels[i] if labels else None, "value": float(values[i]),
+                                 "was": status, "without": without}
+        became = "decides nothing" if without == "nothing" else f"is {without}"
+        return Decision("inconclusive", f"{where}: {status} from all {n}, but without {run} the rule {became}: "
+                                        "one run decides it, so it is inconclusive; more runs would decide"), figures
     if status == "passed":
         if abs(stated.value - m) < k_in * s:
             why = f"{where}, inside {inside}: a value a run of this code gives"
