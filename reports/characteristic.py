@@ -29,10 +29,13 @@ def table(claims) -> list[dict]:
             continue
         for tier, n in kind.seed_counts(claim).items():
             oc = stats.for_reference(stated.halfwidth, ref, n)
+            known = stats.for_known_sd(stated.halfwidth, ref, n) if stats.unmet_targets(oc) else None
             rows.append({"id": claim.id, "tier": tier, "n": n, "stated": stated.text, "halfwidth": stated.halfwidth,
                          "sd": ref.sd, "reference": ref.name, "source": ref.source, "runs": ref.runs,
-                         "allowance": stats.allowance(stated, ref.sd), "oc": oc, "unmet": stats.unmet_targets(oc),
-                         "standing": stats.standing(oc, ref)})
+                         "drift": ref.drift, "offset_sd": ref.offset_sd, "within_sd": ref.within_sd,
+                         "excluded": len(ref.excluded),
+                         "allowance": stats.allowance(stated, ref.sd, ref.drift), "oc": oc,
+                         "unmet": stats.unmet_targets(oc), "standing": stats.standing(oc, ref, known=known)})
         rows += _evidence_rows(claim, kind)
     return rows
 
@@ -102,6 +105,8 @@ def markdown(rows) -> str:
             continue
         cells = " | ".join(f"{r['passed']:.2f} / {r['failed']:.2f} / {r['inconclusive']:.2f}" for r in row["oc"])
         size = "assumed" if row["runs"] is None else f"{row['runs']} runs"
+        if row.get("excluded"):
+            size += f", {row['excluded']} left out by the outlier rule"
         if row.get("evidence"):
             k_in, k_out = row["k"]
             lines.append(f"| `{row['id']}` | from {row['n']} reader runs | {row['stated']} | {row['sd']:.4g} "
@@ -109,11 +114,14 @@ def markdown(rows) -> str:
                          f"| {row['standing']} |")
             continue
         lines.append(f"| `{row['id']}` | {row['tier']}, {row['n']} | {row['stated']} | {row['sd']:.4g} "
-                     f"({row['reference']}, {size}) | ±{row['allowance']:.4g} | {cells} | {row['standing']} |")
+                     f"({row['reference']}, {size}) | ±{row['allowance']:.4g} ({row['drift']:.2f} sd drift) | {cells} "
+                     f"| {row['standing']} |")
     lines.append("")
     lines.append("Each cell: P(passed) / P(failed) / P(inconclusive) when the stated value lies that many "
                  f"true sd from the mean ({stats.SIMULATIONS} simulated verdicts of the claim's seed count each, "
-                 "decided by stats.judge_mean, the reference sd drawn as the sd of its own number of runs; an "
+                 "decided by stats.judge_mean, the reference sd drawn as the sd of its own number of normal runs "
+                 "screened by the outlier rule; the allowance is the rule's, with the reference's own drift "
+                 "allowance; an "
                  "assumed sd is taken as exact; on a reference of readers' runs this machine is one more "
                  "environment, its mean drawn off the true mean by the measured between-environment sd). "
                  "Rows \"from N reader runs\": the claim decided from readers' runs alone "

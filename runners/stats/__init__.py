@@ -12,6 +12,7 @@ from .characteristic import (
     TARGETS,
     evidence_characteristic,
     for_evidence,
+    for_known_sd,
     for_reference,
     operating_characteristic,
     standing,
@@ -22,7 +23,9 @@ from .rule import (
     ALPHA,
     DRIFT_SD,
     K_SINGLE,
+    MAD_TO_SD,
     MIN_SPREAD,
+    OUTLIER_SD,
     Decision,
     Reference,
     Summary,
@@ -30,14 +33,17 @@ from .rule import (
     band,
     distance_sd,
     judge_mean,
+    passing_values,
+    robust_sd,
     scale_problem,
+    screen,
     seeds_to_decide,
     summarize,
     t_quantile,
 )
 from .stated import Stated, from_figures, hedged, parse_stated, printed_like
 
-__all__ = ["ALPHA", "DELTAS", "DRIFT_SD", "K_SINGLE", "MIN_SPREAD", "SIMULATIONS", "TARGETS", "Decision",
-           "Reference", "Stated", "Summary", "allowance", "band", "judge_mean", "distance_sd", "evidence_characteristic", "for_evidence", "for_reference", "from_figures", "evidence", "hedged",
-           "operating_characteristic", "parse_stated", "printed_like", "scale_problem", "seeds_to_decide", "Spread", "spread", "standing", "summarize", "t_quantile",
+__all__ = ["ALPHA", "DELTAS", "DRIFT_SD", "K_SINGLE", "MAD_TO_SD", "MIN_SPREAD", "OUTLIER_SD", "SIMULATIONS", "TARGETS", "Decision",
+           "Reference", "Stated", "Summary", "allowance", "band", "judge_mean", "distance_sd", "evidence_characteristic", "for_evidence", "for_known_sd", "for_reference", "from_figures", "evidence", "hedged",
+           "operating_characteristic", "parse_stated", "passing_values", "printed_like", "robust_sd", "screen", "scale_problem", "seeds_to_decide", "Spread", "spread", "standing", "summarize", "t_quantile",
            "unmet_targets"]

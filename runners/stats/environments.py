@@ -7,6 +7,10 @@ environment, spread with sd ``s_across`` (both parts); one machine's recorded se
 the variance ratio ``s_across² / s_within²`` with (readers - 1, seeds - 1) degrees of freedom.
 The upper bound, in readers' sd, is the drift allowance of a claim whose reference is those
 readers' runs (rule.py): how far the verifying machine's own mean may lie from the readers'.
+
+Both sides are screened first by the one outlier rule (rule.py's :func:`~.rule.screen`: more than
+3.5 robust sd from the median is left out, and listed): one odd seed here (seed 109 of the first
+edition's convnet) or one odd reader's run no longer sets the ratio, the offset or its interval.
 """
 from __future__ import annotations
 
@@ -15,6 +19,8 @@ from dataclasses import dataclass
 from statistics import mean, stdev
 
 from scipy import stats as sps
+
+from .rule import screen
 
 CONFIDENCE = 0.90
 
@@ -32,6 +38,8 @@ class Spread:
     ratio: float  # s_across² / s_within²
     ratio_low: float
     ratio_high: float
+    across_excluded: tuple = ()  # what the outlier rule left out of the readers' runs
+    within_excluded: tuple = ()  # ... and of this machine's seeds
 
     @staticmethod
     def _between(ratio: float) -> float:
@@ -62,12 +70,15 @@ class Spread:
                 "seeds": self.within_n, "seeds_mean": self.within_mean, "seeds_sd": self.within_sd,
                 "variance_ratio": [self.ratio_low, self.ratio, self.ratio_high], "confidence": CONFIDENCE,
                 "between_sd": [self.between_low, self.between, self.between_high],
-                "offset_sd": self.offset}
+                "offset_sd": self.offset, "excluded": {"readers": [dict(e) for e in self.across_excluded],
+                                                       "seeds": [dict(e) for e in self.within_excluded]}}
 
 
-def spread(across, within) -> Spread:
-    """The spread between environments from readers' values (``across``) and one machine's (``within``)."""
-    across, within = [float(v) for v in across], [float(v) for v in within]
+def spread(across, within, within_seeds=None) -> Spread:
+    """The spread between environments from readers' values (``across``) and one machine's
+    (``within``, on ``within_seeds`` where known), each screened by the outlier rule."""
+    across, _, across_out = screen(across)
+    within, _, within_out = screen(within, within_seeds)
     if len(across) < 2 or len(within) < 2:
         raise ValueError("the spread between environments needs at least 2 values on each side")
     sa, sw = stdev(across), stdev(within)
@@ -78,4 +89,5 @@ def spread(across, within) -> Spread:
     tail = (1 - CONFIDENCE) / 2
     low = ratio / float(sps.f.ppf(1 - tail, dfa, dfw))
     high = ratio / float(sps.f.ppf(tail, dfa, dfw))
-    return Spread(len(across), mean(across), sa, len(within), mean(within), sw, ratio, low, high)
+    return Spread(len(across), mean(across), sa, len(within), mean(within), sw, ratio, low, high,
+                  tuple(across_out), tuple(within_out))
