@@ -133,3 +133,19 @@ def test_the_stated_values_that_would_pass_are_those_the_rule_passes():
         assert stats.judge_mean(summary, moved, 0.0017, drift=1.0).status == status
     flat = stats.summarize([0.99, 0.99, 0.99])
     assert stats.passing_values(flat, stated, 0.0017) is None
+
+
+def test_one_odd_reader_run_does_not_turn_a_value_above_every_reader_into_passed():
+    """Issue 25: augmentation stated at 85.7% (above all 17 readers) failed; one added run at 71.9%
+    widened the spread until it passed. References are screened (as _stochastic.reference does)."""
+    from claimcheck.runners.claim.references import recorded
+
+    from helpers import CLAIMS
+
+    runs = list(recorded(str(CLAIMS / "dlwp2/ch08/x.yaml"))["readers.dogs.augmented.test_acc"]["values"])
+    above = stats.parse_stated("85.7%")
+    assert max(runs) < above.low and stats.evidence.judge_runs(runs, above)[0].status == "failed"
+    assert stats.evidence.judge_runs(runs + [0.719], above)[0].status == "passed", "unscreened, it passes"
+    kept, _, excluded = stats.screen(runs + [0.719])
+    assert [e["value"] for e in excluded] == [0.719]
+    assert stats.evidence.judge_runs(kept, above)[0].status == "failed"
