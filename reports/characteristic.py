@@ -71,21 +71,22 @@ def environments(claims) -> list[dict]:
             seen.add((entry["file"], name))
             spread = environment_spread(claim, name, entry)
             rows.append({"reference": name, "within": entry["within"], **spread.to_dict(),
-                         "drift": spread.between_high})
+                         "drift": spread.offset_allowance})
     return rows
 
 
 def environments_markdown(rows) -> str:
     lines = ["| reference (readers) | readers: n, mean, sd | this machine (`within`): n, mean, sd | variance ratio (90% CI) "
              "| between-environment sd, in readers' sd (90% CI) | this machine's mean, in readers' sd from theirs "
-             "| drift allowance |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
+             "(± se) | in robust sd from their median | drift allowance (the offset's 90% uncertainty) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
         lo, mid, hi = r["variance_ratio"]
         blo, b, bhi = r["between_sd"]
         lines.append(f"| `{r['reference']}` | {r['readers']}, {r['readers_mean']:.4f}, {r['readers_sd']:.5f} "
                      f"| {r['seeds']}, {r['seeds_mean']:.4f}, {r['seeds_sd']:.5f} ({r['within']}) "
                      f"| {mid:.2f} ({lo:.2f}-{hi:.2f}) | {b:.2f} ({blo:.2f}-{bhi:.2f}) | {r['offset_sd']:+.2f} "
+                     f"± {r['offset_se']:.2f} | {r['beyond_robust_sd']:+.1f}{' (beyond the readers: the stack)' if r['stack'] else ''} "
                      f"| {r['drift']:.2f} sd |")
     return "\n".join(lines)
 
@@ -122,8 +123,9 @@ def markdown(rows) -> str:
                  "decided by stats.judge_mean, the reference sd drawn as the sd of its own number of normal runs "
                  "screened by the outlier rule; the allowance is the rule's, with the reference's own drift "
                  "allowance; an "
-                 "assumed sd is taken as exact; on a reference of readers' runs this machine is one more "
-                 "environment, its mean drawn off the true mean by the measured between-environment sd). "
+                 "assumed sd is taken as exact; on a reference of readers' runs that names this machine's seeds "
+                 "the band is placed at this machine's measured offset, and its mean is drawn off it by that "
+                 "offset's standard error: the characteristic conditional on the measured offset). "
                  "Rows \"from N reader runs\": the claim decided from readers' runs alone "
                  "(runners/stats/evidence.py), N runs drawn for each verdict.")
     return "\n".join(lines)

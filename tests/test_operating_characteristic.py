@@ -51,7 +51,7 @@ def test_targets_are_met_or_named_not_met_for_the_size_of_the_reference(row):
     if stats.unmet_targets(exact):
         assert "not met even with the sd known, the cause being " in row["standing"], \
             "the rule misses the targets with the sd known, and the standing blames the reference's size"
-        assert ("between-environment sd" in row["standing"]) == bool(row["offset_sd"])
+        assert ("this machine's measured offset" in row["standing"]) == bool(row["offset_sd"])
     else:
         assert "even with the sd known" not in row["standing"]
 
@@ -64,7 +64,7 @@ def test_a_machine_off_the_readers_is_named_the_cause_not_the_reference_size():
     known = stats.for_known_sd(0.0005, ref, 5)
     assert stats.unmet_targets(known), "planted: the offset alone misses the 4-sd target"
     said = stats.standing(oc, ref, known=known)
-    assert "not met even with the sd known, the cause being this machine's mean drawn off" in said
+    assert "not met even with the sd known, the cause being the uncertainty of this machine's measured offset" in said
     one_machine = stats.Reference("planted", ref.values)
     assert "even with the sd known" not in stats.standing(stats.for_reference(0.0005, one_machine, 5), one_machine,
                                                           known=stats.for_known_sd(0.0005, one_machine, 5))

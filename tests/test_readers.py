@@ -119,8 +119,11 @@ VALUES = [round(0.8 + 0.01 * z, 4) for z in np.random.default_rng(3).normal(size
 def test_a_claim_that_cannot_run_is_decided_from_its_readers_runs_and_says_so(tmp_path):
     result = run(evidence_claim(tmp_path, "80%", VALUES))
     assert result.status is Status.PASSED and result.evidence == "reader runs"
-    assert result.reason.startswith("passed from 20 reader runs, not measured here (tier 'gpu' claim")
-    assert result.details["evidence"]["runs"] == 20 and result.details["targets"] == "met"
+    # the outlier rule leaves out one of these 20 normal values (0.8332, 5.4 robust sd off), and lists it
+    [excluded] = result.details["reference"]["excluded"]
+    assert excluded["value"] in VALUES and abs(excluded["robust_sd_off"]) > stats.OUTLIER_SD
+    assert result.reason.startswith("passed from 19 reader runs, not measured here (tier 'gpu' claim")
+    assert result.details["evidence"]["runs"] == 19 and result.details["targets"] == "met"
     assert "claimcheck verify --tier gpu" in result.fix and result.fix.startswith("to measure it here")
 
 
@@ -240,13 +243,15 @@ def test_a_readers_reference_with_this_machines_runs_sets_its_drift_from_them(tm
                        tier="gpu", references=refs, reference="r")
     ref = reference(claim, "r")
     spread = stats.spread(ref.values, refs["mine"]["values"])
-    assert ref.drift == pytest.approx(spread.between_high) and ref.drift != stats.DRIFT_SD
-    assert ref.offset_sd == pytest.approx(spread.between) and 0 < ref.within_sd < 1
-    # the characteristic draws this machine's offset: a value 4 sd off passes more often than on one machine
+    # issue 25: the band is placed at this machine's measured offset, its 90% uncertainty the allowance
+    assert ref.drift == pytest.approx(spread.offset_allowance) and ref.drift != stats.DRIFT_SD
+    assert ref.offset_sd == pytest.approx(spread.offset_se) and 0 < ref.within_sd < 1
+    assert ref.shift == pytest.approx(spread.within_mean - spread.across_mean)
+    # the characteristic draws the offset's measurement error: a value 4 sd off passes at least as often
     with_offset = stats.for_reference(0.0005, ref, 5)
     one_machine = stats.operating_characteristic(0.0005, ref.sd, 5, reference_n=ref.runs, drift=ref.drift)
     at4 = lambda oc: next(r for r in oc if r["delta_sd"] == 4)["passed"]  # noqa: E731
-    assert at4(with_offset) > at4(one_machine)
+    assert at4(with_offset) >= at4(one_machine)
 
 
 def test_the_mnist_claims_drift_is_the_documented_measurement():
@@ -261,7 +266,7 @@ def test_the_mnist_claims_drift_is_the_documented_measurement():
 
 # --- the four headline accuracies of 8.2-8.3, end to end ------------------------------------------
 
-HEADLINES = {"dlwp2.ch08.scratch.test_acc": ("passed", 24), "dlwp2.ch08.augmented.test_acc": ("passed", 17),
+HEADLINES = {"dlwp2.ch08.scratch.test_acc": ("passed", 23),  # 24, one (0.648) left out by the outlier rule "dlwp2.ch08.augmented.test_acc": ("passed", 17),
              "dlwp2.ch08.vgg16.feature_extraction_augmented.test_acc": ("passed", 10),
              "dlwp2.ch08.vgg16.fine_tuning.test_acc": ("passed", 8)}
 
@@ -291,7 +296,7 @@ def test_the_report_and_the_errata_keep_reader_verdicts_apart(headline_run):
     out, _ = headline_run
     html = (out / "report.html").read_text()
     assert 'id="counts-evidence"' in html and 'data-status="passed from reader runs"' in html
-    assert 'data-evidence="reader runs"' in html and "from 24 reader runs" in html
+    assert 'data-evidence="reader runs"' in html and "from 23 reader runs" in html
     errata = (out / "errata.md").read_text()
     section = errata.split("## Claims readers' runs do not bear out")[1].split("\n## ")[0]
     assert "dlwp2.ch08.vgg16.fine_tuning.test_acc" in section

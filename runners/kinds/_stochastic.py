@@ -130,8 +130,9 @@ def reference(claim, name: str) -> stats.Reference:
         raise ClaimError(f"reference '{name}': its values do not vary, so they give no scale")
     if entry.get("within"):
         spread = environment_spread(claim, name, entry)
-        ref = dataclasses.replace(ref, drift_sd=spread.between_high, offset_sd=spread.between,
-                                  within_sd=spread.within_sd / spread.across_sd)
+        ref = dataclasses.replace(ref, drift_sd=spread.offset_allowance, offset_sd=spread.offset_se,
+                                  within_sd=spread.within_sd / spread.across_sd, shift=spread.shift,
+                                  stack=spread.stack)
     return ref
 
 
@@ -225,7 +226,9 @@ def reference_details(ref: stats.Reference) -> dict:
     if ref.readers is not None:
         details["readers"] = ref.readers
         details["values"] = list(ref.values)
-        details["between_environments_sd"] = ref.offset_sd
+        details["offset_se_sd"] = ref.offset_sd
+        details["shift"] = ref.shift
+        details["stack"] = ref.stack
     return details
 
 
@@ -256,10 +259,10 @@ def off_scale(claim, stated: stats.Stated, ref: stats.Reference) -> Verdict | No
 def verdict_over_seeds(claim, ctx, stated: stats.Stated, ref: stats.Reference, per_seed: list, runs, what: str):
     """The verdict and its details, shared by metric and comparison."""
     summary = stats.summarize(per_seed)
-    decision = stats.judge_mean(summary, stated, ref.sd, what, drift=ref.drift)
-    low, high = stats.band(stated, ref.sd, ref.drift)
+    decision = stats.judge_mean(summary, stated, ref.sd, what, drift=ref.drift, shift=ref.shift)
+    low, high = stats.band(stated, ref.sd, ref.drift, ref.shift)
     oc = stats.for_reference(stated.halfwidth, ref, len(per_seed))
-    passing = passes_for(claim, stats.passing_values(summary, stated, ref.sd, ref.drift))
+    passing = passes_for(claim, stats.passing_values(summary, stated, ref.sd, ref.drift, ref.shift))
     details = {
         "summary": summary.to_dict(), "stated": stated.value, "stated_interval": [stated.low, stated.high],
         "band": [low, high], "allowance": stats.allowance(stated, ref.sd, ref.drift), "reference": reference_details(ref),
@@ -274,7 +277,11 @@ def verdict_over_seeds(claim, ctx, stated: stats.Stated, ref: stats.Reference, p
     if ctx.settings.exploratory:
         details["exploratory"] = (f"--seeds {ctx.settings.seeds}: the spec fixes "
                                   f"{seed_counts(claim).get(ctx.settings.tier)} seeds at this tier")
-    return Verdict(Status(decision.status), round(summary.mean, 6), f"{decision.reason}; {passing['text']}", details)
+    reason = f"{decision.reason}; {passing['text']}"
+    if ref.stack:
+        details["stack"] = ref.stack
+        reason = f"{ref.stack}; the book's value judged where this machine's runs lie: {reason}"
+    return Verdict(Status(decision.status), round(summary.mean, 6), reason, details)
 
 
 def in_units(claim, value: float) -> str:

@@ -7,10 +7,11 @@ normal runs screened by the outlier rule as references are (rule.py's ``screen``
 of 3 runs counts as the rough scale it is, and the runs a screen leaves out of normal data count; a stated interval
 wider than K_SINGLE sd is placed so that delta counts from the edge of what it allows), each draw
 decided by :func:`judge_mean`, the very function verdicts use, with its pre-checks (seeds that do
-not vary). Where the reference is readers' runs across environments, the verifying machine is
-one more environment: its mean is drawn off the true mean by the measured between-environment
-sd, its seeds spread by the within-machine sd (environments.py), and the measured drift
-allowance is the rule's. A claim decided from readers' runs alone (evidence.py) has
+not vary). Where the reference is readers' runs and names this machine's seeds, the band is
+placed at this machine's measured offset (environments.py), so the characteristic is conditional
+on that offset: the machine's mean is drawn off where the band expects it by the offset's
+standard error (``offset_sd``), its seeds spread by the within-machine sd, and the allowance is
+the rule's (the offset's 90% uncertainty). A claim decided from readers' runs alone (evidence.py) has
 :func:`for_evidence` (:func:`evidence_characteristic`). :func:`standing` says "met" or "not met with a reference of k runs" and why. It gives
 P(passed), P(failed), P(inconclusive) at each distance. :data:`TARGETS` are what every claim's
 characteristic must meet (tests/test_operating_characteristic.py checks them for every
@@ -143,13 +144,13 @@ def standing(oc: list[dict], ref, decided_by: str = "", known: list[dict] | None
         size = "an assumed sd" if ref.runs is None else (
             f"a reference of {ref.runs} reader runs" if ref.readers else f"a reference of {ref.runs} runs")
         if ref.offset_sd:
-            size += (f", this machine one more of their environments (between-environment sd "
-                     f"{ref.offset_sd:.2f} of theirs)")
+            size += (f", this machine's measured offset placed (its uncertainty {ref.offset_sd:.2f} sd of theirs, "
+                     f"allowance {ref.drift:.2f} sd)")
     if not missed:
         return "met" + (" (with an assumed sd, taken as exact)" if ref.runs is None else "")
     if known is not None and ref.runs is not None and unmet_targets(known):
-        cause = (f"this machine's mean drawn off the readers' by their between-environment sd ({ref.offset_sd:.2f} "
-                 f"of theirs)" if ref.offset_sd else f"the drift allowance of {ref.drift:.2f} sd")
+        cause = (f"the uncertainty of this machine's measured offset ({ref.offset_sd:.2f} of the readers' sd)"
+                 if ref.offset_sd else f"the drift allowance of {ref.drift:.2f} sd")
         size += f"; not met even with the sd known, the cause being {cause}"
     return f"not met with {size}: " + "; ".join(missed)
 

@@ -43,9 +43,12 @@ The rule
   Keras 3 and 0.9780 on Keras 2, docs/results/matrix, 0.63 sd of the 20 reference runs; a
   difference of two 5-seed means has itself an sd of 0.63, so the drift measured is within noise,
   and 1 sd is an allowance above it, not a fit to it). Where the reference is readers' runs, one
-  run each in its own environment, the drift is *measured* (environments.py): the upper 90%
-  confidence bound of the between-environment sd, from the readers' spread against one
-  machine's recorded seeds (``within``), replaces the assumed 1 sd.
+  run each in its own environment, and names this machine's recorded seeds (``within``), this
+  machine's offset is *measured* (environments.py): the band is centred on the stated value moved
+  by it (where this machine's runs are expected), and the drift allowance is the offset's 90%
+  uncertainty in place of the assumed 1 sd. Where this machine lies beyond every readers'
+  environment (more than 3 robust sd from their median), the result says so, as a finding about
+  the stack, beside the verdict on the book.
 * From the claim's n seeds (fixed in its spec before the run), the mean m, the sample sd s and
   the two-sided 90% t-interval ``m ± t(0.95, n-1)·s/√n``: **passed** when the interval lies
   inside the band (two one-sided tests at alpha 0.05: equivalence shown), **failed** when it lies
@@ -159,6 +162,8 @@ class Reference:
     offset_sd: float = 0.0  # the between-environment sd, in this reference's sd (the characteristic's)
     within_sd: float = 1.0  # the sd of seeds on one machine, in this reference's sd (the characteristic's)
     excluded: tuple = ()  # what the outlier rule (screen) left out: {"label", "value", "robust_sd_off"} each
+    shift: float = 0.0  # where this machine's runs lie from the reference's mean (measured offset), in its units
+    stack: str | None = None  # this machine beyond the readers' environments, in words (environments.py)
 
     @property
     def drift(self) -> float:
@@ -192,12 +197,15 @@ def allowance(stated: Stated, sd: float, drift: float = DRIFT_SD) -> float:
     return max(stated.halfwidth, K_SINGLE * sd) + drift * sd
 
 
-def band(stated: Stated, sd: float, drift: float = DRIFT_SD) -> tuple[float, float]:
+def band(stated: Stated, sd: float, drift: float = DRIFT_SD, shift: float = 0.0) -> tuple[float, float]:
+    """The band the seeds' interval must lie in: the stated value, moved by ``shift`` (where this
+    machine's runs lie from the readers', measured), ± the allowance."""
     a = allowance(stated, sd, drift)
-    return stated.value - a, stated.value + a
+    return stated.value + shift - a, stated.value + shift + a
 
 
-def passing_values(summary: Summary, stated: Stated, sd: float, drift: float = DRIFT_SD) -> tuple[float, float] | None:
+def passing_values(summary: Summary, stated: Stated, sd: float, drift: float = DRIFT_SD,
+                   shift: float = 0.0) -> tuple[float, float] | None:
     """The stated values (centres, with ``stated``'s own half-width) that :func:`judge_mean` would
     pass on these seeds: the band ``c ± allowance`` holds the seeds' interval when c lies in
     ``[high - allowance, low + allowance]``. None where no stated value would pass (fewer than 2
@@ -205,7 +213,7 @@ def passing_values(summary: Summary, stated: Stated, sd: float, drift: float = D
     if summary.n < 2 or summary.sd is None or summary.sd < MIN_SPREAD * sd:
         return None
     a = allowance(stated, sd, drift)
-    low, high = summary.high - a, summary.low + a
+    low, high = summary.high - a - shift, summary.low + a - shift
     return (low, high) if low <= high else None
 
 
@@ -227,11 +235,13 @@ def seeds_to_decide(sd: float, margin: float, most: int = 1000) -> int | None:
 
 
 def judge_mean(summary: Summary, stated: Stated, reference_sd: float, what: str = "the mean",
-           drift: float = DRIFT_SD) -> Decision:
+           drift: float = DRIFT_SD, shift: float = 0.0) -> Decision:
     """The verdict on a stated value from the seeds' summary, on the scale of the reference spread
-    (``drift``: the drift allowance, in reference sd)."""
-    low, high = band(stated, reference_sd, drift)
-    where = f"band [{low:.4f}, {high:.4f}] (stated {stated.text} ± {allowance(stated, reference_sd, drift):.4f})"
+    (``drift``: the drift allowance, in reference sd; ``shift``: this machine's measured offset)."""
+    low, high = band(stated, reference_sd, drift, shift)
+    moved = f" {shift:+.4f} where this machine's runs lie" if shift else ""
+    where = (f"band [{low:.4f}, {high:.4f}] (stated {stated.text}{moved} ± "
+             f"{allowance(stated, reference_sd, drift):.4f})")
     if summary.n < 2:
         return Decision("inconclusive", f"{summary.n} seed gives no spread; a verdict needs at least 2", 2)
     lo, hi, m = summary.low, summary.high, summary.mean
