@@ -36,6 +36,8 @@ def table(claims) -> list[dict]:
                          "excluded": len(ref.excluded),
                          "allowance": stats.allowance(stated, ref.sd, ref.drift), "oc": oc,
                          "unmet": stats.unmet_targets(oc), "standing": stats.standing(oc, ref, known=known)})
+            data = stats.from_data(stated.halfwidth, ref, n)
+            rows[-1].update({"data": data, "data_standing": stats.data_standing(data, ref)})
         rows += _evidence_rows(claim, kind)
     return rows
 
@@ -91,18 +93,26 @@ def environments_markdown(rows) -> str:
     return "\n".join(lines)
 
 
+def _data_cells(data) -> str:
+    if data is None:
+        return ""
+    by = {r["delta_sd"]: r for r in data}
+    return ", ".join(f"{by[d]['passed']:.2f} / {by[d]['failed']:.2f}" for d in (1, 2, 4, 6))
+
+
 def markdown(rows) -> str:
     deltas = " | ".join(f"{d} sd" for d in stats.DELTAS)
-    lines = [f"| claim | tier, seeds | stated | reference sd | allowance | {deltas} | targets |",
-             "| --- | --- | --- | --- | --- | " + " | ".join("---" for _ in stats.DELTAS) + " | --- |"]
+    lines = [f"| claim | tier, seeds | stated | reference sd | allowance | {deltas} | targets | from the data "
+             "(bootstrap): P(passed) / P(failed) at 1, 2, 4, 6 sd | targets from the data |",
+             "| --- | --- | --- | --- | --- | " + " | ".join("---" for _ in stats.DELTAS) + " | --- | --- | --- |"]
     for row in rows:
         if row.get("pending"):
             lines.append(f"| `{row['id']}` | {row['tier']} | | | | " + " | ".join("" for _ in stats.DELTAS)
-                         + " | none yet: skipped until its reference is recorded |")
+                         + " | none yet: skipped until its reference is recorded | | |")
             continue
         if row.get("error"):
             lines.append(f"| `{row['id']}` | {row['tier']} | | | | " + " | ".join("" for _ in stats.DELTAS)
-                         + f" | error: {row['error']} |")
+                         + f" | error: {row['error']} | | |")
             continue
         cells = " | ".join(f"{r['passed']:.2f} / {r['failed']:.2f} / {r['inconclusive']:.2f}" for r in row["oc"])
         size = "assumed" if row["runs"] is None else f"{row['runs']} runs"
@@ -112,11 +122,11 @@ def markdown(rows) -> str:
             k_in, k_out = row["k"]
             lines.append(f"| `{row['id']}` | from {row['n']} reader runs | {row['stated']} | {row['sd']:.4g} "
                          f"({row['reference']}) | inside ±{k_in:.2f} sd, outside ±{k_out:.2f} sd | {cells} "
-                         f"| {row['standing']} |")
+                         f"| {row['standing']} | | |")
             continue
         lines.append(f"| `{row['id']}` | {row['tier']}, {row['n']} | {row['stated']} | {row['sd']:.4g} "
                      f"({row['reference']}, {size}) | ±{row['allowance']:.4g} ({row['drift']:.2f} sd drift) | {cells} "
-                     f"| {row['standing']} |")
+                     f"| {row['standing']} | {_data_cells(row['data'])} | {row['data_standing']} |")
     lines.append("")
     lines.append("Each cell: P(passed) / P(failed) / P(inconclusive) when the stated value lies that many "
                  f"true sd from the mean ({stats.SIMULATIONS} simulated verdicts of the claim's seed count each, "
@@ -126,6 +136,10 @@ def markdown(rows) -> str:
                  "assumed sd is taken as exact; on a reference of readers' runs that names this machine's seeds "
                  "the band is placed at this machine's measured offset, and its mean is drawn off it by that "
                  "offset's standard error: the characteristic conditional on the measured offset). "
+                 "The last two columns: the same rule on the recorded data (stats.from_data: the reference "
+                 f"resampled with the runs the outlier rule left out, this machine's seeds resampled from its "
+                 f"recorded runs, {stats.BOOTSTRAP} draws), the realistic characteristic the targets are judged on "
+                 "beside the normal model's. "
                  "Rows \"from N reader runs\": the claim decided from readers' runs alone "
                  "(runners/stats/evidence.py), N runs drawn for each verdict.")
     return "\n".join(lines)

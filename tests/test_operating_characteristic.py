@@ -33,6 +33,10 @@ def test_targets_are_met_or_named_not_met_for_the_size_of_the_reference(row):
     this machine's offset and spread), either the rule meets them (the reference's size is the whole
     cause) or the standing names the other cause."""
     assert row["n"] is not None, row.get("error")
+    if row.get("data") is not None:  # the characteristic from the data: met, or not met with its cause
+        data_met = stats.unmet_targets(row["data"]) == []
+        assert (row["data_standing"] == "met") == data_met
+        assert data_met or row["data_standing"].startswith("not met (the ")
     by = {r["delta_sd"]: r for r in row["oc"]}
     met = (by[1]["passed"] >= 0.85 and by[1]["failed"] <= 0.02 and by[2]["failed"] <= 0.05
            and by[4]["passed"] <= 0.05 and by[6]["failed"] >= 0.90)

@@ -132,7 +132,8 @@ def reference(claim, name: str) -> stats.Reference:
         spread = environment_spread(claim, name, entry)
         ref = dataclasses.replace(ref, drift_sd=spread.offset_allowance, offset_sd=spread.offset_se,
                                   within_sd=spread.within_sd / spread.across_sd, shift=spread.shift,
-                                  stack=spread.stack)
+                                  stack=spread.stack, machine=tuple(stats.screen(recorded(claim.file)[
+                                      entry["within"]]["values"])[0]))
     return ref
 
 

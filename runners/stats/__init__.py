@@ -7,13 +7,16 @@ The names below are the statistics' public face: the kinds, the reports and the 
 """
 from . import evidence
 from .characteristic import (
+    BOOTSTRAP,
     DELTAS,
     SIMULATIONS,
     TARGETS,
+    data_standing,
     evidence_characteristic,
     for_evidence,
     for_known_sd,
     for_reference,
+    from_data,
     operating_characteristic,
     standing,
     unmet_targets,
@@ -43,7 +46,7 @@ from .rule import (
 )
 from .stated import Stated, from_figures, hedged, parse_stated, printed_like
 
-__all__ = ["ALPHA", "DELTAS", "DRIFT_SD", "K_SINGLE", "MAD_TO_SD", "MIN_SPREAD", "OUTLIER_SD", "SIMULATIONS", "TARGETS", "Decision",
-           "Reference", "Stated", "Summary", "allowance", "band", "judge_mean", "distance_sd", "evidence_characteristic", "for_evidence", "for_known_sd", "for_reference", "from_figures", "evidence", "hedged",
+__all__ = ["ALPHA", "BOOTSTRAP", "DELTAS", "DRIFT_SD", "K_SINGLE", "MAD_TO_SD", "MIN_SPREAD", "OUTLIER_SD", "SIMULATIONS", "TARGETS", "Decision", "data_standing",
+           "Reference", "Stated", "Summary", "allowance", "band", "judge_mean", "distance_sd", "evidence_characteristic", "for_evidence", "for_known_sd", "for_reference", "from_data", "from_figures", "evidence", "hedged",
            "operating_characteristic", "parse_stated", "passing_values", "printed_like", "robust_sd", "screen", "scale_problem", "seeds_to_decide", "Spread", "spread", "standing", "summarize", "t_quantile",
            "unmet_targets"]

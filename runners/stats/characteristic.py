@@ -74,13 +74,7 @@ def _characteristic(h: float, n: int, reference_n, deltas, simulations: int, see
 def screened_sds(rng, k: int, simulations: int) -> np.ndarray:
     """The sd a reference of k normal runs (true sd 1) gives once screened by the outlier rule
     (rule.py's :func:`~.rule.screen`, vectorized): one per simulation."""
-    runs = rng.normal(0.0, 1.0, size=(simulations, k))
-    if k < MIN_SCREENED:
-        return runs.std(axis=1, ddof=1)
-    centre = np.median(runs, axis=1, keepdims=True)
-    scale = MAD_TO_SD * np.median(np.abs(runs - centre), axis=1, keepdims=True)
-    kept = np.where((scale <= 0) | (np.abs(runs - centre) <= OUTLIER_SD * scale), runs, np.nan)
-    return np.nanstd(kept, axis=1, ddof=1)
+    return _screened_rows(rng.normal(0.0, 1.0, size=(simulations, k)))
 
 
 def _rows(deltas, h: float, simulations: int, outcomes) -> tuple:
@@ -125,6 +119,64 @@ def for_known_sd(halfwidth: float, ref, n: int) -> list[dict]:
     machine's offset as they are): what remains once the reference's size is no cause."""
     return operating_characteristic(halfwidth, ref.sd, n, reference_n=None, drift=ref.drift,
                                     offset_sd=ref.offset_sd, within_sd=ref.within_sd)
+
+
+BOOTSTRAP = 2000  # draws per distance of the characteristic from the data
+
+
+def from_data(halfwidth: float, ref, n: int, deltas=DELTAS, simulations: int = BOOTSTRAP, seed: int = 0) -> list[dict] | None:
+    """The characteristic from the recorded data, beside the normal model's: each simulated verdict
+    resamples the reference's recorded values (those the outlier rule left out included, so heavy
+    tails count) as its reference, screened as references are, and draws the claim's n seeds from
+    this machine's recorded runs (a readers reference's ``within``; else the reference's own runs),
+    centred; on a readers reference with this machine's offset placed, the offset's error is the
+    bootstrap's (both means resampled). In units of the reference's sd. None for an assumed sd."""
+    if ref.runs is None:
+        return None
+    raw = np.array(list(ref.values) + [e["value"] for e in ref.excluded], dtype=float)
+    centre, unit = float(np.mean(ref.values)), float(ref.sd)
+    recorded_runs = (raw - centre) / unit
+    machine = np.array(ref.machine if ref.machine else ref.values, dtype=float)
+    machine_runs = (machine - machine.mean()) / unit
+    rng = np.random.default_rng(seed)
+    k = len(recorded_runs)
+    resampled = recorded_runs[rng.integers(0, k, size=(simulations, k))]
+    ref_sds = _screened_rows(resampled)
+    seeds = machine_runs[rng.integers(0, len(machine_runs), size=(simulations, n))]
+    means, sds = seeds.mean(axis=1), seeds.std(axis=1, ddof=1)
+    if ref.machine:  # the offset placed: its error is that of the two means, resampled
+        again = machine_runs[rng.integers(0, len(machine_runs), size=(simulations, len(machine_runs)))]
+        means = means + again.mean(axis=1) - resampled.mean(axis=1)
+    rows = _rows(deltas, round(halfwidth / unit, 6), simulations, lambda stated: (
+        judge_mean(_from_moments(n, float(m), float(s)), stated, float(r), drift=ref.drift).status
+        if s > 0 else "error" for m, s, r in zip(means, sds, ref_sds)))
+    return [dict(row) for row in rows]
+
+
+def data_standing(data: list[dict] | None, ref) -> str:
+    """"met" or "not met: ..." for the characteristic from the data, with its likely cause."""
+    if data is None:
+        return "none (an assumed sd has no runs to resample)"
+    missed = unmet_targets(data)
+    if not missed:
+        return "met"
+    if len(ref.values) + len(ref.excluded) < 10:
+        cause = f"the {len(ref.values) + len(ref.excluded)} recorded runs are too few, or too coarse, to resample"
+    elif ref.excluded:
+        cause = f"the recorded runs' tails ({len(ref.excluded)} beyond the outlier rule) are heavier than a normal's"
+    else:
+        cause = "the recorded runs (this machine's, resampled as its seeds) are not normal"
+    return f"not met ({cause}): " + "; ".join(missed)
+
+
+def _screened_rows(runs: np.ndarray) -> np.ndarray:
+    """Each row's sd once screened by the outlier rule (rule.py's ``screen``, vectorized)."""
+    if runs.shape[1] < MIN_SCREENED:
+        return runs.std(axis=1, ddof=1)
+    centre = np.median(runs, axis=1, keepdims=True)
+    scale = MAD_TO_SD * np.median(np.abs(runs - centre), axis=1, keepdims=True)
+    kept = np.where((scale <= 0) | (np.abs(runs - centre) <= OUTLIER_SD * scale), runs, np.nan)
+    return np.nanstd(kept, axis=1, ddof=1)
 
 
 def for_evidence(halfwidth: float, ref) -> list[dict]:

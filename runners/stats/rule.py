@@ -164,6 +164,7 @@ class Reference:
     excluded: tuple = ()  # what the outlier rule (screen) left out: {"label", "value", "robust_sd_off"} each
     shift: float = 0.0  # where this machine's runs lie from the reference's mean (measured offset), in its units
     stack: str | None = None  # this machine beyond the readers' environments, in words (environments.py)
+    machine: tuple = ()  # this machine's recorded seeds of a readers reference (``within``), screened
 
     @property
     def drift(self) -> float:
