@@ -373,3 +373,23 @@ def test_the_first_editions_runs_are_the_shared_data_sets_1st_edition_records_un
     ours = (CLAIMS / "dlwp1" / "readers" / "runs.jsonl").read_text().splitlines()
     theirs = [line for line in shared.read_text().splitlines() if '"edition": "1st"' in line]
     assert ours == theirs and len(ours) == 243
+
+
+def test_a_machine_beyond_every_readers_environment_is_a_finding_about_the_stack(tmp_path):
+    """Issue 25: this stack trains the dense network to 0.9904, 4 sd above the readers (0.9888): the
+    band is placed where this machine's runs lie, the book's 0.989 passes, and the stack is named."""
+    readers_values = [round(0.9888 + 0.0004 * z, 5) for z in np.random.default_rng(4).normal(size=60)]
+    runs_file(tmp_path / "claims/readers", readers_values)
+    mine = [0.9902, 0.9902, 0.9905, 0.9901, 0.9903, 0.9909, 0.9906, 0.9906, 0.9906, 0.9903]
+    refs = {"r": {**READERS_REF, "within": "mine"},
+            "mine": {"source": "recorded", "values": mine, "seeds": list(range(100, 110))}}
+    claim = make_claim(tmp_path, "metric", {"listings": [], "value": "acc", "seeds": {"gpu": 5}}, "0.989",
+                       tier="gpu", references=refs, reference="r")
+    ref = reference(claim, "r")
+    assert ref.stack and "a finding about this stack, not about the book" in ref.stack
+    assert ref.shift == pytest.approx(sum(mine) / 10 - sum(ref.values) / len(ref.values))
+    seeds = stats.summarize([0.9906, 0.9899, 0.9903, 0.9905, 0.9904])  # today's seeds 0-4
+    book = stats.judge_mean(seeds, stats.parse_stated("0.989"), ref.sd, drift=ref.drift, shift=ref.shift)
+    assert book.status == "passed" and "where this machine's runs lie" in book.reason
+    planted = stats.judge_mean(seeds, stats.parse_stated("0.9904"), ref.sd, drift=ref.drift, shift=ref.shift)
+    assert planted.status == "failed", "this stack's own level, stated as the book's, is not what readers get"
