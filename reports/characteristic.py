@@ -29,10 +29,15 @@ def table(claims) -> list[dict]:
             continue
         for tier, n in kind.seed_counts(claim).items():
             oc = stats.for_reference(stated.halfwidth, ref, n)
+            known = stats.for_known_sd(stated.halfwidth, ref, n) if stats.unmet_targets(oc) else None
             rows.append({"id": claim.id, "tier": tier, "n": n, "stated": stated.text, "halfwidth": stated.halfwidth,
                          "sd": ref.sd, "reference": ref.name, "source": ref.source, "runs": ref.runs,
-                         "allowance": stats.allowance(stated, ref.sd), "oc": oc, "unmet": stats.unmet_targets(oc),
-                         "standing": stats.standing(oc, ref)})
+                         "drift": ref.drift, "offset_sd": ref.offset_sd, "within_sd": ref.within_sd,
+                         "excluded": len(ref.excluded),
+                         "allowance": stats.allowance(stated, ref.sd, ref.drift), "oc": oc,
+                         "unmet": stats.unmet_targets(oc), "standing": stats.standing(oc, ref, known=known)})
+            data = stats.from_data(stated.halfwidth, ref, n)
+            rows[-1].update({"data": data, "data_standing": stats.data_standing(data, ref)})
         rows += _evidence_rows(claim, kind)
     return rows
 
@@ -68,54 +73,73 @@ def environments(claims) -> list[dict]:
             seen.add((entry["file"], name))
             spread = environment_spread(claim, name, entry)
             rows.append({"reference": name, "within": entry["within"], **spread.to_dict(),
-                         "drift": spread.between_high})
+                         "drift": spread.offset_allowance})
     return rows
 
 
 def environments_markdown(rows) -> str:
     lines = ["| reference (readers) | readers: n, mean, sd | this machine (`within`): n, mean, sd | variance ratio (90% CI) "
              "| between-environment sd, in readers' sd (90% CI) | this machine's mean, in readers' sd from theirs "
-             "| drift allowance |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
+             "(± se) | in robust sd from their median | drift allowance (the offset's 90% uncertainty) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
         lo, mid, hi = r["variance_ratio"]
         blo, b, bhi = r["between_sd"]
         lines.append(f"| `{r['reference']}` | {r['readers']}, {r['readers_mean']:.4f}, {r['readers_sd']:.5f} "
                      f"| {r['seeds']}, {r['seeds_mean']:.4f}, {r['seeds_sd']:.5f} ({r['within']}) "
                      f"| {mid:.2f} ({lo:.2f}-{hi:.2f}) | {b:.2f} ({blo:.2f}-{bhi:.2f}) | {r['offset_sd']:+.2f} "
+                     f"± {r['offset_se']:.2f} | {r['beyond_robust_sd']:+.1f}{' (beyond the readers: the stack)' if r['stack'] else ''} "
                      f"| {r['drift']:.2f} sd |")
     return "\n".join(lines)
 
 
+def _data_cells(data) -> str:
+    if data is None:
+        return ""
+    by = {r["delta_sd"]: r for r in data}
+    return ", ".join(f"{by[d]['passed']:.2f} / {by[d]['failed']:.2f}" for d in (1, 2, 4, 6))
+
+
 def markdown(rows) -> str:
     deltas = " | ".join(f"{d} sd" for d in stats.DELTAS)
-    lines = [f"| claim | tier, seeds | stated | reference sd | allowance | {deltas} | targets |",
-             "| --- | --- | --- | --- | --- | " + " | ".join("---" for _ in stats.DELTAS) + " | --- |"]
+    lines = [f"| claim | tier, seeds | stated | reference sd | allowance | {deltas} | targets | from the data "
+             "(bootstrap): P(passed) / P(failed) at 1, 2, 4, 6 sd | targets from the data |",
+             "| --- | --- | --- | --- | --- | " + " | ".join("---" for _ in stats.DELTAS) + " | --- | --- | --- |"]
     for row in rows:
         if row.get("pending"):
             lines.append(f"| `{row['id']}` | {row['tier']} | | | | " + " | ".join("" for _ in stats.DELTAS)
-                         + " | none yet: skipped until its reference is recorded |")
+                         + " | none yet: skipped until its reference is recorded | | |")
             continue
         if row.get("error"):
             lines.append(f"| `{row['id']}` | {row['tier']} | | | | " + " | ".join("" for _ in stats.DELTAS)
-                         + f" | error: {row['error']} |")
+                         + f" | error: {row['error']} | | |")
             continue
         cells = " | ".join(f"{r['passed']:.2f} / {r['failed']:.2f} / {r['inconclusive']:.2f}" for r in row["oc"])
         size = "assumed" if row["runs"] is None else f"{row['runs']} runs"
+        if row.get("excluded"):
+            size += f", {row['excluded']} left out by the outlier rule"
         if row.get("evidence"):
             k_in, k_out = row["k"]
             lines.append(f"| `{row['id']}` | from {row['n']} reader runs | {row['stated']} | {row['sd']:.4g} "
                          f"({row['reference']}) | inside ±{k_in:.2f} sd, outside ±{k_out:.2f} sd | {cells} "
-                         f"| {row['standing']} |")
+                         f"| {row['standing']} | | |")
             continue
         lines.append(f"| `{row['id']}` | {row['tier']}, {row['n']} | {row['stated']} | {row['sd']:.4g} "
-                     f"({row['reference']}, {size}) | ±{row['allowance']:.4g} | {cells} | {row['standing']} |")
+                     f"({row['reference']}, {size}) | ±{row['allowance']:.4g} ({row['drift']:.2f} sd drift) | {cells} "
+                     f"| {row['standing']} | {_data_cells(row['data'])} | {row['data_standing']} |")
     lines.append("")
     lines.append("Each cell: P(passed) / P(failed) / P(inconclusive) when the stated value lies that many "
                  f"true sd from the mean ({stats.SIMULATIONS} simulated verdicts of the claim's seed count each, "
-                 "decided by stats.judge_mean, the reference sd drawn as the sd of its own number of runs; an "
-                 "assumed sd is taken as exact; on a reference of readers' runs this machine is one more "
-                 "environment, its mean drawn off the true mean by the measured between-environment sd). "
+                 "decided by stats.judge_mean, the reference sd drawn as the sd of its own number of normal runs "
+                 "screened by the outlier rule; the allowance is the rule's, with the reference's own drift "
+                 "allowance; an "
+                 "assumed sd is taken as exact; on a reference of readers' runs that names this machine's seeds "
+                 "the band is placed at this machine's measured offset, and its mean is drawn off it by that "
+                 "offset's standard error: the characteristic conditional on the measured offset). "
+                 "The last two columns: the same rule on the recorded data (stats.from_data: the reference "
+                 f"resampled with the runs the outlier rule left out, this machine's seeds resampled from its "
+                 f"recorded runs, {stats.BOOTSTRAP} draws), the realistic characteristic the targets are judged on "
+                 "beside the normal model's. "
                  "Rows \"from N reader runs\": the claim decided from readers' runs alone "
                  "(runners/stats/evidence.py), N runs drawn for each verdict.")
     return "\n".join(lines)

@@ -28,9 +28,15 @@ def test_every_stochastic_claim_has_a_characteristic():
 @pytest.mark.parametrize("row", [r for r in TABLE if not r.get("pending")], ids=lambda r: f"{r['id']}@{r['tier']}")
 def test_targets_are_met_or_named_not_met_for_the_size_of_the_reference(row):
     """Simulated through stats.judge_mean with the reference sd drawn from its own number of runs: the
-    claim meets the targets, or the table says "not met with a reference of k runs" and the misses,
-    and the rule itself meets them once the sd is known (the reference's size is the whole cause)."""
+    claim meets the targets, or the table says "not met with a reference of k runs" and the misses;
+    then, with the sd known and everything else as the claim's verdicts have it (its drift allowance,
+    this machine's offset and spread), either the rule meets them (the reference's size is the whole
+    cause) or the standing names the other cause."""
     assert row["n"] is not None, row.get("error")
+    if row.get("data") is not None:  # the characteristic from the data: met, or not met with its cause
+        data_met = stats.unmet_targets(row["data"]) == []
+        assert (row["data_standing"] == "met") == data_met
+        assert data_met or row["data_standing"].startswith("not met (the ")
     by = {r["delta_sd"]: r for r in row["oc"]}
     met = (by[1]["passed"] >= 0.85 and by[1]["failed"] <= 0.02 and by[2]["failed"] <= 0.05
            and by[4]["passed"] <= 0.05 and by[6]["failed"] >= 0.90)
@@ -44,8 +50,28 @@ def test_targets_are_met_or_named_not_met_for_the_size_of_the_reference(row):
         enough = stats.evidence_characteristic(row["halfwidth"], row["sd"], 24, stats.DELTAS, stats.SIMULATIONS)
         assert stats.unmet_targets(enough) == [], "the rule from readers' runs misses the targets even from 24"
         return
-    exact = stats.operating_characteristic(row["halfwidth"], row["sd"], row["n"])
-    assert stats.unmet_targets(exact) == [], "the rule misses the targets even with the sd known"
+    exact = stats.operating_characteristic(row["halfwidth"], row["sd"], row["n"], drift=row["drift"],
+                                           offset_sd=row["offset_sd"], within_sd=row["within_sd"])
+    if stats.unmet_targets(exact):
+        assert "not met even with the sd known, the cause being " in row["standing"], \
+            "the rule misses the targets with the sd known, and the standing blames the reference's size"
+        assert ("this machine's measured offset" in row["standing"]) == bool(row["offset_sd"])
+    else:
+        assert "even with the sd known" not in row["standing"]
+
+
+def test_a_machine_off_the_readers_is_named_the_cause_not_the_reference_size():
+    """The check above can fail: a reference of many runs whose misses come from this machine's offset."""
+    ref = stats.Reference("planted", tuple(0.99 + 0.001 * ((i * 7) % 11 - 5) for i in range(40)),
+                          readers={"runs": 40}, drift_sd=0.95, offset_sd=0.9, within_sd=0.45)
+    oc = stats.for_reference(0.0005, ref, 5)
+    known = stats.for_known_sd(0.0005, ref, 5)
+    assert stats.unmet_targets(known), "planted: the offset alone misses the 4-sd target"
+    said = stats.standing(oc, ref, known=known)
+    assert "not met even with the sd known, the cause being the uncertainty of this machine's measured offset" in said
+    one_machine = stats.Reference("planted", ref.values)
+    assert "even with the sd known" not in stats.standing(stats.for_reference(0.0005, one_machine, 5), one_machine,
+                                                          known=stats.for_known_sd(0.0005, one_machine, 5))
 
 
 def test_a_planted_reference_of_three_runs_comes_out_not_met():

@@ -7,6 +7,7 @@ import json
 import re
 
 import numpy as np
+import scipy.stats
 import pytest
 
 from claimcheck.runners import stats
@@ -42,7 +43,8 @@ def evidence_claim(tmp_path, expected, records, listing=None):
                       references={"r": READERS_REF}, reference="r", evidence="r")
 
 
-VALUES = [round(0.8 + 0.01 * z, 4) for z in np.random.default_rng(3).normal(size=20)]
+# twenty runs of sd 0.01 at their normal quantiles: none an outlier the screen would leave out
+VALUES = [round(0.8 + 0.01 * z, 4) for z in scipy.stats.norm.ppf((np.arange(20) + 0.5) / 20)]
 
 
 # --- repeats and environments -----------------------------------------------------------------------
@@ -118,7 +120,7 @@ def test_made_up_runs_contradicting_the_code_never_read_as_a_plain_pass(tmp_path
     """A pull request's runs file says 99.9%; the listing computes 0.5. The claim cannot run here, so
     the runs decide it: the console, the report and results.json all say it was not measured here,
     with the runs' repositories and commits, and the report lists it under Needs attention."""
-    fake = runs([round(0.999 + 0.0002 * z, 5) for z in np.random.default_rng(1).normal(size=12)])
+    fake = runs([round(0.999 + 0.0002 * z, 5) for z in np.linspace(-1.6, 1.6, 12)])  # none an outlier
     evidence_claim(tmp_path, "99.9%", fake, listing="acc = 0.5\n")
     out = tmp_path / "out"
     proc = cli("verify", "--claims", tmp_path / "claims", "--tier", "static", "--no-history", "--out", out)
@@ -150,13 +152,15 @@ def test_a_measured_pass_stays_out_of_needs_attention():
 # --- one run cannot decide ---------------------------------------------------------------------------
 
 def test_a_verdict_one_run_flips_is_inconclusive_naming_that_run(tmp_path):
-    values = [0.800, 0.801, 0.799, 0.802, 0.798, 0.800, 0.801, 0.799, 0.800, 0.830]
-    stated = stats.parse_stated("81%")
+    # ten runs of sd 0.01 (no outlier: the screen keeps all ten, so this is the leave-one-out rule's)
+    values = [0.784, 0.790, 0.793, 0.796, 0.799, 0.801, 0.804, 0.807, 0.810, 0.824]
+    stated = stats.parse_stated("81.3%")
+    assert stats.screen(values)[2] == []
     assert stats.evidence._outcome_of(values, stated) == "passed"  # all ten together pass it
     assert stats.evidence._outcome_of(values[:-1], stated) != "passed"  # without the last they do not
-    result = run(evidence_claim(tmp_path, "81%", runs(values)))
+    result = run(evidence_claim(tmp_path, "81.3%", runs(values)))
     assert result.status is Status.INCONCLUSIVE, result.reason
-    assert "without reader9/notebooks@0000000000 (0.8300)" in result.reason and "one run decides it" in result.reason
+    assert "without reader9/notebooks@0000000000 (0.8240)" in result.reason and "one run decides it" in result.reason
     flipped = result.details["readers"]["flipped_by"]
     assert flipped["run"].startswith("reader9/notebooks") and flipped["was"] == "passed"
 

@@ -102,3 +102,51 @@ def test_three_seeds_are_too_few_for_the_targets():
     """Why the gpu tier of sections 8.2-8.3 runs 5 seeds, not the translator's 3."""
     assert stats.unmet_targets(stats.operating_characteristic(0.0005, 0.025, 3))
     assert not stats.unmet_targets(stats.operating_characteristic(0.0005, 0.025, 5))
+
+
+def test_the_outlier_rule_leaves_out_an_odd_value_and_says_which():
+    values = [0.9908, 0.9919, 0.9902, 0.9889, 0.9912, 0.9902, 0.9886, 0.991, 0.9916, 0.9781]
+    kept, seeds, excluded = stats.screen(values, range(100, 110))
+    assert seeds == list(range(100, 109)) and kept == values[:9]
+    assert excluded == [{"label": 109, "value": 0.9781, "robust_sd_off": pytest.approx(-9.4, abs=0.5)}]
+    assert stats.screen(values[:7])[2] == [], "fewer than MIN_SCREENED values are not screened"
+    normal = [0.99 + 0.001 * ((i * 7) % 11 - 5) for i in range(20)]
+    assert stats.screen(normal)[2] == []
+    assert stats.robust_sd([1, 2, 3, 4, 100]) == pytest.approx(1.4826)
+
+
+def test_the_drift_estimate_screens_both_sides():
+    readers = [0.99 + 0.001 * ((i * 7) % 11 - 5) for i in range(30)] + [0.95]
+    seeds = [0.9908, 0.9919, 0.9902, 0.9889, 0.9912, 0.9902, 0.9886, 0.991, 0.9916, 0.9781]
+    found = stats.spread(readers, seeds, list(range(100, 110)))
+    assert found.across_n == 30 and found.within_n == 9
+    assert [e["label"] for e in found.within_excluded] == [109] and found.across_excluded[0]["value"] == 0.95
+
+
+def test_the_stated_values_that_would_pass_are_those_the_rule_passes():
+    summary = stats.summarize([0.9910, 0.9913, 0.9921, 0.9926, 0.9916])
+    stated = stats.parse_stated("0.991")
+    low, high = stats.passing_values(summary, stated, 0.0017, 1.0)
+    for centre, status in ((low + 1e-6, "passed"), (high - 1e-6, "passed"), (low - 1e-4, "inconclusive"),
+                           (high + 1e-4, "inconclusive")):
+        moved = stats.Stated(centre - stated.halfwidth, centre + stated.halfwidth, f"{centre}")
+        assert stats.judge_mean(summary, moved, 0.0017, drift=1.0).status == status
+    flat = stats.summarize([0.99, 0.99, 0.99])
+    assert stats.passing_values(flat, stated, 0.0017) is None
+
+
+def test_one_odd_reader_run_does_not_turn_a_value_above_every_reader_into_passed():
+    """Issue 25: augmentation stated at 85.7% (above all 17 readers) failed; one added run at 71.9%
+    widened the spread until it passed. References are screened (as _stochastic.reference does)."""
+    from claimcheck.runners.claim.references import recorded
+
+    from helpers import CLAIMS
+
+    runs = list(recorded(str(CLAIMS / "dlwp2/ch08/x.yaml"))["readers.dogs.augmented.test_acc"]["values"])
+    above = stats.parse_stated("85.7%")
+    assert max(runs) < above.low and stats.evidence.judge_runs(runs, above)[0].status == "failed"
+    assert stats.evidence._outcome_of(runs + [0.719], above) == "passed", "unscreened, the plain rule passes it"
+    assert stats.evidence.judge_runs(runs + [0.719], above)[0].status == "inconclusive"  # one run decides it
+    kept, _, excluded = stats.screen(runs + [0.719])
+    assert [e["value"] for e in excluded] == [0.719]
+    assert stats.evidence.judge_runs(kept, above)[0].status == "failed"

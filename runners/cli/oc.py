@@ -24,8 +24,10 @@ def run(args) -> int:
     spreads = characteristic.environments(claims)
     if spreads:
         print("\nSpread between environments, measured (runners/stats/environments.py): each readers reference "
-              "against this machine's recorded runs of the same quantity; its upper bound is the drift allowance "
-              "of the claims on that reference.\n")
+              "against this machine's recorded runs of the same quantity. The claims on that reference have their "
+              "band placed at this machine's measured offset, its 90% uncertainty their drift allowance; a machine "
+              "more than 3 robust sd from the readers' median is beyond their environments (a finding about the "
+              "stack, stated beside the verdict).\n")
         print(characteristic.environments_markdown(spreads))
     missed = [row for row in table if row["unmet"]]
     for row in missed:

@@ -121,14 +121,19 @@ def reference(claim, name: str) -> stats.Reference:
         return stats.Reference(name, (), str(entry.get("source", "")), float(sd))
     if len(vals) < 2 or not all(isinstance(v, (int, float)) for v in vals):
         raise ClaimError(f"reference '{name}' needs at least 2 numeric values (or a stand-in sd), has {vals!r}")
-    ref = stats.Reference(name, tuple(float(v) for v in vals), str(entry.get("source", "")),
-                          seeds=tuple(entry.get("seeds") or ()), readers=entry.get("readers"))
-    if ref.sd <= 0:
+    seeds = tuple(entry.get("seeds") or ())
+    kept, labels, excluded = stats.screen(vals, seeds if len(seeds) == len(vals) else None)
+    ref = stats.Reference(name, tuple(kept), str(entry.get("source", "")),
+                          seeds=tuple(labels) if seeds else (), readers=entry.get("readers"),
+                          excluded=tuple(excluded))
+    if len(ref.values) < 2 or ref.sd <= 0:
         raise ClaimError(f"reference '{name}': its values do not vary, so they give no scale")
     if entry.get("within"):
         spread = environment_spread(claim, name, entry)
-        ref = dataclasses.replace(ref, drift_sd=spread.between_high, offset_sd=spread.between,
-                                  within_sd=spread.within_sd / spread.across_sd)
+        ref = dataclasses.replace(ref, drift_sd=spread.offset_allowance, offset_sd=spread.offset_se,
+                                  within_sd=spread.within_sd / spread.across_sd, shift=spread.shift,
+                                  stack=spread.stack, machine=tuple(stats.screen(recorded(claim.file)[
+                                      entry["within"]]["values"])[0]))
     return ref
 
 
@@ -139,7 +144,9 @@ def environment_spread(claim, name: str, entry: dict) -> stats.Spread:
         raise ClaimError(f"reference '{name}': within names '{entry['within']}', which must be recorded runs "
                          "of one machine in references.yaml")
     try:
-        return stats.spread(entry["values"], within["values"])
+        seeds = within.get("seeds") or None
+        return stats.spread(entry["values"], within["values"],
+                            seeds if seeds and len(seeds) == len(within["values"]) else None)
     except ValueError as exc:
         raise ClaimError(f"reference '{name}': {exc}") from None
 
@@ -153,8 +160,11 @@ def readers_reference(claim, name: str) -> stats.Reference:
     return ref
 
 
-def paired(claim, names: dict, statistic) -> stats.Reference:
-    """A comparison's reference: the statistic of two references' values, paired by seed."""
+def paired(claim, names: dict, statistic, pooled=None) -> stats.Reference:
+    """A comparison's reference: the statistic of two references' values, paired by seed; the seeds
+    whose statistic the outlier rule (stats.screen) excludes are left out, and listed. ``pooled``
+    (a's values, b's values -> per-seed values whose mean is the pooled statistic): the values the
+    scale is the sd of, computed over the seeds kept."""
     entries = recorded(claim.file)
     a, b = (entries.get(names.get(side)) for side in ("a", "b"))
     if a is None or b is None:
@@ -165,9 +175,13 @@ def paired(claim, names: dict, statistic) -> stats.Reference:
         raise ClaimError(f"references {names['a']} and {names['b']} share fewer than 2 seeds")
     va = dict(zip(seeds_a, a["values"]))
     vb = dict(zip(seeds_b, b["values"]))
-    return stats.Reference(f"{names['a']} vs {names['b']}",
-                           tuple(statistic(va[s], vb[s]) for s in common),
-                           f"{a.get('source', '')}; paired by seed", seeds=tuple(common))
+    per_seed, kept, excluded = stats.screen([statistic(va[s], vb[s]) for s in common], common)
+    if pooled is not None and len(kept) >= 2:
+        per_seed = pooled([va[s] for s in kept], [vb[s] for s in kept])
+    for e in excluded:
+        e.update({"a": va[e["label"]], "b": vb[e["label"]]})
+    return stats.Reference(f"{names['a']} vs {names['b']}", tuple(per_seed),
+                           f"{a.get('source', '')}; paired by seed", seeds=tuple(kept), excluded=tuple(excluded))
 
 
 class StochasticKind:
@@ -206,10 +220,16 @@ class StochasticKind:
 def reference_details(ref: stats.Reference) -> dict:
     details = {"name": ref.name, "n": len(ref.values), "runs": ref.runs, "seeds": list(ref.seeds), "mean": ref.mean,
                "sd": ref.sd, "source": ref.source, "assumed": ref.runs is None, "drift_sd": ref.drift}
+    if ref.excluded:
+        details["excluded"] = [dict(e) for e in ref.excluded]
+        details["outlier_rule"] = (f"a value more than {stats.OUTLIER_SD} robust sd (median absolute deviation "
+                                   f"x {stats.MAD_TO_SD}) from the median is left out (runners/stats/rule.py)")
     if ref.readers is not None:
         details["readers"] = ref.readers
         details["values"] = list(ref.values)
-        details["between_environments_sd"] = ref.offset_sd
+        details["offset_se_sd"] = ref.offset_sd
+        details["shift"] = ref.shift
+        details["stack"] = ref.stack
     return details
 
 
@@ -240,22 +260,53 @@ def off_scale(claim, stated: stats.Stated, ref: stats.Reference) -> Verdict | No
 def verdict_over_seeds(claim, ctx, stated: stats.Stated, ref: stats.Reference, per_seed: list, runs, what: str):
     """The verdict and its details, shared by metric and comparison."""
     summary = stats.summarize(per_seed)
-    decision = stats.judge_mean(summary, stated, ref.sd, what, drift=ref.drift)
-    low, high = stats.band(stated, ref.sd, ref.drift)
+    decision = stats.judge_mean(summary, stated, ref.sd, what, drift=ref.drift, shift=ref.shift)
+    low, high = stats.band(stated, ref.sd, ref.drift, ref.shift)
     oc = stats.for_reference(stated.halfwidth, ref, len(per_seed))
+    passing = passes_for(claim, stats.passing_values(summary, stated, ref.sd, ref.drift, ref.shift))
     details = {
         "summary": summary.to_dict(), "stated": stated.value, "stated_interval": [stated.low, stated.high],
         "band": [low, high], "allowance": stats.allowance(stated, ref.sd, ref.drift), "reference": reference_details(ref),
         "distance_sd": stats.distance_sd(stated, summary, ref.sd), "runs": runs,
         "seeds_needed": decision.seeds_needed, "operating_characteristic": oc,
-        "targets": stats.standing(oc, ref),
+        "targets": stats.standing(oc, ref, known=stats.for_known_sd(stated.halfwidth, ref, len(per_seed))
+                                  if stats.unmet_targets(oc) else None),
         "rule": {"k_single": stats.K_SINGLE, "drift_sd": ref.drift, "alpha": stats.ALPHA},
+        "passes_for": passing,
     }
     details.update(printed_alone(claim, ref))
     if ctx.settings.exploratory:
         details["exploratory"] = (f"--seeds {ctx.settings.seeds}: the spec fixes "
                                   f"{seed_counts(claim).get(ctx.settings.tier)} seeds at this tier")
-    return Verdict(Status(decision.status), round(summary.mean, 6), decision.reason, details)
+    reason = f"{decision.reason}; {passing['text']}"
+    if ref.stack:
+        details["stack"] = ref.stack
+        reason = f"{ref.stack}; the book's value judged where this machine's runs lie: {reason}"
+    return Verdict(Status(decision.status), round(summary.mean, 6), reason, details)
+
+
+def in_units(claim, value: float) -> str:
+    """A value of the claim's quantity in the stated value's own units: ``98.2%`` for a stated
+    "98.5%", ``0.9912`` for a stated "0.991" (a digit more than printed, so a range shows), points
+    for a difference of two printed percentages, percent for an error reduction."""
+    e = claim.expected
+    if isinstance(e, dict):
+        if claim.measure.get("statistic") == "difference":
+            return f"{value * 100:.2f} points"
+        return f"{value * 100:.1f}%"
+    text = str(e).strip().split("(")[0].strip()
+    number = text.rstrip("%")
+    decimals = (len(number.split(".")[1]) if "." in number else 0) + 1
+    return f"{value * 100:.{decimals}f}%" if text.endswith("%") else f"{value:.{decimals}f}"
+
+
+def passes_for(claim, values_: tuple[float, float] | None) -> dict:
+    """Which stated values these seeds would pass, in the claim's own units (details' ``passes_for``)."""
+    if values_ is None:
+        return {"low": None, "high": None, "text": "no stated value passes on these seeds"}
+    low, high = values_
+    return {"low": low, "high": high,
+            "text": f"passes here for stated values from {in_units(claim, low)} to {in_units(claim, high)}"}
 
 
 def reader_labels(ref: stats.Reference) -> list[str] | None:

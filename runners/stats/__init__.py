@@ -7,12 +7,16 @@ The names below are the statistics' public face: the kinds, the reports and the 
 """
 from . import evidence
 from .characteristic import (
+    BOOTSTRAP,
     DELTAS,
     SIMULATIONS,
     TARGETS,
+    data_standing,
     evidence_characteristic,
     for_evidence,
+    for_known_sd,
     for_reference,
+    from_data,
     operating_characteristic,
     standing,
     unmet_targets,
@@ -22,7 +26,9 @@ from .rule import (
     ALPHA,
     DRIFT_SD,
     K_SINGLE,
+    MAD_TO_SD,
     MIN_SPREAD,
+    OUTLIER_SD,
     Decision,
     Reference,
     Summary,
@@ -30,14 +36,17 @@ from .rule import (
     band,
     distance_sd,
     judge_mean,
+    passing_values,
+    robust_sd,
     scale_problem,
+    screen,
     seeds_to_decide,
     summarize,
     t_quantile,
 )
 from .stated import Stated, from_figures, hedged, parse_stated, printed_like
 
-__all__ = ["ALPHA", "DELTAS", "DRIFT_SD", "K_SINGLE", "MIN_SPREAD", "SIMULATIONS", "TARGETS", "Decision",
-           "Reference", "Stated", "Summary", "allowance", "band", "judge_mean", "distance_sd", "evidence_characteristic", "for_evidence", "for_reference", "from_figures", "evidence", "hedged",
-           "operating_characteristic", "parse_stated", "printed_like", "scale_problem", "seeds_to_decide", "Spread", "spread", "standing", "summarize", "t_quantile",
+__all__ = ["ALPHA", "BOOTSTRAP", "DELTAS", "DRIFT_SD", "K_SINGLE", "MAD_TO_SD", "MIN_SPREAD", "OUTLIER_SD", "SIMULATIONS", "TARGETS", "Decision", "data_standing",
+           "Reference", "Stated", "Summary", "allowance", "band", "judge_mean", "distance_sd", "evidence_characteristic", "for_evidence", "for_known_sd", "for_reference", "from_data", "from_figures", "evidence", "hedged",
+           "operating_characteristic", "parse_stated", "passing_values", "printed_like", "robust_sd", "screen", "scale_problem", "seeds_to_decide", "Spread", "spread", "standing", "summarize", "t_quantile",
            "unmet_targets"]

@@ -2,14 +2,16 @@
 
 :func:`operating_characteristic` simulates the rule: n runs drawn from a normal distribution
 with the true sd, the stated value (with its own interval) placed 0, 1, 2, 4, 6 and 8 sd from the
-mean, and the reference sd the rule is given drawn as the sd of the reference's own k runs (its
-sampling distribution, so a reference of 3 runs counts as the rough scale it is; a stated interval
+mean, and the reference sd the rule is given drawn as the sd of the reference's own k runs, k
+normal runs screened by the outlier rule as references are (rule.py's ``screen``; so a reference
+of 3 runs counts as the rough scale it is, and the runs a screen leaves out of normal data count; a stated interval
 wider than K_SINGLE sd is placed so that delta counts from the edge of what it allows), each draw
 decided by :func:`judge_mean`, the very function verdicts use, with its pre-checks (seeds that do
-not vary). Where the reference is readers' runs across environments, the verifying machine is
-one more environment: its mean is drawn off the true mean by the measured between-environment
-sd, its seeds spread by the within-machine sd (environments.py), and the measured drift
-allowance is the rule's. A claim decided from readers' runs alone (evidence.py) has
+not vary). Where the reference is readers' runs and names this machine's seeds, the band is
+placed at this machine's measured offset (environments.py), so the characteristic is conditional
+on that offset: the machine's mean is drawn off where the band expects it by the offset's
+standard error (``offset_sd``), its seeds spread by the within-machine sd, and the allowance is
+the rule's (the offset's 90% uncertainty). A claim decided from readers' runs alone (evidence.py) has
 :func:`for_evidence` (:func:`evidence_characteristic`). :func:`standing` says "met" or "not met with a reference of k runs" and why. It gives
 P(passed), P(failed), P(inconclusive) at each distance. :data:`TARGETS` are what every claim's
 characteristic must meet (tests/test_operating_characteristic.py checks them for every
@@ -22,7 +24,7 @@ import functools
 import numpy as np
 
 from . import evidence
-from .rule import DRIFT_SD, _from_moments, judge_mean, placed
+from .rule import DRIFT_SD, MAD_TO_SD, MIN_SCREENED, OUTLIER_SD, _from_moments, judge_mean, placed
 
 DELTAS = (0, 1, 2, 4, 6, 8)
 SIMULATIONS = 4000
@@ -43,7 +45,7 @@ def operating_characteristic(halfwidth: float, sd: float, n: int, deltas=DELTAS,
     """P(passed), P(failed), P(inconclusive), P(error) of :func:`judge_mean` with the stated value
     ``delta`` true sd from the mean, for a stated interval of ``halfwidth``, true spread ``sd`` and
     n seeds. ``reference_n``: the reference is that many runs, so the sd the rule is given is
-    itself drawn (``sd * sqrt(chi2(k-1) / (k-1))``, each simulation its own); None: the sd is
+    itself drawn (the sd of k normal runs screened by the outlier rule, each simulation its own); None: the sd is
     known exactly. ``drift``: the rule's drift allowance; ``offset_sd``, ``within_sd``: the
     verifying machine's offset and its seeds' spread, in true sd (0 and 1: one machine, the
     reference's). The rule is scale-free, so the result is cached per (halfwidth / sd, n, k, ...)."""
@@ -61,12 +63,18 @@ def _characteristic(h: float, n: int, reference_n, deltas, simulations: int, see
     if reference_n is None:
         ref_sds = np.ones(simulations)
     else:
-        ref_sds = np.sqrt(rng.chisquare(reference_n - 1, size=simulations) / (reference_n - 1))
+        ref_sds = screened_sds(rng, reference_n, simulations)
     if offset_sd:
         means = means + rng.normal(0.0, offset_sd, size=simulations)
     return _rows(deltas, h, simulations, lambda stated: (
         judge_mean(_from_moments(n, float(m), float(s)), stated, float(r), drift=drift).status
         for m, s, r in zip(means, sds, ref_sds)))
+
+
+def screened_sds(rng, k: int, simulations: int) -> np.ndarray:
+    """The sd a reference of k normal runs (true sd 1) gives once screened by the outlier rule
+    (rule.py's :func:`~.rule.screen`, vectorized): one per simulation."""
+    return _screened_rows(rng.normal(0.0, 1.0, size=(simulations, k)))
 
 
 def _rows(deltas, h: float, simulations: int, outcomes) -> tuple:
@@ -101,8 +109,74 @@ def _evidence_characteristic(h: float, n: int, deltas, simulations: int, seed: i
 def for_reference(halfwidth: float, ref, n: int) -> list[dict]:
     """The characteristic of a claim as verdicts use it: its reference's own size counted (an
     assumed sd, with no runs behind it, is taken as exact, and said so where it is shown)."""
-    return operating_characteristic(halfwidth, ref.sd, n, reference_n=ref.runs, drift=ref.drift,
+    recorded_runs = None if ref.runs is None else ref.runs + len(ref.excluded)  # the screen is simulated
+    return operating_characteristic(halfwidth, ref.sd, n, reference_n=recorded_runs, drift=ref.drift,
                                     offset_sd=ref.offset_sd, within_sd=ref.within_sd)
+
+
+def for_known_sd(halfwidth: float, ref, n: int) -> list[dict]:
+    """The same characteristic with the reference's sd known exactly (its drift allowance and this
+    machine's offset as they are): what remains once the reference's size is no cause."""
+    return operating_characteristic(halfwidth, ref.sd, n, reference_n=None, drift=ref.drift,
+                                    offset_sd=ref.offset_sd, within_sd=ref.within_sd)
+
+
+BOOTSTRAP = 2000  # draws per distance of the characteristic from the data
+
+
+def from_data(halfwidth: float, ref, n: int, deltas=DELTAS, simulations: int = BOOTSTRAP, seed: int = 0) -> list[dict] | None:
+    """The characteristic from the recorded data, beside the normal model's: each simulated verdict
+    resamples the reference's recorded values (those the outlier rule left out included, so heavy
+    tails count) as its reference, screened as references are, and draws the claim's n seeds from
+    this machine's recorded runs (a readers reference's ``within``; else the reference's own runs),
+    centred; on a readers reference with this machine's offset placed, the offset's error is the
+    bootstrap's (both means resampled). In units of the reference's sd. None for an assumed sd."""
+    if ref.runs is None:
+        return None
+    raw = np.array(list(ref.values) + [e["value"] for e in ref.excluded], dtype=float)
+    centre, unit = float(np.mean(ref.values)), float(ref.sd)
+    recorded_runs = (raw - centre) / unit
+    machine = np.array(ref.machine if ref.machine else ref.values, dtype=float)
+    machine_runs = (machine - machine.mean()) / unit
+    rng = np.random.default_rng(seed)
+    k = len(recorded_runs)
+    resampled = recorded_runs[rng.integers(0, k, size=(simulations, k))]
+    ref_sds = _screened_rows(resampled)
+    seeds = machine_runs[rng.integers(0, len(machine_runs), size=(simulations, n))]
+    means, sds = seeds.mean(axis=1), seeds.std(axis=1, ddof=1)
+    if ref.machine:  # the offset placed: its error is that of the two means, resampled
+        again = machine_runs[rng.integers(0, len(machine_runs), size=(simulations, len(machine_runs)))]
+        means = means + again.mean(axis=1) - resampled.mean(axis=1)
+    rows = _rows(deltas, round(halfwidth / unit, 6), simulations, lambda stated: (
+        judge_mean(_from_moments(n, float(m), float(s)), stated, float(r), drift=ref.drift).status
+        if s > 0 else "error" for m, s, r in zip(means, sds, ref_sds)))
+    return [dict(row) for row in rows]
+
+
+def data_standing(data: list[dict] | None, ref) -> str:
+    """"met" or "not met: ..." for the characteristic from the data, with its likely cause."""
+    if data is None:
+        return "none (an assumed sd has no runs to resample)"
+    missed = unmet_targets(data)
+    if not missed:
+        return "met"
+    if len(ref.values) + len(ref.excluded) < 10:
+        cause = f"the {len(ref.values) + len(ref.excluded)} recorded runs are too few, or too coarse, to resample"
+    elif ref.excluded:
+        cause = f"the recorded runs' tails ({len(ref.excluded)} beyond the outlier rule) are heavier than a normal's"
+    else:
+        cause = "the recorded runs (this machine's, resampled as its seeds) are not normal"
+    return f"not met ({cause}): " + "; ".join(missed)
+
+
+def _screened_rows(runs: np.ndarray) -> np.ndarray:
+    """Each row's sd once screened by the outlier rule (rule.py's ``screen``, vectorized)."""
+    if runs.shape[1] < MIN_SCREENED:
+        return runs.std(axis=1, ddof=1)
+    centre = np.median(runs, axis=1, keepdims=True)
+    scale = MAD_TO_SD * np.median(np.abs(runs - centre), axis=1, keepdims=True)
+    kept = np.where((scale <= 0) | (np.abs(runs - centre) <= OUTLIER_SD * scale), runs, np.nan)
+    return np.nanstd(kept, axis=1, ddof=1)
 
 
 def for_evidence(halfwidth: float, ref) -> list[dict]:
@@ -110,8 +184,11 @@ def for_evidence(halfwidth: float, ref) -> list[dict]:
     return evidence_characteristic(halfwidth, ref.sd, len(ref.values))
 
 
-def standing(oc: list[dict], ref, decided_by: str = "") -> str:
-    """"met", or "not met with a reference of k runs: ..." with the targets it misses, in words."""
+def standing(oc: list[dict], ref, decided_by: str = "", known: list[dict] | None = None) -> str:
+    """"met", or "not met with a reference of k runs: ..." with the targets it misses, in words.
+    ``known``: the characteristic with the sd known (:func:`for_known_sd`); where it misses targets
+    too, the reference's size is not the cause, and the standing says what is (this machine one
+    more environment of the readers', or the drift allowance)."""
     missed = unmet_targets(oc)
     if decided_by:
         size = decided_by
@@ -119,10 +196,14 @@ def standing(oc: list[dict], ref, decided_by: str = "") -> str:
         size = "an assumed sd" if ref.runs is None else (
             f"a reference of {ref.runs} reader runs" if ref.readers else f"a reference of {ref.runs} runs")
         if ref.offset_sd:
-            size += (f", this machine one more of their environments (between-environment sd "
-                     f"{ref.offset_sd:.2f} of theirs)")
+            size += (f", this machine's measured offset placed (its uncertainty {ref.offset_sd:.2f} sd of theirs, "
+                     f"allowance {ref.drift:.2f} sd)")
     if not missed:
         return "met" + (" (with an assumed sd, taken as exact)" if ref.runs is None else "")
+    if known is not None and ref.runs is not None and unmet_targets(known):
+        cause = (f"the uncertainty of this machine's measured offset ({ref.offset_sd:.2f} of the readers' sd)"
+                 if ref.offset_sd else f"the drift allowance of {ref.drift:.2f} sd")
+        size += f"; not met even with the sd known, the cause being {cause}"
     return f"not met with {size}: " + "; ".join(missed)
 
 
