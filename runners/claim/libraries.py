@@ -15,12 +15,14 @@ the distribution and the install line), not an error, when the module is the boo
 the book's requirements.txt declares it. It stays an **error** when the module is claimcheck's
 (``claimcheck.*``), the standard library's, or one of claimcheck's own dependencies and frameworks
 (numpy, keras, tensorflow, ...: the stack is broken, or the spec should say ``requires:
-tensorflow``), and when a library the book imports cannot import a module nobody declared (that
-library's install is broken).
+tensorflow``), when the library is installed but lacks the submodule (its version), and when a
+library the book imports cannot import a module nobody declared (that library's install is broken).
 """
 from __future__ import annotations
 
+import functools
 import importlib.metadata
+import importlib.util
 import re
 import sys
 import traceback
@@ -74,7 +76,8 @@ class RequirementsProblem(ValueError):
     """A requirements.txt line claimcheck will not hand to pip: ``FILE:LINE: why``."""
 
 
-def own_distributions() -> set[str]:
+@functools.cache
+def own_distributions() -> frozenset[str]:
     """claimcheck's own dependencies and the stacks' frameworks, normalized."""
     names = set(FRAMEWORKS)
     try:
@@ -85,7 +88,7 @@ def own_distributions() -> set[str]:
     except importlib.metadata.PackageNotFoundError:  # run from a tree that is not installed
         names |= {"numpy", "pyyaml", "jinja2", "pandas", "scipy", "pillow", "filelock", "pebble", "nbformat",
                   "ipython"}
-    return {normalized(n) for n in names}
+    return frozenset(normalized(n) for n in names)
 
 
 def own_modules() -> set[str]:
@@ -224,6 +227,13 @@ def _declared(book: Path | None) -> list[Requirement]:
         return []
 
 
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def _raised_in(exc: BaseException, filename: str) -> bool:
     """Whether the innermost frame of ``exc``'s traceback (importlib's own left out) is ``filename``'s."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith("<frozen")]
@@ -237,6 +247,8 @@ def missing_library(exc: BaseException, listing: Path) -> Skip | None:
         return None
     top = exc.name.split(".")[0]
     if top == "claimcheck" or top in sys.stdlib_module_names or top in own_modules():
+        return None
+    if _installed(top):  # the library is there but lacks this submodule: its version, an error
         return None
     book = book_folder(Path(str(listing).partition("#")[0]))
     declared = _declared(book)
