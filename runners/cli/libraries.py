@@ -36,7 +36,8 @@ def run(args) -> int:
         return EXIT_OK
     todo = libraries.unsatisfied(found)
     if not todo:
-        print(f"claimcheck libraries: nothing to install ({len(found)} requirements met)")
+        have = f"{len(found)} requirements met" if found else f"no book under {args.claims} declares any"
+        print(f"claimcheck libraries: nothing to install ({have})")
         return EXIT_OK
     command = [sys.executable, "-m", "pip", "install", *(r.text for r in todo)]
     print("claimcheck libraries: " + " ".join(command), flush=True)
