@@ -280,3 +280,23 @@ def test_validate_names_a_bad_line_of_a_books_requirements(tmp_path):
                    requirements="scikit-learn\n-e .\n")
     proc = cli("validate", "--claims", claims)
     assert proc.returncode == 1 and f"{claims / 'bk' / 'requirements.txt'}:2: " in proc.stdout, proc.stdout
+
+
+def test_a_shards_skipped_run_stays_skipped_in_the_merge(tmp_path):
+    from types import SimpleNamespace
+
+    from claimcheck.runners.core.errors import Skip
+    from claimcheck.runners.engine.executor import Executor
+
+    from helpers import settings
+
+    record = {"key": "k1", "seed": 0, "failed": f"skipped: module '{ABSENT}' is not installed",
+              "skipped": {"reason": f"module '{ABSENT}' is not installed (distribution x)", "fix": "add `x`"},
+              "key_parts": {"listings": ["d"], "seed": 0, "data": {}}}
+    executor = Executor(settings(cache_dir=tmp_path / "cache"), replay=[record])
+    try:
+        with pytest.raises(Skip, match="is not installed") as info:
+            executor.record(SimpleNamespace(key="k1", seed=0, program=SimpleNamespace(names=lambda: "train.py")))
+        assert info.value.fix == "add `x`"
+    finally:
+        executor.close()
