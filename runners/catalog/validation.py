@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..claim import notebooks, notes, references
+from ..claim import libraries, notebooks, notes, references
 from ..claim.schema import Cite, Claim, Source, check_fields
 from ..core.errors import ClaimError
 from ..kinds import registry
@@ -131,7 +131,7 @@ def problems_of(claims: list[Claim]) -> list[Problem]:
 
 
 def support_file_problems(root: Path) -> list[str]:
-    """What is wrong with the references.yaml and coverage.yaml files under ``root``."""
+    """What is wrong with the references.yaml, coverage.yaml and requirements.txt files under ``root``."""
     root = Path(root)
     if not root.is_dir():
         return []
@@ -140,4 +140,9 @@ def support_file_problems(root: Path) -> list[str]:
         problems += references.file_problems(path)
     for path in notes.coverage_files(root):
         problems += notes.file_problems(path)
+    for path in sorted(root.rglob(libraries.FILE)):  # a book's libraries: plain requirements only
+        try:
+            libraries.read(path)
+        except libraries.RequirementsProblem as exc:
+            problems += str(exc).splitlines()
     return problems

@@ -9,9 +9,10 @@ import argparse
 import os
 
 from ..engine.devices import share_gpus
-from . import coverage, draft, errata, history, list_claims, matrix, merge, oc, reference, validate, verify
+from . import coverage, draft, errata, history, libraries, list_claims, matrix, merge, oc, reference, validate, verify
 
-SUBCOMMANDS = (verify, merge, list_claims, validate, history, errata, coverage, matrix, oc, reference, draft)
+SUBCOMMANDS = (verify, merge, list_claims, validate, history, errata, coverage, matrix, oc, reference, draft,
+               libraries)
 DESCRIPTION = """The `claimcheck` command.
 
 `claimcheck verify --help` lists verify's exit status (service/status.py, EXIT_CODES). The other

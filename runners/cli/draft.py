@@ -2,7 +2,8 @@
 
 Writes ``--out`` (default ``drafts/<notebook>.yaml``) and, for the drafted metrics, pending entries
 in the ``references.yaml`` beside it; copies the notebook into that folder where it is outside it (a
-spec runs only code inside its claims tree). Then validates what it wrote. Nothing is run.
+spec runs only code inside its claims tree); adds the libraries the notebook imports to its book's
+``requirements.txt`` (authoring/requirements.py). Then validates what it wrote. Nothing is run.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from ..authoring import spec
+from ..authoring import requirements, spec
 from ..authoring.drafting import draft
 from ..catalog.loader import claims_root, load
 from ..catalog.validation import problems_of, support_file_problems
@@ -61,6 +62,8 @@ def run(args) -> int:
     if proposed.references:
         print(f"{refs}: {len(proposed.references)} pending references; record each with the command in its entry "
               "(the metrics are skipped until then)")
+    for line in requirements.propose(source, out):  # the book's libraries, from the notebook's imports
+        print(line)
     claims = load(out)
     problems = [*map(str, problems_of(claims)), *support_file_problems(out.parent)]
     for problem in problems:

@@ -9,7 +9,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..claim import notebooks
+from ..claim import libraries, notebooks
 from ..claim.jupyter import Shell
 from ..claim.listings import Program
 from ..core.errors import ClaimError, Skip
@@ -56,7 +56,8 @@ def execute(program: Program, workdir: Path, seed: int | None = None, environmen
     the listings run (the data mirrors). ``stdout`` receives what the listings print (default:
     a buffer); it needs ``write`` and ``getvalue``. A notebook's cells see a stand-in
     ``get_ipython()`` (claim/jupyter.py's ``Shell``) for their magics. A listing that raises, or calls
-    ``sys.exit``, is a :class:`ListingFailed` with its traceback.
+    ``sys.exit``, is a :class:`ListingFailed` with its traceback; one whose import of a book's library fails
+    (not installed: claim/libraries.py) is a :class:`Skip` naming the module and the fix.
     """
     import keras
 
@@ -80,6 +81,9 @@ def execute(program: Program, workdir: Path, seed: int | None = None, environmen
             except Skip:
                 raise
             except (Exception, SystemExit) as exc:  # the book's code failed or exited
+                missing = libraries.missing_library(exc, listing.path)  # a book's library not installed: skipped
+                if missing is not None:
+                    raise missing from exc
                 raise ListingFailed(listing.path, traceback.format_exc()) from exc
     return Execution(namespace, out.getvalue(), time.perf_counter() - start, Path(workdir),
                      program.changes(), list(program.substitute))

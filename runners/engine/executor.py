@@ -24,7 +24,7 @@ from filelock import Timeout
 
 from ..claim import values
 from ..claim.listings import Program
-from ..core.errors import ClaimError
+from ..core.errors import ClaimError, Skip
 from ..stores.cache import RunCache
 from . import devices
 from .execution import working_directory
@@ -60,7 +60,7 @@ class Executor:
         self.replay = None if replay is None else {r["key"]: r for r in replay}
         self._executions: dict = {}
         self._workdirs: list[Path] = []
-        self._failed: dict[str, RunFailed] = {}
+        self._failed: dict[str, RunFailed | Skip] = {}
         self._failed_records: dict[str, dict] = {}
         self._trained_here: set[str] = set()
         self._lock = threading.Lock()
@@ -118,7 +118,7 @@ class Executor:
             for future in concurrent.futures.as_completed([threads.submit(self.record, j, stream) for j in todo]):
                 try:
                     future.result()
-                except ClaimError:
+                except (ClaimError, Skip):
                     pass
         except KeyboardInterrupt:  # Ctrl-C: stop the workers; what finished is kept, the rest is interrupted
             self.interrupted = True
@@ -131,7 +131,8 @@ class Executor:
     def record(self, job: Job, stream=None) -> dict:
         """The record of a job's run (cached, or trained now): its values, errors and timing.
 
-        Never raises anything but :class:`RunFailed`: a fault of the harness while a job is
+        Never raises anything but :class:`RunFailed`, or :class:`Skip` for a run that cannot run here
+        (a book's library not installed: its record says ``skipped``): a fault of the harness while a job is
         handled (a full disk, a broken record) becomes its claims' error, not the end of the run.
         """
         if job.key in self._failed:
@@ -143,7 +144,7 @@ class Executor:
                             f"{job.seed} was trained")
         try:
             return self._record(job, stream)
-        except RunFailed as failure:
+        except (RunFailed, Skip) as failure:
             self._failed[job.key] = failure
             raise
         except Exception as exc:  # claimcheck's own fault: this run's claims say so, the others go on
@@ -156,6 +157,8 @@ class Executor:
         if job.key not in self.replay:
             raise RunFailed(f"no shard recorded the run of {job.program.names()} with seed {job.seed}")
         record = self.replay[job.key]
+        if record.get("skipped"):  # a shard's run that could not run there (a library not installed)
+            raise Skip(record["skipped"].get("reason", ""), record["skipped"].get("fix", ""))
         if record.get("failed"):  # a shard's failed run: its reason, as the shard saw it
             raise RunFailed(f"training {job.program.names()} with seed {job.seed} failed (in shard "
                             f"{record.get('shard', '?')}): {record['failed']}", record.get("traceback", ""))
@@ -191,6 +194,8 @@ class Executor:
             fresh = self._train(job)
             if fresh.get("failed"):
                 self._failed_records[job.key] = {**fresh, "key_parts": self.keys.parts(job.program, job.seed, job.requires)}
+                if fresh.get("skipped"):  # not run here, not failed: the claims that read it are skipped
+                    raise Skip(fresh["skipped"].get("reason", ""), fresh["skipped"].get("fix", ""))
                 raise RunFailed(f"training {job.program.names()} with seed {job.seed} failed: {fresh['failed']}",
                                 fresh.get("traceback", ""))
             if record is not None and not self.settings.refresh:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..claim import values
 from ..claim.listings import Program
-from ..core.errors import ClaimError
+from ..core.errors import ClaimError, Skip
 from ..core.formatting import plain
 from ..environment import machine, numerics
 from ..resources import registry as resources
@@ -46,7 +46,8 @@ def train_job(job, settings) -> dict:
     """Run one training job and measure its values; the record for the cache.
 
     Runs in a worker process (or in the calling process with ``--jobs 0``). A listing that
-    raises or exits gives a record with ``failed`` (never cached); a value that cannot be read
+    raises or exits gives a record with ``failed`` (never cached), and one that cannot run here (a
+    book's library not installed) with ``skipped`` beside it (the reason and the fix); a value that cannot be read
     is recorded under ``errors`` for the claims that read it.
     """
     stream = sys.stderr if settings.progress else None
@@ -88,6 +89,8 @@ def train_job(job, settings) -> dict:
                       stdout_tail=ANSI.sub("", run.stdout[-2000:]))
     except ListingFailed as exc:
         record.update(failed=str(exc), traceback=exc.traceback)
+    except Skip as exc:  # it cannot run here (a book's library not installed): its claims are skipped
+        record.update(failed=f"skipped: {exc.reason}", skipped={"reason": exc.reason, "fix": exc.fix})
     except ClaimError as exc:
         record.update(failed=str(exc), traceback=traceback.format_exc())
     finally:
