@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from ..claim.yamlload import strip_lines
-from .proposals import Draft, Proposal
+from .proposals import UNPLACED, Draft, Proposal
 from .yamlwriter import Flow, FlowList, Shared, dump, with_comments
 
 PROGRAMS = "x-programs"  # the long programs' shared pieces, each with its anchor (docs/schema.md: `x-` keys)
@@ -26,8 +26,9 @@ def render(d: Draft, spec_path: Path) -> str:
     notes = [[p.why, *(f"review: {r}" for r in p.review)] for p in d.proposals]
     footer = []
     if d.unplaced:
-        footer = [f"Not placed ({len(d.unplaced)}): numbers of the prose and outputs no proposal above checks.",
-                  *(f"  cell {c}: {t}: {why}" for c, t, why in d.unplaced)]
+        footer = [f"Not placed ({len(d.unplaced)}): numbers of the prose and outputs no proposal above checks, by kind."]
+        for kind, found in d.unplaced_by_kind().items():
+            footer += [f"{kind} ({len(found)}): {UNPLACED[kind]}", *(f"  cell {c}: {t}: {why}" for c, t, why in found)]
     return with_comments(dump(spec_document(d, spec_path)), header, notes, footer)
 
 
