@@ -221,8 +221,9 @@ class DraftNotebook:
                 if ld.pretrained and architecture:
                     continue
                 if ld.network:
-                    notes.append(f"cell {i} reaches the network: `{ld.call}(...)` ({ld.what}); this claim needs it "
-                                 "(a local copy, or a resource in `requires`)")
+                    how = ("`requires: [mnist]` provides it (the MNIST mirror)" if ld.what == "keras.datasets.mnist"
+                           else "a local copy, or a resource in `requires`")
+                    notes.append(f"cell {i} reaches the network: `{ld.call}(...)` ({ld.what}); this claim needs it ({how})")
                 else:
                     notes.append(f"cell {i} loads `{ld.call}(...)` ({ld.what}, shipped with its library)")
         return notes
