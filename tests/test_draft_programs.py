@@ -204,3 +204,22 @@ def test_geron_notebooks_draft_files_that_validate_as_written(tmp_path, capsys, 
     # no static claim runs every cell before its cite: each program is what its value needs
     static = [p for p in d.proposals if p.tier == "static"]
     assert all(len(p.cells) < len(nbk.program(p.cite[0][0])) for p in static)
+
+
+LOG = "Epoch 1/1\n8/8 - 0s - loss: 0.5 - accuracy: 0.8125 - val_loss: 0.6 - val_accuracy: 0.75\n"
+
+
+def test_a_helper_that_trains_is_a_fit_of_its_own_read_from_what_it_returns(tmp_path):
+    path = _write(tmp_path / "3.1-programs.ipynb", [
+        _code("import keras\nimport numpy as np"),                                                   # 1
+        _code("def train(optimizer):\n    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])\n"
+              "    model.compile(optimizer=optimizer, loss='mse', metrics=['accuracy'])\n"
+              "    return model.fit(np.zeros((8, 2)), np.zeros(8), epochs=1)"),                          # 2
+        _code("history_sgd = train('sgd')", printed=LOG),                                             # 3
+        _code("history_adam = train('adam')", printed=LOG),                                           # 4
+    ])
+    d = draft(path, book="g")
+    adam = [p for p in d.proposals if p.cite[0][0] == 4]
+    assert {p.measure["value"] for p in adam} == {"history_adam.history['accuracy'][-1]",
+                                                  "history_adam.history['val_accuracy'][-1]"}
+    assert all(p.cells == [1, 2, 4] for p in adam)  # not the training of cell 3

@@ -11,6 +11,7 @@ from ..claim import notebooks
 from . import names
 
 FIT = re.compile(r"(?:(?P<var>\w+)\s*=\s*)?(?P<obj>\w+)\.fit(?:_generator)?\(")
+EPOCH_LOG = re.compile(r"^\s*Epoch \d+/\d+", re.M)
 METRICS = re.compile(r"metrics\s*=\s*\[\s*['\"](?P<m>\w+)['\"]")
 ABSOLUTE = re.compile(r"""['"](/(?:Users|home|tmp|mnt|data)/[^'"]*|[A-Z]:\\[^'"]*)['"]""")
 DATA = ((re.compile(r"(?<![\w])mnist\.load_data"), "mnist"), (re.compile("flow_from_directory"), "dogs_vs_cats"),
@@ -55,7 +56,9 @@ class DraftNotebook:
         text = "\n".join(self.nb.cells[i].source for i in self.code)
         m = METRICS.search(text)
         self.metric = m.group("m") if m else "accuracy"
-        self.fits = [i for i in self.code if FIT.search(self.nb.cells[i].source)]
+        # the cells that train: a `.fit(` call, or a fit log in the output (a helper that calls fit)
+        self.fits = [i for i in self.code if FIT.search(self.nb.cells[i].source)
+                     or EPOCH_LOG.search(notebooks.output_text(self.nb.cells[i]))]
         # the code cells a later cell may need (no display-only, plot or save cells), in order
         self._needed = [i for i in self.code if not (display_only(self.source(i)) or _side_only(self.source(i)))]
         self._data = {i: names for i in self.code if (names := {n for needle, n in DATA if needle.search(self.source(i))})}

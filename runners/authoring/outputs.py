@@ -175,6 +175,19 @@ def _print_args(source: str) -> dict:
     return out
 
 
+def _assigned_call(source: str) -> str | None:
+    """The name a cell's last statement assigns a call's result to (``h = train(model)``), if it does."""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return None
+    last = body[-1] if body else None
+    if (isinstance(last, ast.Assign) and len(last.targets) == 1 and isinstance(last.targets[0], ast.Name)
+            and isinstance(last.value, ast.Call)):
+        return last.targets[0].id
+    return None
+
+
 def _fit_log(nbk: DraftNotebook, draft: Draft, i: int, out: str) -> bool:
     lines = out.replace("\r", "\n").splitlines()
     epochs = [(n, int(m.group(1)), int(m.group(2))) for n, ln in enumerate(lines) if (m := EPOCH.match(ln))]
@@ -182,7 +195,9 @@ def _fit_log(nbk: DraftNotebook, draft: Draft, i: int, out: str) -> bool:
         return False
     n, last, total = epochs[-1]
     fit = FIT.search(nbk.source(i))
-    holder = fit.group("var") if fit and fit.group("var") else f"{fit.group('obj') if fit else 'model'}.history"
+    returned = None if fit else _assigned_call(nbk.source(i))  # `history_x = train(optimizer)`: a helper that fits
+    holder = (fit.group("var") if fit and fit.group("var") else returned
+              or f"{fit.group('obj') if fit else 'model'}.history")
     logged = []
     for ln in lines[n + 1:]:
         logged = [(m.group("name"), m.group("value"), ln) for m in LOGGED.finditer(ln)]
