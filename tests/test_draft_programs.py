@@ -223,3 +223,15 @@ def test_a_helper_that_trains_is_a_fit_of_its_own_read_from_what_it_returns(tmp_
     assert {p.measure["value"] for p in adam} == {"history_adam.history['accuracy'][-1]",
                                                   "history_adam.history['val_accuracy'][-1]"}
     assert all(p.cells == [1, 2, 4] for p in adam)  # not the training of cell 3
+
+
+def test_a_function_reads_its_globals_where_it_is_called(tmp_path):
+    path = _write(tmp_path / "3.1-programs.ipynb", [
+        _code("import numpy as np"),                          # 1
+        _code("data = np.zeros((2, 2))"),                     # 2
+        _code("def prepare():\n    return data * 2"),        # 3
+        _code("data = np.zeros((7, 2))"),                     # 4: what prepare() reads when cell 5 calls it
+        _code("out = prepare()"),                             # 5
+        _code("out.shape", shown="(7, 2)"),
+    ])
+    assert _by_value(draft(path, book="g"))["out.shape"].cells == [1, 2, 3, 4, 5]

@@ -67,6 +67,7 @@ class CellNames:
     loads: list = field(default_factory=list)       # [Load]
     imported_from: dict = field(default_factory=dict)  # name -> the module it was imported from
     import_sources: dict = field(default_factory=dict)  # name -> what it is bound to (``numpy``, ``sklearn.datasets.load_iris``)
+    functions: dict = field(default_factory=dict)   # a function it defines -> the names its body reads (when called)
     opaque: bool = False                            # star import, exec: may read and define anything
     parsed: bool = True                             # False: the cell is not Python even after IPython's transform
 
@@ -167,7 +168,7 @@ class _Walker:
                 self.scope(s.body, set())
             else:
                 self.arguments(s.args)
-                self.scope(s.body, _params(s.args))
+                self.out.functions[s.name] = self.scope(s.body, _params(s.args))
             self.bind(s.name)
         elif isinstance(s, (ast.Import, ast.ImportFrom)):
             for a in s.names:
@@ -257,18 +258,20 @@ class _Walker:
         for d in [*args.defaults, *(d for d in args.kw_defaults if d is not None)]:
             self.expr(d)
 
-    def scope(self, body, params: set) -> None:
-        """A function or class body: the names it reads that it does not bind itself are read here."""
+    def scope(self, body, params: set) -> list:
+        """A function or class body: the names it reads that it does not bind itself are read here (and
+        returned: a cell that calls the function reads them too, as they stand then)."""
         inner = CellNames()
         walker = _Walker(inner)
         walker.bound |= params
         walker.block(body)
         local = inner.defines | params
-        for name in inner.reads:
-            if name not in local:
-                self.read(name)
+        free = [name for name in inner.reads if name not in local]
+        for name in free:
+            self.read(name)
         self.out.loads += inner.loads  # a function that downloads: the cell that defines it is the one to flag
         self.out.opaque |= inner.opaque
+        return free
 
     def expr(self, e) -> None:
         if e is None:

@@ -79,11 +79,14 @@ class DraftNotebook:
         bound: dict = {}   # name -> what its import binds it to (a module, a module's name), while it is bound so
         seeds: dict = {}   # library (numpy, tensorflow, python) -> the last cell that seeds it
         from_datasets: set = set()
+        functions: dict = {}  # name -> the names its body reads, while it is bound to a function the notebook defines
         for i in self.code:
             a = names.analyse(self.source(i))
             from_datasets |= {n for n, mod in a.imported_from.items() if "datasets" in mod}
             loads = [ld for ld in a.loads if "." in ld.call or not ld.call.startswith("load_") or ld.call in from_datasets]
             links = {last[n] for n in a.reads if n in last}
+            # a function it calls reads its globals as they stand now, not where it was defined
+            links |= {last[m] for n in a.reads if n in functions for m in functions[n] if m in last}
             if self._opaque and any(n not in names.BUILTINS for n in a.reads):
                 links.add(self._opaque[-1])  # it may have defined any name read here
             # the last seeding cell of each library it uses (and does not seed itself)
@@ -97,6 +100,10 @@ class DraftNotebook:
                 last[n] = i
                 self._defs.setdefault(n, []).append(i)
             for n in a.defines:
+                if n in a.functions:
+                    functions[n] = a.functions[n]
+                else:
+                    functions.pop(n, None)
                 if n in a.import_sources:
                     bound[n] = a.import_sources[n]
                 else:
