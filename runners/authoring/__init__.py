@@ -4,7 +4,8 @@
 What it proposes, each with the cells that produce it and the cell it cites:
 
 * every row of a ``model.summary()`` table: the layer's output shape and parameters, and the
-  totals (static claims on the model's own cells: those that build it, and the imports before);
+  totals (static claims on the model's own cells: those that build or change it, and what they need;
+  a model built with ``weights="imagenet"`` measured with the weights substituted away);
 * what a cell displays or prints: a shape (``train_images.shape``), a length (``len(x)``, read as
   ``x.shape[0]``), an array's first and last entries and dtype, a number printed by name
   (``print('test_acc:', test_acc)``, a bare ``test_acc``);
@@ -17,8 +18,9 @@ written ``source: pending`` with the command that records it, so the drafted cla
 that command as the fix, until it is recorded. Everything it cannot place is listed with its cell.
 Nothing here runs the notebook.
 
-The modules: ``proposals`` (what a draft holds: Proposal, Draft, claim ids), ``notebook`` (the
-notebook's code cells as programs), ``outputs`` and ``prose`` (proposals read from each),
+The modules: ``proposals`` (what a draft holds: Proposal, Draft, claim ids), ``names`` (what a cell
+reads and defines, read with ``ast``), ``notebook`` (the notebook's code cells, linked by those names:
+a claim's program is the cells its value needs), ``outputs`` and ``prose`` (proposals read from each),
 ``drafting`` (the steps in order: :func:`drafting.draft`), ``yamlwriter`` (the one YAML writer)
 and ``spec`` (the spec file and its pending references, written with it).
 """

@@ -12,27 +12,42 @@ from .prose import read_prose
 def draft(path: Path, book: str = "draft") -> Draft:
     """The proposed claims of one notebook (nothing is run)."""
     nbk = DraftNotebook(Path(path))
-    chapter, section = section_of(Path(path))
+    placed = section_of(Path(path))  # from the file name, else from the first heading ("Chapter 6 – ...")
+    chapter, section = placed or ((nbk.chapter() or "0"),) * 2
     d = Draft(Path(path), book, chapter, section, nbk.title())
     read_outputs(nbk, d)
     _one_program_per_fit(nbk, d)
     read_prose(nbk, d)
     for p in d.proposals:
-        p.review = nbk.review(p.cells)
-        if p.kind == "metric" and p.tier == "cpu":
-            p.requires = sorted(set(p.requires))
+        _architecture_only(nbk, p)
+        p.review = nbk.review(p.cells, architecture="substitute" in p.measure)
     return d
 
 
+def _architecture_only(nbk: DraftNotebook, p) -> None:
+    """A shape or a count of a model built with pretrained weights is the architecture's: the draft
+    substitutes the weights away (``weights=None``, as the second edition's VGG16 claims do), so the
+    claim needs no download."""
+    shape = p.kind in ("output_shape", "param_count") or (
+        p.kind == "listing_value" and str(p.measure.get("value", "")).endswith(".shape"))
+    texts = nbk.imagenet(p.cells) if shape else []
+    if texts:
+        p.measure["substitute"] = {t: "weights=None" for t in texts}
+        p.requires = [r for r in nbk.requires(p.cells) if r != "vgg16_weights"]
+        p.why += "; the ImageNet weights substituted away (weights=None): the architecture's shapes and counts"
+    else:
+        p.requires = nbk.requires(p.cells)
+
+
 def _one_program_per_fit(nbk: DraftNotebook, d: Draft) -> None:
-    """The values read after one fit come from one program (the cells up to the last of them), so
-    they share their training runs."""
+    """The values read after one fit come from one program (every cell any of them needs, in notebook
+    order), so they share their training runs."""
     by_fit: dict = {}
     for p in d.proposals:
         if p.kind == "metric":
             fit = nbk.fit_before(p.cite[0][0])
             by_fit.setdefault((fit, nbk.fit_after(fit)), []).append(p)
     for group in by_fit.values():
-        cells = nbk.program(max(p.cite[0][0] for p in group))
+        cells = sorted(set().union(*(p.cells for p in group)))
         for p in group:
             p.cells = cells

@@ -8,6 +8,7 @@ import re
 from ..catalog.coverage import find_numbers
 from ..claim import notebooks, values
 from ..claim.notebooks import squash
+from . import names
 from .notebook import FIT, DraftNotebook, display_only
 from .proposals import Draft, Proposal, slug
 
@@ -46,7 +47,7 @@ def read_outputs(nbk: DraftNotebook, draft: Draft) -> None:
                 if m and label in printed:
                     _value_claim(nbk, draft, i, printed[label], m.group("value"), squash(ln), f"prints `{label}:`")
                 elif ln.strip() and find_numbers(ln):
-                    draft.unplaced.append((i, squash(ln)[:80], "printed text no value path produces"))
+                    draft.not_placed(i, squash(ln)[:80], "printed", "printed text no value path produces")
 
 
 def _shape(text: str) -> list:
@@ -67,7 +68,8 @@ def _summaries(nbk: DraftNotebook, draft: Draft, i: int, out: str) -> bool:
         return False
     m = re.search(r"(\w+)\.summary\(\)", nbk.source(i))
     obj = m.group(1) if m else "model"
-    cells = nbk.model_cells(obj, i)
+    # the cells that build it (the summary cell only where it builds or changes it too)
+    cells = nbk.needs([i]) if nbk.defines(obj, i) else nbk.needs(reads=[obj], at=i) or [i]
     rows = [r for r in (SUMMARY_ROW.match(ln.replace("│", " ").replace("┃", " ")) for ln in out.splitlines()) if r]
     tag = f"cell{i}"
     for n, row in enumerate(rows):
@@ -95,15 +97,16 @@ def _summaries(nbk: DraftNotebook, draft: Draft, i: int, out: str) -> bool:
 def _value_claim(nbk: DraftNotebook, draft: Draft, i: int, expr: str, shown: str, quote: str, how: str) -> bool:
     """A value a cell shows: a shape, a length, an array's ends, a number."""
     shown, expr = shown.strip(), expr.strip()
-    cells = nbk.program(i)
-    if display_only(nbk.source(i)) and len(cells) > 1:
-        cells = cells[:-1]  # the cell only shows the value the claim reads itself
+    if display_only(nbk.source(i)):  # the cell only shows the value the claim reads itself
+        cells = nbk.needs(reads=names.expression_reads(nbk.source(i)), at=i) or [i]
+    else:
+        cells = nbk.needs([i])
     requires = nbk.requires(cells)
     length = re.fullmatch(r"len\((\w+)\)", expr)
     path = f"{length.group(1)}.shape[0]" if length else expr
     if values.problems(path):
-        draft.unplaced.append((i, squash(shown)[:80], f"{how} `{expr}`: not a value path a claim can read "
-                               "(a call); write a named check (checks.py) for it"))
+        draft.not_placed(i, squash(shown)[:80], "call", f"{how} `{expr}`: not a value path a claim can read "
+                         "(a call); write a named check (checks.py) for it")
         return False
     base = slug(path.replace(".shape[0]", "_len").replace(".shape", "_shape"))
     if SHAPE.fullmatch(shown):
@@ -118,12 +121,12 @@ def _value_claim(nbk: DraftNotebook, draft: Draft, i: int, expr: str, shown: str
         return True
     number = _number(shown)
     if number is None:
-        draft.unplaced.append((i, squash(shown)[:80], f"{how} `{expr}`: not a shape, array or number"))
+        draft.not_placed(i, squash(shown)[:80], "shown", f"{how} `{expr}`: not a shape, array or number")
         return False
     if nbk.trained(i) and isinstance(number, float):
         stated = repr(number)
         pid = draft.claim_id(base)
-        program = nbk.program(i)
+        program = cells
         draft.proposals.append(Proposal(
             id=pid, kind="metric", cells=program, measure={"value": path}, expected=stated,
             stated=shown if len(shown) < 20 else stated, cite=[(i, quote)],
@@ -172,6 +175,19 @@ def _print_args(source: str) -> dict:
     return out
 
 
+def _assigned_call(source: str) -> str | None:
+    """The name a cell's last statement assigns a call's result to (``h = train(model)``), if it does."""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return None
+    last = body[-1] if body else None
+    if (isinstance(last, ast.Assign) and len(last.targets) == 1 and isinstance(last.targets[0], ast.Name)
+            and isinstance(last.value, ast.Call)):
+        return last.targets[0].id
+    return None
+
+
 def _fit_log(nbk: DraftNotebook, draft: Draft, i: int, out: str) -> bool:
     lines = out.replace("\r", "\n").splitlines()
     epochs = [(n, int(m.group(1)), int(m.group(2))) for n, ln in enumerate(lines) if (m := EPOCH.match(ln))]
@@ -179,16 +195,18 @@ def _fit_log(nbk: DraftNotebook, draft: Draft, i: int, out: str) -> bool:
         return False
     n, last, total = epochs[-1]
     fit = FIT.search(nbk.source(i))
-    holder = fit.group("var") if fit and fit.group("var") else f"{fit.group('obj') if fit else 'model'}.history"
+    returned = None if fit else _assigned_call(nbk.source(i))  # `history_x = train(optimizer)`: a helper that fits
+    holder = (fit.group("var") if fit and fit.group("var") else returned
+              or f"{fit.group('obj') if fit else 'model'}.history")
     logged = []
     for ln in lines[n + 1:]:
         logged = [(m.group("name"), m.group("value"), ln) for m in LOGGED.finditer(ln)]
         if logged:
             break
     if last != total:
-        draft.unplaced.append((i, f"Epoch {last}/{total}", "the stored fit log stops before its last epoch"))
+        draft.not_placed(i, f"Epoch {last}/{total}", "fit log", "the stored fit log stops before its last epoch")
         return True
-    program = nbk.program(i)
+    program = nbk.needs([i])
     for name, value, ln in logged:
         if name not in ("acc", "val_acc", "accuracy", "val_accuracy"):
             continue

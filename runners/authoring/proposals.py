@@ -5,6 +5,32 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# what the drafter could not place, by kind: why, and what an author can do about it
+UNPLACED = {
+    "printed": "lines a cell prints that no `print('label:', value)` names: a named check (checks.py) can read "
+               "`stdout`",
+    "call": "values a cell shows by calling something (`len(os.listdir(...))`, `a, b`): no value path reads a "
+            "call; write a named check (checks.py)",
+    "shown": "displayed values that are not a shape, a number or an array shown with `...` (a whole small "
+             "array, text): claim them by hand (listing_value with the list)",
+    "fit log": "fit logs stored before their last epoch: no final value to claim",
+    "prose": "numbers of the prose that match no drafted value, rounding allowed: a claim by hand, or none",
+    "prose shape": "shapes of the prose that no drafted value has",
+    "prose other": "prose numbers of another kind (counts, years, ranges): never matched automatically",
+    "other": "numbers not placed for another reason",
+}
+
+
+class Unplaced(tuple):
+    """(cell, text, why) of a number not placed, with its ``kind`` (a key of :data:`UNPLACED`)."""
+
+    def __new__(cls, cell: int, text: str, why: str, kind: str):
+        if kind not in UNPLACED:
+            raise ValueError(f"unknown kind of what was not placed: {kind}")
+        self = super().__new__(cls, (cell, text, why))
+        self.kind = kind
+        return self
+
 
 @dataclass(kw_only=True)
 class Proposal:
@@ -32,27 +58,43 @@ class Draft:
     section: str
     title: str
     proposals: list = field(default_factory=list)
-    unplaced: list = field(default_factory=list)  # [(cell, text, why)]
+    unplaced: list = field(default_factory=list)  # [Unplaced (cell, text, why)], each of a kind of UNPLACED
+    deduplicated: int = 0  # ids given a suffix because another proposal had them
     _taken: set = field(default_factory=set, init=False, repr=False, compare=False)  # the ids of proposals[:_seen]
     _seen: int = field(default=0, init=False, repr=False, compare=False)
+
+    def not_placed(self, cell: int, text: str, kind: str, why: str) -> None:
+        """A number it could not place: its cell, its text, its kind (of :data:`UNPLACED`) and why."""
+        self.unplaced.append(Unplaced(cell, text, why, kind))
+
+    def unplaced_by_kind(self) -> dict:
+        """{kind: [Unplaced]}, the kinds in :data:`UNPLACED`'s order."""
+        out = {kind: [] for kind in UNPLACED}
+        for u in self.unplaced:
+            out[getattr(u, "kind", "other")].append(u)  # a plain (cell, text, why) is of no known kind
+        return {kind: us for kind, us in out.items() if us}
 
     @property
     def references(self) -> dict:
         return {p.reference: p for p in self.proposals if p.reference and not p.prose}
 
     def claim_id(self, *parts: str) -> str:
-        """``book.ch05.s5_2.<parts>``: the section keeps two notebooks of one chapter apart."""
+        """``book.ch05.s5_2.<parts>``: the section keeps two notebooks of one chapter apart; made unique
+        (:meth:`unique_id`) where a notebook shows the same value twice (``y_train`` of two data sets)."""
         chapter = f"ch{int(self.chapter):02d}" if self.chapter.isdigit() else slug(self.chapter)
-        return ".".join([self.book, chapter, "s" + slug(self.section), *(slug(p) for p in parts)])
+        return self.unique_id(".".join([self.book, chapter, "s" + slug(self.section), *(slug(p) for p in parts)]))
 
     def unique_id(self, base: str) -> str:
-        """``base``, or ``base2``, ``base3``... where a proposal has it already."""
+        """``base``, or ``base2``, ``base3``... where a proposal has it already (in draft order, so the
+        same notebook gives the same ids)."""
         taken = self._taken
         taken.update(q.id for q in self.proposals[self._seen:])  # the proposals added since the last call
         self._seen = len(self.proposals)
         pid, n = base, 2
         while pid in taken:
             pid, n = f"{base}{n}", n + 1
+        if pid != base and not base.endswith(".prose"):
+            self.deduplicated += 1
         return pid
 
 
@@ -60,7 +102,12 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9_]+", "_", text.lower()).strip("_") or "value"
 
 
-def section_of(path: Path) -> tuple[str, str]:
-    """``5.2-using-convnets....ipynb`` -> ("5", "5.2")."""
-    m = re.match(r"^(\d+)\.(\d+)", Path(path).name)
-    return (m.group(1), f"{m.group(1)}.{m.group(2)}") if m else ("0", "0")
+def section_of(path: Path) -> tuple[str, str] | None:
+    """The chapter and section a notebook's file name gives: ``5.2-using-convnets....ipynb`` -> ("5", "5.2"),
+    ``06_decision_trees.ipynb`` -> ("6", "6") (a notebook per chapter); None where it gives none."""
+    name = Path(path).name
+    m = re.match(r"^(\d+)\.(\d+)", name)
+    if m:
+        return str(int(m.group(1))), f"{int(m.group(1))}.{int(m.group(2))}"
+    m = re.match(r"^(?:ch(?:apter)?[_ -]?)?(\d+)(?=[_\- .])", name, re.I)
+    return (str(int(m.group(1))), str(int(m.group(1)))) if m else None

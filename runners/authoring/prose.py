@@ -25,7 +25,7 @@ def read_prose(nbk: DraftNotebook, draft: Draft) -> None:
             elif num.kind == "shape":
                 _shape(draft, shapes, i, num, sentence)
             else:
-                draft.unplaced.append((i, num.text, f"prose: a {num.kind} ({squash(sentence)[:70]})"))
+                draft.not_placed(i, num.text, "prose other", f"prose: a {num.kind} ({squash(sentence)[:70]})")
 
 
 def _sentences(text: str) -> list[str]:
@@ -111,7 +111,7 @@ def _number(draft: Draft, numeric: _Numbers, i: int, num, sentence: str) -> None
         _prose_claim(draft, p, i, num.text, sentence, f"cell {i}: prose {num.text} is near {p.id} "
                      f"({p.expected}), not its rounding: unsure (the prose and the output disagree?)")
     else:
-        draft.unplaced.append((i, num.text, f"prose: matches no drafted value ({squash(sentence)[:70]})"))
+        draft.not_placed(i, num.text, "prose", f"prose: matches no drafted value ({squash(sentence)[:70]})")
 
 
 def _shape(draft: Draft, shapes: _Shapes, i: int, num, sentence: str) -> None:
@@ -121,7 +121,7 @@ def _shape(draft: Draft, shapes: _Shapes, i: int, num, sentence: str) -> None:
         match[0].cite.append((i, sentence))
         match[0].why += f"; prose {num.text} (cell {i}) cited: {'sure' if len(match) == 1 else 'unsure'}"
     else:
-        draft.unplaced.append((i, num.text, f"prose: a shape no drafted value has ({squash(sentence)[:70]})"))
+        draft.not_placed(i, num.text, "prose shape", f"prose: a shape no drafted value has ({squash(sentence)[:70]})")
 
 
 def _prose_claim(draft: Draft, p: Proposal, cell: int, text: str, sentence: str, why: str) -> None:

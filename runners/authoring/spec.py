@@ -10,10 +10,11 @@ from pathlib import Path
 import yaml
 
 from ..claim.yamlload import strip_lines
-from .proposals import Draft, Proposal
+from .proposals import UNPLACED, Draft, Proposal
 from .yamlwriter import Flow, FlowList, Shared, dump, with_comments
 
 PROGRAMS = "x-programs"  # the long programs' shared pieces, each with its anchor (docs/schema.md: `x-` keys)
+SHARE_AT = 24  # characters of a cell list (`3,5-7,12`) past which a program that claims share is written once
 CHUNK = 32  # cells: a program this long or shorter is written out in each claim (every real notebook's are)
 
 
@@ -26,8 +27,9 @@ def render(d: Draft, spec_path: Path) -> str:
     notes = [[p.why, *(f"review: {r}" for r in p.review)] for p in d.proposals]
     footer = []
     if d.unplaced:
-        footer = [f"Not placed ({len(d.unplaced)}): numbers of the prose and outputs no proposal above checks.",
-                  *(f"  cell {c}: {t}: {why}" for c, t, why in d.unplaced)]
+        footer = [f"Not placed ({len(d.unplaced)}): numbers of the prose and outputs no proposal above checks, by kind."]
+        for kind, found in d.unplaced_by_kind().items():
+            footer += [f"{kind} ({len(found)}): {UNPLACED[kind]}", *(f"  cell {c}: {t}: {why}" for c, t, why in found)]
     return with_comments(dump(spec_document(d, spec_path)), header, notes, footer)
 
 
@@ -46,15 +48,18 @@ def spec_document(d: Draft, spec_path: Path) -> dict:
 def _programs(proposals: list, rel: str) -> tuple[dict, list]:
     """Each proposal's ``listings``, with what many share written once: ({anchor: entry}, [entries of each]).
 
-    A program of up to :func:`_chunk` cells is one entry, as a person writes it. A longer one (a
+    A program of up to :func:`_chunk` cells is one entry, as a person writes it; one that several
+    claims run (the rows of one summary, the values after one fit) and whose cells take more than
+    :data:`SHARE_AT` characters to name is written once, under ``x-programs:``. A longer one (a
     notebook of many cells, where every value's program is the cells before it) would make the file
     grow as the square of the notebook: it is cut into chunks of that many cells, at the same places
     in every program, and a chunk that two programs hold (or a whole program that two claims run) is
     written once under ``x-programs:`` with an anchor, and named by its alias elsewhere. An alias of a
     string is one node, so the aliases stay far below what the loader allows (yamlload.MAX_NODES)."""
     size = _chunk(proposals)
-    whole = Counter(tuple(p.cells) for p in proposals if len(p.cells) > size)
-    pieces = [_pieces(p.cells, size) if len(p.cells) > size and whole[tuple(p.cells)] < 2 else None
+    whole = Counter(tuple(p.cells) for p in proposals)
+    once = {cells for cells, n in whole.items() if n > 1 and (len(cells) > size or len(_cells(list(cells))) > SHARE_AT)}
+    pieces = [_pieces(p.cells, size) if len(p.cells) > size and tuple(p.cells) not in once else None
               for p in proposals]
     uses = Counter(piece for ps in pieces if ps for piece in dict.fromkeys(ps) if len(piece) == size)
     shared: dict = {}  # cells -> the Shared entry
@@ -66,10 +71,10 @@ def _programs(proposals: list, rel: str) -> tuple[dict, list]:
 
     listings = []
     for p, ps in zip(proposals, pieces):
-        if len(p.cells) <= size:
-            listings.append([f"{rel}#{_cells(p.cells)}"])
-        elif ps is None:
+        if tuple(p.cells) in once:
             listings.append([entry(tuple(p.cells))])
+        elif len(p.cells) <= size:
+            listings.append([f"{rel}#{_cells(p.cells)}"])
         else:
             out, inline = [], []
             for piece in ps:

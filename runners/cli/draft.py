@@ -58,7 +58,9 @@ def run(args) -> int:
     prose = sum(p.prose for p in proposed.proposals)
     print(f"wrote {out}: {len(proposed.proposals)} proposed claims ("
           + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + f"; {prose} from the prose), "
-          f"{len(proposed.unplaced)} numbers not placed (listed at its end)")
+          f"{len(proposed.unplaced)} numbers not placed (listed at its end"
+          + "".join(f"; {len(us)} {kind}" for kind, us in proposed.unplaced_by_kind().items()) + ")"
+          + (f"; {proposed.deduplicated} ids given a suffix to keep them unique" if proposed.deduplicated else ""))
     if proposed.references:
         print(f"{refs}: {len(proposed.references)} pending references; record each with the command in its entry "
               "(the metrics are skipped until then)")
