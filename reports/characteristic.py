@@ -53,11 +53,15 @@ def _evidence_rows(claim, kind) -> list[dict]:
     stated, ref = found
     n = len(ref.values)
     oc = stats.for_evidence(stated.halfwidth, ref)
+    odd = stats.for_evidence(stated.halfwidth, ref, contamination=stats.CONTAMINATION)
+    missed = stats.unmet_targets(odd)
     k_in, k_out = stats.evidence.factors(n)
     return [{"id": claim.id, "tier": "readers", "n": n, "stated": stated.text, "halfwidth": stated.halfwidth,
              "sd": ref.sd, "reference": ref.name, "source": ref.source, "runs": n, "evidence": True,
              "allowance": None, "k": (k_in, k_out), "oc": oc, "unmet": stats.unmet_targets(oc),
-             "standing": stats.standing(oc, ref, decided_by=f"{n} reader runs")}]
+             "standing": stats.standing(oc, ref, decided_by=f"{n} reader runs"), "data": odd,
+             "data_standing": ("met" if not missed else
+                               f"not met (the {n} runs, 5% of them odd, are too few): " + "; ".join(missed))}]
 
 
 def environments(claims) -> list[dict]:
@@ -122,7 +126,7 @@ def markdown(rows) -> str:
             k_in, k_out = row["k"]
             lines.append(f"| `{row['id']}` | from {row['n']} reader runs | {row['stated']} | {row['sd']:.4g} "
                          f"({row['reference']}) | inside ±{k_in:.2f} sd, outside ±{k_out:.2f} sd | {cells} "
-                         f"| {row['standing']} | | |")
+                         f"| {row['standing']} | {_data_cells(row['data'])} | {row['data_standing']} |")
             continue
         lines.append(f"| `{row['id']}` | {row['tier']}, {row['n']} | {row['stated']} | {row['sd']:.4g} "
                      f"({row['reference']}, {size}) | ±{row['allowance']:.4g} ({row['drift']:.2f} sd drift) | {cells} "
@@ -141,5 +145,8 @@ def markdown(rows) -> str:
                  f"recorded runs, {stats.BOOTSTRAP} draws), the realistic characteristic the targets are judged on "
                  "beside the normal model's. "
                  "Rows \"from N reader runs\": the claim decided from readers' runs alone "
-                 "(runners/stats/evidence.py), N runs drawn for each verdict.")
+                 "(runners/stats/evidence.py) by the procedure verdicts use (the outlier rule, the rule, and "
+                 "inconclusive where leaving out one run changes the verdict), N normal runs drawn for each "
+                 "verdict; their last two columns: the same with each run drawn, with probability "
+                 f"{stats.CONTAMINATION:g}, from a normal 5 times as wide (odd runs, Tukey's contaminated normal).")
     return "\n".join(lines)

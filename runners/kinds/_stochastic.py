@@ -331,6 +331,8 @@ def from_readers(claim, stated: stats.Stated, ref: stats.Reference, not_run: str
         "summary": summary.to_dict(), "stated": stated.value, "stated_interval": [stated.low, stated.high],
         "band": [stated.low, stated.high], "readers": figures, "reference": reference_details(ref),
         "operating_characteristic": oc,
+        "operating_characteristic_odd_runs": stats.for_evidence(stated.halfwidth, ref,
+                                                                contamination=stats.CONTAMINATION),
         "targets": stats.standing(oc, ref, decided_by=f"{len(ref.values)} reader runs"),
         "rule": {"k_single": stats.K_SINGLE, "alpha": stats.ALPHA, "decided_by": "runners/stats/evidence.py"},
     }

@@ -24,7 +24,7 @@ import functools
 import numpy as np
 
 from . import evidence
-from .rule import DRIFT_SD, MAD_TO_SD, MIN_SCREENED, OUTLIER_SD, _from_moments, judge_mean, placed
+from .rule import DRIFT_SD, MAD_TO_SD, MIN_SCREENED, OUTLIER_SD, _from_moments, judge_mean, placed, t_quantile
 
 DELTAS = (0, 1, 2, 4, 6, 8)
 SIMULATIONS = 4000
@@ -89,21 +89,65 @@ def _rows(deltas, h: float, simulations: int, outcomes) -> tuple:
     return tuple(rows)
 
 
+CONTAMINATION = 0.05  # the share of runs drawn from the wide component in the contaminated scenario
+CONTAMINATION_SD = 5.0  # its sd, in the true sd (Tukey's contaminated normal)
+
+
 def evidence_characteristic(halfwidth: float, sd: float, n: int, deltas=DELTAS, simulations: int = SIMULATIONS,
-                            seed: int = 0) -> list[dict]:
-    """P(passed), P(failed), P(inconclusive) of the rule from recorded runs (evidence.py) from n
-    runs, the stated value delta sd from the true mean (cached per halfwidth / sd, n: scale-free)."""
-    key = (round(halfwidth / sd, 6) if sd > 0 else halfwidth, n, tuple(deltas), simulations, seed)
+                            seed: int = 0, contamination: float = 0.0) -> list[dict]:
+    """P(passed), P(failed), P(inconclusive) of the procedure verdicts from recorded runs use: the n
+    runs screened by the outlier rule (rule.py's ``screen``), the rule of evidence.py on what is kept,
+    and a passed or failed verdict that leaving out any one kept run changes made inconclusive
+    (evidence.pivotal); the stated value delta sd from the true mean. ``contamination``: the share
+    of runs drawn instead with CONTAMINATION_SD times the sd (odd runs, as readers' data has them).
+    Cached per halfwidth / sd, n: scale-free."""
+    key = (round(halfwidth / sd, 6) if sd > 0 else halfwidth, n, tuple(deltas), simulations, seed,
+           float(contamination))
     return [dict(row) for row in _evidence_characteristic(*key)]
 
 
+def _vector_outcomes(n, m, s, stated) -> np.ndarray:
+    """evidence.outcome over arrays (n, m, s of the same shape): 0 passed, 1 failed, 2 inconclusive,
+    3 nothing (fewer than 2 runs, or runs that do not vary)."""
+    n = np.asarray(n)
+    k_in, k_out, t = (np.zeros(n.shape) for _ in range(3))
+    for size in np.unique(n):
+        if size >= 2:
+            at = n == size
+            k_in[at], k_out[at] = evidence.factors(int(size))
+            t[at] = t_quantile(int(size))
+    c, h = stated.value, stated.halfwidth
+    half = t * s / np.sqrt(np.maximum(n, 1))
+    passed = (np.abs(c - m) < k_in * s) | ((stated.low <= m - half) & (m + half <= stated.high))
+    failed = ~passed & (np.abs(c - m) > k_out * s) & ((m + half < c - h) | (m - half > c + h))
+    codes = np.where(passed, 0, np.where(failed, 1, 2))
+    return np.where((n < 2) | ~(s > 0), 3, codes)
+
+
 @functools.lru_cache(maxsize=64)
-def _evidence_characteristic(h: float, n: int, deltas, simulations: int, seed: int) -> tuple:
+def _evidence_characteristic(h: float, n: int, deltas, simulations: int, seed: int, contamination: float) -> tuple:
     rng = np.random.default_rng(seed)
     draws = rng.normal(0.0, 1.0, size=(simulations, n))
-    means, sds = draws.mean(axis=1), draws.std(axis=1, ddof=1)
-    return _rows(deltas, h, simulations, lambda stated: (
-        evidence.outcome(n, float(m), float(s), stated) for m, s in zip(means, sds)))
+    if contamination:
+        wide = rng.random(size=(simulations, n)) < contamination
+        draws = np.where(wide, draws * CONTAMINATION_SD, draws)
+    kept = _screened(draws)
+    k = np.sum(~np.isnan(kept), axis=1)
+    total, squares = np.nansum(kept, axis=1), np.nansum(kept ** 2, axis=1)
+    means = total / k
+    sds = np.sqrt(np.maximum(squares - k * means ** 2, 0) / np.maximum(k - 1, 1))
+    # each kept run left out in turn: the mean and sd of the others, in closed form
+    k1 = (k - 1)[:, None]
+    loo_means = (total[:, None] - kept) / np.maximum(k1, 1)
+    loo_sds = np.sqrt(np.maximum(squares[:, None] - kept ** 2 - k1 * loo_means ** 2, 0) / np.maximum(k1 - 1, 1))
+    names = ("passed", "failed", "inconclusive", "inconclusive")
+
+    def outcomes(stated):
+        full = _vector_outcomes(k, means, sds, stated)
+        without = _vector_outcomes(np.broadcast_to(k1, kept.shape), loo_means, loo_sds, stated)
+        flips = np.any(~np.isnan(kept) & (without != full[:, None]), axis=1) & (full <= 1)
+        return (names[c] for c in np.where(flips, 2, full))
+    return _rows(deltas, h, simulations, outcomes)
 
 
 def for_reference(halfwidth: float, ref, n: int) -> list[dict]:
@@ -169,19 +213,27 @@ def data_standing(data: list[dict] | None, ref) -> str:
     return f"not met ({cause}): " + "; ".join(missed)
 
 
-def _screened_rows(runs: np.ndarray) -> np.ndarray:
-    """Each row's sd once screened by the outlier rule (rule.py's ``screen``, vectorized)."""
+def _screened(runs: np.ndarray) -> np.ndarray:
+    """Each row as the outlier rule (rule.py's ``screen``, vectorized) leaves it: excluded runs NaN."""
     if runs.shape[1] < MIN_SCREENED:
-        return runs.std(axis=1, ddof=1)
+        return runs
     centre = np.median(runs, axis=1, keepdims=True)
     scale = MAD_TO_SD * np.median(np.abs(runs - centre), axis=1, keepdims=True)
-    kept = np.where((scale <= 0) | (np.abs(runs - centre) <= OUTLIER_SD * scale), runs, np.nan)
-    return np.nanstd(kept, axis=1, ddof=1)
+    return np.where((scale <= 0) | (np.abs(runs - centre) <= OUTLIER_SD * scale), runs, np.nan)
 
 
-def for_evidence(halfwidth: float, ref) -> list[dict]:
-    """The characteristic of a claim decided from its readers' runs alone (evidence.py), their number counted."""
-    return evidence_characteristic(halfwidth, ref.sd, len(ref.values))
+def _screened_rows(runs: np.ndarray) -> np.ndarray:
+    """Each row's sd once screened by the outlier rule."""
+    if runs.shape[1] < MIN_SCREENED:
+        return runs.std(axis=1, ddof=1)
+    return np.nanstd(_screened(runs), axis=1, ddof=1)
+
+
+def for_evidence(halfwidth: float, ref, contamination: float = 0.0) -> list[dict]:
+    """The characteristic of a claim decided from its readers' runs alone (evidence.py), their number
+    counted (the runs as recorded, before the screen), clean or with a share of odd runs."""
+    return evidence_characteristic(halfwidth, ref.sd, len(ref.values) + len(ref.excluded),
+                                   contamination=contamination)
 
 
 def standing(oc: list[dict], ref, decided_by: str = "", known: list[dict] | None = None) -> str:
