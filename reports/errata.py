@@ -231,7 +231,21 @@ def render(results: list[Result], run: dict, claims) -> str:
         "Every figure below was measured by running the book's code; check the wording before use.", "",
     ]
     return "\n".join(head + failed_section(results) + readers_section(results) + disagreement_section(claims, by_id)
-                     + changes_section(claims)) + "\n"
+                     + stack_section(results) + changes_section(claims)) + "\n"
+
+
+def stack_section(results: list[Result]) -> list[str]:
+    """Where this machine's runs lie beyond every readers' environment: a finding about the stack
+    that verified, never an erratum of the book (the book's value was judged where these runs lie)."""
+    found = [r for r in results if r.details.get("stack")]
+    if not found:
+        return []
+    lines = ["## This stack, not the book (not errata)", "",
+             "This machine's runs lie beyond every readers' environment for these quantities; the book's "
+             "value was judged where this machine's runs lie, and its verdict is the one shown.", ""]
+    for r in found:
+        lines.append(f"- {markdown.code(r.id)} ({r.status.value}): {_md(str(r.details['stack']))}")
+    return lines + [""]
 
 
 def write(results: list[Result], run: dict, claims, path: Path) -> Path:

@@ -83,7 +83,8 @@ def render(results: list[Result], run: dict, **extra) -> str:
     for key, default in (("changes", {}), ("series", {}), ("coverage", []), ("errata", None), ("store", None)):
         extra.setdefault(key, default)
     attention = sorted((r for r in results if r.status in ATTENTION or r.status is Status.KNOWN_ERRATUM
-                        or r.evidence), key=_sort_key)  # a verdict from reader runs was not measured here
+                        or r.evidence or r.details.get("stack")), key=_sort_key)
+    # a verdict from reader runs was not measured here; a stack off the readers is a finding about it
     tally = counts(results)
     return template.render(
         run=run, counts=tally, sections=sections(results), total=len(results),

@@ -417,3 +417,25 @@ def test_a_machine_beyond_every_readers_environment_is_a_finding_about_the_stack
     assert book.status == "passed" and "where this machine's runs lie" in book.reason
     planted = stats.judge_mean(seeds, stats.parse_stated("0.9904"), ref.sd, drift=ref.drift, shift=ref.shift)
     assert planted.status == "failed", "this stack's own level, stated as the book's, is not what readers get"
+
+
+def test_a_finding_about_the_stack_is_its_own_outcome_in_every_output():
+    """Never a failure, inconclusive or erratum of the book: the console says the stack is off the
+    readers, report.html lists it under Needs attention as a finding about this stack, and errata.md
+    puts it in a section of its own, apart from the errata; a verdict without one says none of it."""
+    from claimcheck.reports import errata, html
+    from claimcheck.runners.claim.verdict import Result
+
+    finding = "this stack gives 0.9904, 5.5 robust sd above the median of 43 readers' runs"
+    off = Result(id="b.train_acc", kind="metric", title="t", expected="0.989", status=Status.PASSED,
+                 reason="passed", details={"stack": finding})
+    plain = Result(id="b.test_acc", kind="metric", title="t", expected="0.978", status=Status.PASSED, reason="passed")
+    assert off.label == "PASSED (this stack is off the readers)" and plain.label == "PASSED"
+    page = html.render([off, plain], {"environment": {}})
+    attention = page.split('id="attention"')[1].split("<h2")[0]
+    assert f'data-stack-note-for="b.train_acc"' in attention and "a finding about this stack, not the book" in attention
+    assert 'data-attention-id="b.test_acc"' not in attention
+    draft = errata.render([off, plain], {"environment": {}}, [])
+    section = draft.split("## This stack, not the book (not errata)")[1]
+    assert "b.train_acc" in section and "5.5 robust sd" in section and "b.test_acc" not in draft
+    assert "b.train_acc" not in draft.split("## This stack")[0]

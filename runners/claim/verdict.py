@@ -67,6 +67,8 @@ class Result(Described):
         """The verdict as the console prints it: ``PASSED``, or for one decided from recorded runs,
         ``PASSED from 17 reader runs (not measured here)``: never a plain verdict."""
         if not self.evidence:
+            if self.details.get("stack"):  # this stack beyond every readers' environment: said beside it
+                return f"{self.status.value.upper()} (this stack is off the readers)"
             return self.status.value.upper()
         runs = (self.details.get("evidence") or {}).get("runs", "?")
         return f"{self.status.value.upper()} from {runs} {self.evidence} (not measured here)"
@@ -76,7 +78,8 @@ class Result(Described):
         """Why a verdict that is no failure still needs a look: one decided from recorded runs, not
         measured here, with the runs' repositories and commits; "" for a measured one."""
         if not self.evidence:
-            return ""
+            stack = self.details.get("stack")
+            return f"a finding about this stack, not the book: {stack}" if stack else ""
         found = self.details.get("evidence") or {}
         sources = found.get("sources") or []
         return (f"decided from {found.get('runs', '?')} {self.evidence}, not measured here"
