@@ -18,7 +18,7 @@ from claimcheck.runners.claim import notebooks
 from claimcheck.runners.core.errors import ClaimError
 from claimcheck.runners.engine import workfolder
 
-from helpers import cli, verify, write
+from helpers import cli, settings, verify, write
 
 CITE = {"stated": "x", "cite": [{"from": "book", "quote": "q"}]}
 CSV = "a,b\n1,2\n"
@@ -225,3 +225,21 @@ def test_the_copy_is_bounded_and_says_what_it_left_out(tmp_path, monkeypatch):
     assert left == plan.left_out and sorted(p.name for p in work.rglob("*")) == ["a.bin", "c", "small.txt"]
     assert workfolder.copy_into([str(folder / "x.py")], tmp_path / "w2") == []  # a listing file's: nothing copied
     assert not (tmp_path / "w2").exists()
+
+
+def test_a_file_beside_the_notebook_is_part_of_its_training_key(tmp_path):
+    from claimcheck.runners.claim.listings import Program
+    from claimcheck.runners.engine.jobs import JobKeys
+
+    nbs = book(tmp_path) / "bk" / "notebooks"
+    program = Program((f"{nbs / 'nb.ipynb'}#1",))
+    listing = Program((str(write(tmp_path / "claims" / "bk", "l.py", "x = 1\n")),))
+
+    def keys():
+        return JobKeys(settings(cache_dir=tmp_path / "cache"), environment_key={"fixed": True})
+
+    before, parts = keys().key(program, 0), keys().parts(program, 0)
+    assert "beside" in parts and "beside" not in keys().parts(listing, 0)  # a listing file's key as it was
+    assert keys().key(program, 0) == before  # the same folder, the same key
+    (nbs / "data" / "x.csv").write_text("a,b\n3,4\n")
+    assert keys().key(program, 0) != before
