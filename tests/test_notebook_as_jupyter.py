@@ -39,8 +39,9 @@ CELLS = [
     "display(plt.gcf())\nbackend = plt.get_backend()\nlines = len(plt.gca().lines)\n",
     # 4: a file beside the notebook that is a link out of the claims tree
     "secret = open('outside.txt').read()\n",
-    # 5: a cell with no `outputs` and no `execution_count` (as an author edits it by hand)
-    "bare = 40 + 2\n",
+    # 5: a cell with no `outputs` and no `execution_count` (as an author edits it by hand); display
+    # without an import, as Jupyter has it
+    "bare = 40 + 2\ndisplay(bare)\n",
 ]
 BARE = 5
 

@@ -96,7 +96,10 @@ def execute(program: Program, workdir: Path, seed: int | None = None, environmen
         keras.utils.set_random_seed(seed)
     namespace: dict = {"__name__": "__listing__", "__builtins__": __builtins__}
     if any(notebooks.split(str(listing.path))[1] is not None for listing, _ in sources):
+        from IPython.display import display  # IPython's own: a text form printed outside IPython
+
         namespace["get_ipython"] = Shell(namespace)  # a notebook's cells call it for their magics (claim/jupyter.py)
+        namespace["display"] = display  # a builtin in Jupyter: a cell calls it without importing it
     out = stdout if stdout is not None else io.StringIO()
     start = time.perf_counter()
     Path(workdir).mkdir(parents=True, exist_ok=True)
