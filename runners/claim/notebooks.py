@@ -6,6 +6,10 @@ included), a list of those (``3,5,9-11``) or a tag (``tag:train``, the cells who
 hold it). An index is the cell's position in the notebook (``nb.cells[N]`` as nbformat reads it,
 from 0, markdown cells counted), the same number a cite's ``cell:`` gives.
 
+A notebook is read leniently where Jupyter is: a code cell without ``outputs`` or
+``execution_count`` (an author edited the file by hand), a cell without ``metadata``, is read as
+one with none; the file itself is never changed. Anything else nbformat refuses is an error.
+
 A selector is checked against the notebook's cells before it is expanded: a range that runs past
 the last cell is an error naming the notebook, the selector and the cell count.
 
@@ -67,9 +71,11 @@ def stamp(path: Path) -> tuple:
 def _read(path: str, stamp) -> nbformat.NotebookNode:
     text = utf8_text(Path(path).read_bytes(), f"notebook {path}", "a notebook is UTF-8 JSON (nbformat)")
     try:
-        json.loads(text)
+        doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ClaimError(f"notebook {path}:{exc.lineno}: not JSON ({exc.msg}); is it a notebook?") from None
+    if _lenient(doc):
+        text = json.dumps(doc)
     try:
         nb = nbformat.reads(text, as_version=4)
         nbformat.validate(nb)
@@ -79,8 +85,29 @@ def _read(path: str, stamp) -> nbformat.NotebookNode:
     return nb
 
 
+def _lenient(doc) -> bool:
+    """Fill in what an author editing a notebook by hand leaves out and Jupyter does without: a
+    code cell's ``outputs`` (none) and ``execution_count`` (none), a cell's ``metadata`` (empty).
+    Whether anything was filled in; the file is not touched."""
+    cells = doc.get("cells") if isinstance(doc, dict) and doc.get("nbformat") == 4 else None
+    if not isinstance(cells, list):
+        return False
+    filled = False
+    for cell in cells:
+        if not isinstance(cell, dict):
+            continue
+        wanted = {"metadata": {}, **({"outputs": [], "execution_count": None} if cell.get("cell_type") == "code" else {})}
+        for key, empty in wanted.items():
+            if key not in cell:
+                cell[key] = empty
+                filled = True
+    return filled
+
+
 def read(path: Path) -> nbformat.NotebookNode:
-    """The notebook, read and validated by nbformat (version 4); a clear ClaimError otherwise."""
+    """The notebook, read and validated by nbformat (version 4); a clear ClaimError otherwise. Read
+    leniently: a code cell without ``outputs`` or ``execution_count``, a cell without ``metadata``, is
+    read as one with none (:func:`_lenient`)."""
     path = Path(path)
     if not path.is_file():
         raise ClaimError(f"notebook not found: {path}")

@@ -173,7 +173,10 @@ def server_args(settings, environment: dict, private=()) -> list[str]:
         if not any(key.is_relative_to(p) for p in hide) and not key.is_relative_to(scratch):
             args += ["--ro-bind", "/dev/null", str(key)]
     args += ["--clearenv"]
-    for name, value in sorted({**environment, "TMPDIR": str(scratch / "tmp")}.items()):
+    # matplotlib (Keras imports it where it is installed) keeps its config and font cache there too,
+    # not in the read-only home, where it would warn on the run's first line
+    own = {"TMPDIR": str(scratch / "tmp"), "MPLCONFIGDIR": str(scratch / "tmp" / "matplotlib")}
+    for name, value in sorted({**environment, **own}.items()):
         args += ["--setenv", name, value]
     args += ["--chdir", os.getcwd()]
     return args

@@ -1,9 +1,14 @@
-"""Running a program: its listings in order, in one fresh namespace, in a working folder."""
+"""Running a program: its listings in order, in one fresh namespace, in a working folder.
+
+A notebook's program runs as Jupyter runs it: in a copy of the notebook's folder (workfolder.py),
+with matplotlib drawing off screen (:func:`headless`).
+"""
 from __future__ import annotations
 
 import contextlib
 import io
 import os
+import sys
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -13,14 +18,17 @@ from ..claim import libraries, notebooks
 from ..claim.jupyter import Shell
 from ..claim.listings import Program
 from ..core.errors import ClaimError, Skip
+from . import workfolder
+
+HEADLESS = "agg"  # matplotlib's off-screen backend: plt.show() shows nothing and says nothing
 
 
 class ListingFailed(ClaimError):
     """A listing raised (or exited): every claim that needs it is an error, with this traceback."""
 
-    def __init__(self, path: Path, tb: str):
+    def __init__(self, path: Path, tb: str, note: str = ""):
         last = tb.strip().splitlines()[-1] if tb.strip() else "unknown error"
-        super().__init__(f"listing {Path(path).name} raised: {last}")
+        super().__init__(f"listing {Path(path).name} raised: {last}" + (f" ({note})" if note else ""))
         self.path = Path(path)
         self.traceback = tb
 
@@ -47,6 +55,23 @@ def working_directory(path: Path):
         os.chdir(previous)
 
 
+@contextlib.contextmanager
+def headless():
+    """matplotlib draws off screen while the program runs, as in Jupyter (never a window, never an error):
+    its backend is Agg (``MPLBACKEND``, and ``matplotlib.use`` where it is already imported)."""
+    saved = os.environ.get("MPLBACKEND")
+    os.environ["MPLBACKEND"] = HEADLESS
+    if "matplotlib" in sys.modules:
+        sys.modules["matplotlib"].use(HEADLESS)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("MPLBACKEND", None)
+        else:
+            os.environ["MPLBACKEND"] = saved
+
+
 def execute(program: Program, workdir: Path, seed: int | None = None, environment=None,
             stdout=None) -> Execution:
     """Run the program's listings in order, in one fresh namespace, inside ``workdir``.
@@ -58,6 +83,10 @@ def execute(program: Program, workdir: Path, seed: int | None = None, environmen
     ``get_ipython()`` (claim/jupyter.py's ``Shell``) for their magics. A listing that raises, or calls
     ``sys.exit``, is a :class:`ListingFailed` with its traceback; one whose import of a book's library fails
     (not installed: claim/libraries.py) is a :class:`Skip` naming the module and the fix.
+
+    A program with a notebook among its listings runs in a copy of the notebook's folder
+    (workfolder.py: bounded; what was left out is among its changes, and after its error).
+    matplotlib draws off screen (:func:`headless`).
     """
     import keras
 
@@ -67,11 +96,15 @@ def execute(program: Program, workdir: Path, seed: int | None = None, environmen
         keras.utils.set_random_seed(seed)
     namespace: dict = {"__name__": "__listing__", "__builtins__": __builtins__}
     if any(notebooks.split(str(listing.path))[1] is not None for listing, _ in sources):
+        from IPython.display import display  # IPython's own: a text form printed outside IPython
+
         namespace["get_ipython"] = Shell(namespace)  # a notebook's cells call it for their magics (claim/jupyter.py)
+        namespace["display"] = display  # a builtin in Jupyter: a cell calls it without importing it
     out = stdout if stdout is not None else io.StringIO()
     start = time.perf_counter()
     Path(workdir).mkdir(parents=True, exist_ok=True)
-    with working_directory(workdir), contextlib.redirect_stdout(out), \
+    left_out = workfolder.said(workfolder.copy_into(program.paths, workdir), workfolder.notebook_folders(program.paths))
+    with working_directory(workdir), contextlib.redirect_stdout(out), headless(), \
             (environment or contextlib.nullcontext()):
         for listing, text in sources:
             namespace["__file__"] = str(listing.path)
@@ -84,6 +117,9 @@ def execute(program: Program, workdir: Path, seed: int | None = None, environmen
                 missing = libraries.missing_library(exc, listing.path)  # a book's library not installed: skipped
                 if missing is not None:
                     raise missing from exc
-                raise ListingFailed(listing.path, traceback.format_exc()) from exc
+                raise ListingFailed(listing.path, traceback.format_exc(), left_out) from exc
+    changes = program.changes()
+    if left_out:
+        changes["(working folder)"] = [left_out]
     return Execution(namespace, out.getvalue(), time.perf_counter() - start, Path(workdir),
-                     program.changes(), list(program.substitute))
+                     changes, list(program.substitute))

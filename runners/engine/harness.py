@@ -17,8 +17,9 @@ from pathlib import Path
 MEASURING = (
     "core.errors", "core.formatting",
     "engine.devices", "engine.environ", "engine.execution", "engine.pool", "engine.progress", "engine.training",
+    "engine.workfolder",
     "environment.compat", "environment.machine", "environment.numerics",
-    "claim.jupyter", "claim.listings", "claim.notebooks", "claim.values", "claim.yamlload",
+    "claim.jupyter", "claim.libraries", "claim.listings", "claim.notebooks", "claim.values", "claim.yamlload",
     "resources.dogs_vs_cats", "resources.machine", "resources.mnist", "resources.registry", "resources.weights",
 )
 

@@ -2,7 +2,9 @@
 
 A job's key names everything that can change those values, and nothing else:
 
-* ``listings``: each listing's digest (the book's code as it runs here), and ``seed``;
+* ``listings``: each listing's digest (the book's code as it runs here), and ``seed``; for a
+  notebook's program also ``beside``, the digest of the notebook's folder as its working folder
+  holds it (workfolder.py: a file a cell reads);
 * ``data``: the fingerprint of each resource the claim declares (``requires``) and the versions of
   the libraries that decode it (resources/registry.py); undeclared resources are no part of it;
 * ``environment``: Python, TensorFlow, Keras and its backend, numpy and the backend's own packages,
@@ -20,12 +22,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..claim import values
 from ..claim.listings import Program
 from ..environment import machine, numerics
 from ..resources.registry import fingerprint, fingerprinted
-from . import harness
+from . import harness, workfolder
 
 
 def environment_key() -> dict:
@@ -76,8 +79,12 @@ class JobKeys:
     def parts(self, program: Program, seed: int, requires=()) -> dict:
         if self.environment_key is None:
             self.environment_key = environment_key()
-        return {"listings": program.digest(), "seed": seed,
-                "data": fingerprint(requires, self.settings), "environment": self.environment_key}
+        parts = {"listings": program.digest(), "seed": seed,
+                 "data": fingerprint(requires, self.settings), "environment": self.environment_key}
+        beside = workfolder.digest(program.paths, Path(self.settings.cache_dir) / "work")
+        if beside is not None:  # a notebook's program: what its folder holds (listing files' keys stay as they were)
+            parts["beside"] = beside
+        return parts
 
     def key(self, program: Program, seed: int, requires=()) -> str:
         memo = (program, seed, tuple(requires))

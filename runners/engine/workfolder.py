@@ -1,0 +1,147 @@
+"""A notebook's program runs where Jupyter runs it: in a copy of the notebook's folder.
+
+Jupyter starts a notebook's kernel in the notebook's folder, so a cell reads the files beside it by
+relative path (``images/01.png``, ``data/x.csv``). A program whose listings include a notebook
+(``NOTEBOOK.ipynb#CELLS``) gets the content of that folder copied into its working folder before
+its code runs: it reads them as in Jupyter, and whatever it writes (a file it saves, one it
+overwrites) lands in the copy, in its scratch; the claims tree is never written. A listing file's
+program (``.py``) runs in an empty working folder, as before.
+
+The copy is bounded, and never leaves the folder:
+
+- at most :data:`MAX_BYTES` and :data:`MAX_FILES` files, in name order; a file that does not fit
+  is left out (the next that fits is copied), and so is everything past the file count;
+- a link is followed only to a file inside the notebook's folder; a link out of it (or to a
+  folder) is left out, as are pipes, sockets and devices;
+- a folder that holds the working folder itself (the cache inside the notebook's folder) is left
+  out, unnamed.
+
+What was left out is said: among the program's changes, and after the error of a program that
+raises (a file it could not read may be one of them).
+
+A training run's cache key holds the digest of what the copy holds (:func:`digest`): a file beside
+the notebook that a cell reads can change its values.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..claim import notebooks
+
+MAX_BYTES = 64 << 20  # the copy's size: well inside the scratch (--scratch-limit, default 2 GiB)
+MAX_FILES = 2000
+SHOWN = 10  # left-out names said by name; the rest counted
+
+
+@dataclass
+class Plan:
+    """The files of a notebook's folder to copy (relative path -> source), and what is left out."""
+
+    folder: Path
+    files: dict[str, Path] = field(default_factory=dict)
+    left_out: list[str] = field(default_factory=list)
+    size: int = 0
+
+
+def notebook_folders(paths) -> list[Path]:
+    """The folders of the notebooks among a program's listings, in order, each once."""
+    out = []
+    for p in paths:
+        file, cells = notebooks.split(str(p))
+        if cells is not None and Path(file).parent not in out:
+            out.append(Path(file).parent)
+    return out
+
+
+def plan(folder: Path, scratch: Path) -> Plan:
+    """What a copy of ``folder`` holds; a folder that holds ``scratch`` (the working folder, or the
+    cache's ``work/``) is never copied."""
+    root = Path(folder).resolve()
+    scratch = Path(scratch).resolve()
+    out = Plan(root)
+    seen = 0
+
+    def walk(here: Path, rel: str) -> None:
+        nonlocal seen
+        try:
+            entries = sorted(os.scandir(here), key=lambda e: e.name)
+        except OSError as exc:
+            out.left_out.append(f"{rel or '.'}/ (cannot be read: {exc.strerror})")
+            return
+        for entry in entries:
+            name = f"{rel}{entry.name}"
+            seen += 1
+            if seen > MAX_FILES:
+                out.left_out.append(f"{name} (past the {MAX_FILES} files copied)")
+                return
+            if entry.is_symlink():
+                target = Path(entry.path).resolve()
+                if not (target.is_relative_to(root) and target.is_file()):
+                    out.left_out.append(f"{name} (a link that leads out of the notebook's folder, or to a folder)")
+                    continue
+                source, size = target, target.stat().st_size
+            elif entry.is_dir(follow_symlinks=False):
+                if scratch.is_relative_to(Path(entry.path).resolve()):
+                    continue  # the scratch itself (the cache inside the notebook's folder)
+                walk(Path(entry.path), f"{name}/")
+                continue
+            elif entry.is_file(follow_symlinks=False):
+                source, size = Path(entry.path), entry.stat(follow_symlinks=False).st_size
+            else:
+                out.left_out.append(f"{name} (not a plain file)")
+                continue
+            if out.size + size > MAX_BYTES:
+                out.left_out.append(f"{name} (over the copy's {MAX_BYTES >> 20} MiB)")
+                continue
+            out.files[name] = source
+            out.size += size
+
+    walk(root, "")
+    return out
+
+
+def copy_into(paths, workdir: Path) -> list[str]:
+    """Copy the folder of each notebook among ``paths`` into ``workdir`` (the first folder's file wins
+    a name); what was left out, one line each."""
+    workdir = Path(workdir)
+    left_out = []
+    for folder in notebook_folders(paths):
+        planned = plan(folder, workdir)
+        for rel, source in planned.files.items():
+            target = workdir / rel
+            if target.exists():
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                shutil.copyfile(source, target)
+            except OSError as exc:
+                left_out.append(f"{rel} (cannot be copied: {exc.strerror})")
+        left_out += planned.left_out
+    return left_out
+
+
+def said(left_out: list[str], folders) -> str:
+    """The left-out files, as a program's change says them ('' if none)."""
+    if not left_out:
+        return ""
+    shown = "; ".join(left_out[:SHOWN]) + (f"; and {len(left_out) - SHOWN} more" if len(left_out) > SHOWN else "")
+    where = ", ".join(f"{Path(f).name}/" for f in folders)
+    return f"the working folder is a copy of the notebook's folder ({where}) but for: {shown}"
+
+
+def digest(paths, scratch: Path) -> str | None:
+    """The digest of what the copy of each notebook's folder holds (None for a program without one)."""
+    folders = notebook_folders(paths)
+    if not folders:
+        return None
+    h = hashlib.sha256()
+    for folder in folders:
+        for rel, source in plan(folder, scratch).files.items():
+            h.update(rel.encode() + b"\0")
+            with open(source, "rb") as f:
+                h.update(hashlib.file_digest(f, "sha256").digest())
+    return h.hexdigest()[:24]
