@@ -18,8 +18,9 @@ MEASURING = (
     "core.errors", "core.formatting",
     "engine.devices", "engine.environ", "engine.execution", "engine.pool", "engine.progress", "engine.training",
     "environment.compat", "environment.machine", "environment.numerics",
-    "claim.jupyter", "claim.listings", "claim.notebooks", "claim.values", "claim.yamlload",
-    "resources.dogs_vs_cats", "resources.machine", "resources.mnist", "resources.registry", "resources.weights",
+    "claim.jupyter", "claim.libraries", "claim.listings", "claim.notebooks", "claim.values", "claim.yamlload",
+    "resources.dogs_vs_cats", "resources.downloads", "resources.fashion_mnist", "resources.machine",
+    "resources.mnist", "resources.registry", "resources.weights",
 )
 
 
