@@ -181,3 +181,22 @@ def test_a_false_value_planted_in_the_books_static_claims_fails_and_the_true_one
     assert "266,610" in results["handson-ml3.ch10.s10.model.cell52.params.total"]["reason"]
     assert results["handson-ml3.ch04.normal.lstsq"]["status"] == "passed"
     assert results["handson-ml3.ch10.s10.model.cell52.dense.params"]["status"] == "passed"
+
+
+def test_draft_names_the_data_sets_a_program_loads_in_its_requires(tmp_path):
+    import nbformat
+    from nbformat import v4
+
+    from claimcheck.runners.authoring.notebook import DraftNotebook
+
+    cells = [v4.new_markdown_cell("# 10 - Data"),
+             v4.new_code_cell("import tensorflow as tf\nfashion = tf.keras.datasets.fashion_mnist.load_data()"),
+             v4.new_code_cell("from sklearn.datasets import fetch_california_housing\nhousing = fetch_california_housing()"),
+             v4.new_code_cell("import tensorflow as tf\ncifar = tf.keras.datasets.cifar10.load_data()"),
+             v4.new_code_cell("import tensorflow as tf\ndigits = tf.keras.datasets.mnist.load_data()")]
+    path = tmp_path / "10_data.ipynb"
+    nbformat.write(v4.new_notebook(cells=cells), path)
+    nbk = DraftNotebook(path)
+    assert nbk.requires([1]) == ["fashion_mnist"]  # not mnist: fashion_mnist.load_data is not mnist.load_data
+    assert nbk.requires([2]) == ["california_housing"] and nbk.requires([3]) == ["cifar10"]
+    assert nbk.requires([4]) == ["mnist"]
