@@ -14,7 +14,9 @@ FIT = re.compile(r"(?:(?P<var>\w+)\s*=\s*)?(?P<obj>\w+)\.fit(?:_generator)?\(")
 EPOCH_LOG = re.compile(r"^\s*Epoch \d+/\d+", re.M)
 METRICS = re.compile(r"metrics\s*=\s*\[\s*['\"](?P<m>\w+)['\"]")
 ABSOLUTE = re.compile(r"""['"](/(?:Users|home|tmp|mnt|data)/[^'"]*|[A-Z]:\\[^'"]*)['"]""")
-DATA = ((re.compile(r"(?<![\w])mnist\.load_data"), "mnist"), (re.compile("flow_from_directory"), "dogs_vs_cats"),
+DATA = ((re.compile(r"(?<![\w])mnist\.load_data"), "mnist"), (re.compile(r"fashion_mnist\.load_data"), "fashion_mnist"),
+        (re.compile(r"fetch_california_housing\("), "california_housing"), (re.compile(r"cifar10\.load_data"), "cifar10"),
+        (re.compile("flow_from_directory"), "dogs_vs_cats"),
         (re.compile("image_dataset_from_directory"), "dogs_vs_cats"), (names.IMAGENET, "vgg16_weights"))
 HEADING = re.compile(r"^(?:#+\s*(?P<h>.+?)\s*#*|\*\*(?P<b>[^*]+)\*\*|__(?P<u>[^_]+)__)$")
 NUMBERED = re.compile(r"^(?:Chapter\s+\d+\s*[-–—:.]?\s*|\d+(?:\.\d+)*\s*[-–—:.]?\s+)", re.I)

@@ -174,7 +174,7 @@ class Claim(Described):
     """One checkable statement, as loaded from a spec file."""
 
     measure: dict = spec([dict], required=True, doc="what to measure; its fields depend on the kind (below)", default_factory=dict)
-    requires: list = spec(["str_list"], doc="resources the claim needs: `mnist`, `dogs_vs_cats`, `vgg16_weights`, `gpu`, `tensorflow`; missing ones make the claim `skipped`, with the reason and the fix", default_factory=list)
+    requires: list = spec(["str_list"], doc="resources the claim needs: `mnist`, `fashion_mnist`, `california_housing`, `cifar10`, `dogs_vs_cats`, `vgg16_weights`, `gpu`, `tensorflow`; missing ones make the claim `skipped`, with the reason and the fix", default_factory=list)
     cost: dict = spec([dict], doc="estimated seconds per training run, e.g. `{cpu_s: 60, gpu_s: 5}`", default_factory=dict)
     reference: Any = spec([str, dict], doc="stochastic kinds: the recorded per-seed values (in `references.yaml`) their allowance comes from", default=None)
     evidence: str = spec([str], doc="stochastic kinds: readers' runs (a `source: readers` reference) that decide the claim when it cannot run here (no data, no weights, above the run's tier); the verdict says so", default="")

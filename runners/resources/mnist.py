@@ -123,20 +123,17 @@ def _loader_modules() -> list:
 
 
 @contextlib.contextmanager
-def mirrored(data_dir: Path | None):
-    """While active, ``mnist.load_data()`` reads the mirror (when one is set), on any stack."""
-    if data_dir is None:
-        yield
-        return
+def answering(modules: list, load):
+    """While active, ``load_data()`` of each of ``modules`` returns copies of what ``load()`` returns
+    (read once, on the first call): the book's own loader call, answered from local files."""
     cached = {}
 
-    def load_data(path="mnist.npz"):
+    def load_data(*args, **kwargs):
         if "arrays" not in cached:
-            cached["arrays"] = load_mirror(data_dir)
+            cached["arrays"] = load()
         (a, b), (c, d) = cached["arrays"]
         return (a.copy(), b.copy()), (c.copy(), d.copy())
 
-    modules = _loader_modules()
     originals = [m.load_data for m in modules]
     for m in modules:
         m.load_data = load_data
@@ -145,3 +142,13 @@ def mirrored(data_dir: Path | None):
     finally:
         for m, original in zip(modules, originals):
             m.load_data = original
+
+
+@contextlib.contextmanager
+def mirrored(data_dir: Path | None):
+    """While active, ``mnist.load_data()`` reads the mirror (when one is set), on any stack."""
+    if data_dir is None:
+        yield
+        return
+    with answering(_loader_modules(), lambda: load_mirror(data_dir)):
+        yield

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..core.errors import Skip
 from ..environment.machine import installed_version as _version
-from . import dogs_vs_cats, machine, mnist, weights
+from . import dogs_vs_cats, downloads, fashion_mnist, machine, mnist, weights
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,12 @@ REGISTRY = {r.name: r for r in (
     Resource("mnist", mnist.FIX, lambda s: mnist.availability(s.data_dir, s.allow_download),
              fingerprint=lambda s: mnist.fingerprint(s.data_dir),
              provide=lambda s, w: mnist.mirrored(s.data_dir), always=True),
+    Resource("fashion_mnist", fashion_mnist.FIX, lambda s: fashion_mnist.availability(s.data_dir),
+             fingerprint=lambda s: fashion_mnist.fingerprint(s.data_dir),
+             provide=lambda s, w: fashion_mnist.mirrored(s.data_dir), always=True),
+    Resource("california_housing", downloads.CALIFORNIA_HOUSING.fix, downloads.CALIFORNIA_HOUSING.check,
+             fingerprint=downloads.CALIFORNIA_HOUSING.fingerprint),
+    Resource("cifar10", downloads.CIFAR10.fix, downloads.CIFAR10.check, fingerprint=downloads.CIFAR10.fingerprint),
     Resource("dogs_vs_cats", dogs_vs_cats.FIX, dogs_vs_cats.check, fingerprint=dogs_vs_cats.fingerprint,
              provide=dogs_vs_cats.workspace, decoders=("pillow",)),
     Resource("vgg16_weights", weights.FIX, weights.check_vgg16, fingerprint=weights.fingerprint,
