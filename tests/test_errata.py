@@ -4,6 +4,7 @@ import json
 from claimcheck.reports import errata
 from claimcheck.runners.catalog import loader
 from claimcheck.runners.claim.verdict import Result, Status
+
 from helpers import CLAIMS, PLANTED, ROOT, cli
 
 COMMITTED = ROOT / "docs/results/cpu-tensorflow/results.json"

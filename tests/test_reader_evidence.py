@@ -7,8 +7,8 @@ import json
 import re
 
 import numpy as np
-import scipy.stats
 import pytest
+import scipy.stats
 
 from claimcheck.runners import stats
 from claimcheck.runners.claim import readers

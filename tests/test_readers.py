@@ -433,7 +433,7 @@ def test_a_finding_about_the_stack_is_its_own_outcome_in_every_output():
     assert off.label == "PASSED (this stack is off the readers)" and plain.label == "PASSED"
     page = html.render([off, plain], {"environment": {}})
     attention = page.split('id="attention"')[1].split("<h2")[0]
-    assert f'data-stack-note-for="b.train_acc"' in attention and "a finding about this stack, not the book" in attention
+    assert 'data-stack-note-for="b.train_acc"' in attention and "a finding about this stack, not the book" in attention
     assert 'data-attention-id="b.test_acc"' not in attention
     draft = errata.render([off, plain], {"environment": {}}, [])
     section = draft.split("## This stack, not the book (not errata)")[1]

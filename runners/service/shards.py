@@ -29,8 +29,8 @@ from ..engine.jobs import recorded_match
 from ..engine.session import Session
 from ..engine.shards import split_jobs
 from ..engine.usage import SHARD_MARK, UsageError, check_keys, check_out
-from ..stores import results as results_file
 from ..stores import keys, seal
+from ..stores import results as results_file
 from .finish import finish
 from .status import EXIT_USAGE, exit_status
 
