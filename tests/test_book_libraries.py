@@ -300,3 +300,25 @@ def test_a_shards_skipped_run_stays_skipped_in_the_merge(tmp_path):
         assert info.value.fix == "add `x`"
     finally:
         executor.close()
+
+
+def test_a_framework_the_stack_leaves_out_skips_the_book_code_that_imports_it(tmp_path, monkeypatch):
+    """Géron's `import tensorflow as tf` on Keras 3 with JAX (no TensorFlow installed): skipped, naming
+    the stack; the stack's own framework missing stays an error (the stack is broken)."""
+    from claimcheck.runners.claim import libraries
+
+    listing = write(tmp_path / "claims" / "bk" / "ch01" / "listings", "tf.py", "import tensorflow as tf\nx = 1\n")
+    monkeypatch.setitem(sys.modules, "tensorflow", None)  # its import fails as an absent module's does
+    with pytest.raises(ModuleNotFoundError) as raised:
+        exec(compile(listing.read_text(), str(listing), "exec"), {})
+    monkeypatch.setattr(libraries, "_installed", lambda top: top != "tensorflow")
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
+    skip = libraries.missing_library(raised.value, listing)
+    assert skip is not None, "an import of TensorFlow on the JAX stack should be skipped"
+    assert "the book's code imports tensorflow, which this stack does not install (Keras 3 on jax)" in skip.reason
+    assert "requires: [tensorflow]" in skip.fix
+    monkeypatch.setenv("KERAS_BACKEND", "tensorflow")
+    assert libraries.missing_library(raised.value, listing) is None  # the stack's own framework: an error
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
+    other = tmp_path / "other.py"  # raised in a library, not in the book's code: an error
+    assert libraries.missing_library(raised.value, other) is None

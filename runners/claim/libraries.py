@@ -12,7 +12,9 @@ tox envs' ``commands_pre``) installs every book's requirements.
 A program whose import of a module fails because it is not installed is **skipped** (the fix:
 the distribution and the install line), not an error, when the module is the book's: the failing
 ``import`` is in the book's code (the innermost frame of the traceback is the listing or cell), or
-the book's requirements.txt declares it. It stays an **error** when the module is claimcheck's
+the book's requirements.txt declares it; and when the book's code imports a framework that this
+stack leaves out by its choice of backend (``import tensorflow`` on Keras 3 with JAX or PyTorch, no
+TensorFlow installed). It stays an **error** when the module is claimcheck's
 (``claimcheck.*``), the standard library's, or one of claimcheck's own dependencies and frameworks
 (numpy, keras, tensorflow, ...: the stack is broken, or the spec should say ``requires:
 tensorflow``), when the library is installed but lacks the submodule (its version), and when a
@@ -23,6 +25,7 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import importlib.util
+import os
 import re
 import sys
 import traceback
@@ -218,6 +221,16 @@ def book_folder(path: Path) -> Path | None:
     return None
 
 
+def other_framework(top: str) -> str | None:
+    """The backend this stack runs on, where ``top`` is a framework that this stack, by its choice of
+    backend, does not install (TensorFlow beside Keras 3 on JAX or PyTorch); None otherwise: a
+    missing framework of the stack's own backend is a broken stack, an error."""
+    if top not in {"tensorflow", "jax", "torch"} or _installed(top):
+        return None
+    backend = os.environ.get("KERAS_BACKEND", "tensorflow")
+    return backend if backend in {"jax", "torch"} and backend != top else None
+
+
 def _declared(book: Path | None) -> list[Requirement]:
     if book is None or not (book / FILE).is_file():
         return []
@@ -246,6 +259,11 @@ def missing_library(exc: BaseException, listing: Path) -> Skip | None:
     if not isinstance(exc, ModuleNotFoundError) or not exc.name:
         return None
     top = exc.name.split(".")[0]
+    other = other_framework(top)
+    if other and _raised_in(exc, str(listing)):
+        return Skip(f"the book's code imports {top}, which this stack does not install (Keras 3 on {other})",
+                    f"verify it where {top} is installed (tox -e verify), or give the claim `requires: [{top}]`"
+                    if top == "tensorflow" else f"verify it where {top} is installed")
     if top == "claimcheck" or top in sys.stdlib_module_names or top in own_modules():
         return None
     if _installed(top):  # the library is there but lacks this submodule: its version, an error
