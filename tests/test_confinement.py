@@ -17,6 +17,12 @@ CITE = {"stated": "x", "cite": [{"from": "book", "quote": "q"}]}
 
 needs_bwrap = pytest.mark.skipif(not os.access("/usr/bin/bwrap", os.X_OK), reason="bubblewrap is not installed")
 
+PICKLES = ("import os, pickle, struct\nclass P:\n    def __reduce__(self):\n"
+           "        return (os.system, ('touch ' + PWNED,))\n"
+           "data = pickle.dumps(P())\nmsg = struct.pack('!i', len(data)) + data\nx = []\n"
+           "for fd in range(3, 256):\n    try:\n        os.write(fd, msg)\n        x.append(fd)\n"
+           "    except OSError:\n        pass\n")
+
 LISTINGS = {
     "good.py": "x = [1, 2, 3]\n",
     # every environ the program can see through /proc, its parent's first
@@ -44,6 +50,9 @@ LISTINGS = {
     "kills.py": "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nimport time\ntime.sleep(1)\nx = 1\n",
     "after.py": "x = [4, 5, 6]\n",
     # the stores' key: the --key-file outside every store, as CI keeps it
+    # a pickle written into every descriptor it inherited: one that reached the worker's channel was
+    # loaded, and run, by the claimcheck process (touching PWNED outside every boundary)
+    "pickles.py": PICKLES,
     "keys.py": ("x = []\nfor path in KEYS:\n    try:\n        if open(path).read().strip():\n"
                 "            x.append(path)\n    except OSError:\n        pass\n"),
 }
@@ -68,7 +77,26 @@ CLAIMS = [
     claim("c.kills", "kills.py", 1),
     claim("c.after", "after.py", [4, 5, 6]),
     claim("c.keys", "keys.py", []),
+    claim("c.pickles", "pickles.py", []),
 ]
+
+
+def was_reached(listener: socket.socket) -> bool:
+    """Whether a program connected to the listening socket (then closed)."""
+    try:
+        listener.accept()
+        return True
+    except OSError:
+        return False
+    finally:
+        listener.close()
+
+
+def first_line(stderr: str) -> str:
+    """claimcheck's first line (TensorFlow 2.21 prints its start-up lines whatever
+    TF_CPP_MIN_LOG_LEVEL says, from whichever process imports it first): before any claim's."""
+    ours = [line for line in stderr.splitlines() if line.startswith(("claimcheck:", "["))]
+    return ours[0] if ours else ""
 
 
 def marked() -> list[int]:
@@ -89,7 +117,7 @@ def tree(base, port, targets, keys=()):
     folder = base / "claims"
     for name, code in LISTINGS.items():
         code = code.replace("PORT", str(port)).replace("TARGETS", repr(targets)).replace("MARK", MARK)
-        code = code.replace("KEYS", repr(list(keys)))
+        code = code.replace("KEYS", repr(list(keys))).replace("PWNED", repr(str(base / "PWNED")))
         write(folder, name, code.replace("'SECRET'", repr(SECRET)))
     write(folder, "spec.yaml", yaml.safe_dump({"book": "b", "chapter": 1, "section": "1.1", "title": "t",
                                                "claims": CLAIMS}, sort_keys=False))
@@ -125,12 +153,7 @@ def confined(tmp_path_factory):
     key.chmod(0o600)
     folder = tree(base, port, targets, keys=[str(key)])
     proc, doc, results = verify(base, folder, "--key-file", key)
-    try:
-        listener.accept()
-        accepted = True
-    except OSError:
-        accepted = False
-    listener.close()
+    accepted = was_reached(listener)
     return {"proc": proc, "doc": doc, "results": results, "base": base, "targets": targets,
             "accepted": accepted, "alive": marked()}
 
@@ -141,7 +164,7 @@ def test_the_run_says_it_is_confined(confined):
     assert proc.returncode == 1, proc.stderr[-3000:]
     assert doc["run"]["confinement"]["confined"] is True, doc["run"]["confinement"]
     assert doc["run"]["confinement"]["limits"] == {"memory_gib": 8.0, "processes": 512, "scratch_gib": 0.1}
-    assert proc.stderr.splitlines()[0].startswith("claimcheck: programs run confined"), proc.stderr[:500]
+    assert first_line(proc.stderr).startswith("claimcheck: programs run confined"), proc.stderr[:500]
 
 
 @needs_bwrap
@@ -202,6 +225,68 @@ def test_a_program_cannot_read_the_stores_key(confined):
     assert any(p.endswith("claimcheck.key") for p in confined["doc"]["run"]["confinement"]["masked"])
 
 
+@needs_bwrap
+def test_a_program_cannot_reach_the_claimcheck_process_through_a_descriptor(confined):
+    """A pickle written into every descriptor the program's process has: none is its worker's
+    channel (they are closed when it starts), so nothing it wrote is loaded outside its boundary."""
+    assert not (confined["base"] / "PWNED").exists(), "a program's pickle ran in the claimcheck process"
+    for cid in ("c.good", "c.after"):
+        assert confined["results"][cid]["status"] == "passed", confined["results"][cid]
+
+
+# -- training runs: each in a process of its own, confined as a program is (engine/separate.py) --------
+TRAINING = {
+    # the cache's key and records, the claimcheck process's environment, the network, files outside
+    "t_key.py": ("import os\nseen = []\nfor p in [CACHE + '/key', CACHE + '/runs']:\n"
+                 "    if os.path.exists(p):\n        seen.append(p)\nacc = 0.96 if not seen else 0.5\n"),
+    "t_proc.py": ("import os\nfound = []\nfor p in os.listdir('/proc'):\n    try:\n"
+                  "        found.append(open('/proc/' + p + '/environ', 'rb').read().decode('latin-1'))\n"
+                  "    except OSError:\n        pass\n"
+                  "acc = 0.5 if any('SECRET' in f for f in found) else 0.96\n"),
+    "t_pickles.py": PICKLES + "acc = 0.96\n",
+    "t_net.py": ("import socket\ntry:\n    socket.create_connection(('127.0.0.1', PORT), timeout=5).close()\n"
+                 "    acc = 0.5\nexcept OSError:\n    acc = 0.96\n"),
+    "t_writes.py": ("x = []\nfor path in TARGETS:\n    try:\n        open(path, 'w').write('escaped')\n"
+                    "        x.append(path)\n    except OSError:\n        pass\nacc = 0.96 if not x else 0.5\n"),
+}
+
+
+@needs_bwrap
+def test_a_training_run_is_confined_as_a_program_is(tmp_path):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.settimeout(0)
+    folder, cache = tmp_path / "claims", tmp_path / "cache"
+    targets = [str(ROOT / "ESCAPED-training.txt"), str(tmp_path / "out" / "escaped.txt"),
+               str(folder / "escaped.txt"), "/tmp/escaped-training.txt"]
+    specs = []
+    for name, code in TRAINING.items():
+        code = "import numpy as np\n" + code.replace("0.96", "0.96 + float(np.random.normal(0, 0.004))")
+        code = code.replace("CACHE", repr(str(cache))).replace("PORT", str(listener.getsockname()[1]))
+        code = code.replace("TARGETS", repr(targets)).replace("PWNED", repr(str(tmp_path / "PWNED")))
+        write(folder, name, code.replace("'SECRET'", repr(SECRET)))
+        specs.append({"id": f"t.{name[2:-3]}", "kind": "metric", "tier": "cpu", "reference": "r", "expected": "96%",
+                      "measure": {"listings": [name], "value": "acc", "seeds": {"cpu": 2}}, "source": CITE})
+    write(folder, "references.yaml", yaml.safe_dump({"references": {"r": {"values": [0.956, 0.960, 0.964]}}}))
+    write(folder, "spec.yaml", yaml.safe_dump({"book": "b", "chapter": 1, "section": "1.1", "title": "t",
+                                               "claims": specs}, sort_keys=False))
+    proc, doc, results = verify(tmp_path, folder, "--tier", "cpu", "--jobs", "2")
+    accepted = was_reached(listener)
+    assert doc["run"]["confinement"]["confined"] is True, doc["run"]["confinement"]
+    for cid in ("t.key", "t.proc", "t.net", "t.writes"):  # 0.5 where the run saw or reached what it looked for
+        runs = results[cid]["details"].get("runs") or []
+        assert len(runs) == 2 and all(run["value"] > 0.9 for run in runs), (cid, runs, results[cid]["reason"])
+    # the pickles also went into its own answer: its own claim is the error, and nothing ran outside
+    pickles = results["t.pickles"]
+    assert pickles["status"] == "error" and "gave no record" in pickles["reason"], pickles["reason"]
+    assert not (tmp_path / "PWNED").exists(), "a training run's pickle ran in the claimcheck process"
+    assert not accepted
+    for path in [*targets, str(cache / "escaped.txt")]:  # the cache is a scratch of its own to the run
+        assert not os.path.exists(path), path
+    assert (cache / "key").is_file()  # the store was there, and sealed, while the runs could not see it
+
+
 @pytest.fixture(scope="module")
 def unconfinable(tmp_path_factory):
     """A machine without bubblewrap (its path points at nothing): runs as before, and says so."""
@@ -221,7 +306,7 @@ def unconfinable(tmp_path_factory):
 def test_a_machine_that_cannot_confine_says_so(unconfinable):
     proc, doc = unconfinable["proc"], unconfinable["doc"]
     assert proc.returncode == 1, proc.stderr[-3000:]
-    first = proc.stderr.splitlines()[0]
+    first = first_line(proc.stderr)
     assert first.startswith("claimcheck: WARNING: programs run unconfined") and "bubblewrap is not installed" in first
     assert doc["run"]["confinement"]["confined"] is False
     assert "bubblewrap is not installed" in doc["run"]["confinement"]["why"]

@@ -23,6 +23,7 @@ asked whether it can confine (:func:`check`).
 from __future__ import annotations
 
 import ctypes
+import glob
 import json
 import os
 import shlex
@@ -31,6 +32,9 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -144,15 +148,25 @@ def stores(settings) -> list[Path]:
 
 
 # -- the server's boundary: bubblewrap ------------------------------------------------------------
-def _base_args() -> list[str]:
+def _base_args(training: bool = False) -> list[str]:
+    """The server keeps the machine's pids and /proc (pebble knows its workers by the pids the server
+    reports; each program gets a pid namespace of its own, run_in_namespace); a training run's
+    process (separate.py) gets a pid namespace and /proc of its own, and the accelerators' devices."""
+    pids = ["--unshare-pid", "--proc", "/proc"] if training else ["--bind", "/proc", "/proc"]
+    devices = ["--dev", "/dev"]
+    if training:  # the accelerators' device files only (a GPU's), never the disks'
+        for path in sorted({*glob.glob("/dev/nvidia*"), *glob.glob("/dev/dri"), *glob.glob("/dev/kfd"),
+                            *glob.glob("/dev/accel*")}):
+            devices += ["--dev-bind", path, path]
     return ["--unshare-user", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-            "--die-with-parent", "--new-session", "--ro-bind", "/", "/", "--bind", "/proc", "/proc",
-            "--dev", "/dev", "--bind", "/dev/shm", "/dev/shm"]
+            "--die-with-parent", "--new-session", "--ro-bind", "/", "/", *pids, *devices,
+            "--bind", "/dev/shm", "/dev/shm"]
 
 
-def server_args(settings, environment: dict, private=()) -> list[str]:
-    """bubblewrap's arguments for the sandbox's server: everything but the command."""
-    args = [*_base_args()]
+def server_args(settings, environment: dict, private=(), training: bool = False) -> list[str]:
+    """bubblewrap's arguments for the sandbox's server (or, ``training``, a training run's worker):
+    everything but the command."""
+    args = [*_base_args(training)]
     scratch = Path(settings.cache_dir).resolve()
     scratch.mkdir(parents=True, exist_ok=True)  # the server's scratch is mounted there
     hide = {Path("/run"), *(Path(p) for p in private)}
@@ -163,7 +177,11 @@ def server_args(settings, environment: dict, private=()) -> list[str]:
         args += ["--perms", "0555", "--tmpfs", str(path)]
     # the server's own temporary files (absl asks for a temporary folder on import): in the cache
     # folder's place, where each program gets a scratch folder of its own over it
-    args += ["--size", str(256 << 20), "--tmpfs", str(scratch), "--dir", str(scratch / "tmp")]
+    # (a training run's working folder is made there as well: its scratch is the --scratch-limit)
+    size = 256 << 20
+    if training:
+        size = int(Limits.of(settings).scratch_gib * GIB) or 64 * GIB
+    args += ["--size", str(size), "--tmpfs", str(scratch), "--dir", str(scratch / "tmp")]
     for path in hide:
         args += ["--remount-ro", str(path)]
     # a --key-file outside the stores: an empty file in its place (one inside a store is hidden with it)
@@ -182,15 +200,33 @@ def server_args(settings, environment: dict, private=()) -> list[str]:
     return args
 
 
-def wrapper(settings, environment: dict, private=()) -> Path:
+def wrapper(settings, environment: dict, private=(), training: bool = False) -> Path:
     """An executable that runs Python under bubblewrap with the server's boundary (multiprocessing
-    starts its fork server through it: ``multiprocessing.set_executable``)."""
+    starts its fork server, or a training worker, through it: :func:`starting_with`)."""
     folder = Path(tempfile.mkdtemp(prefix="claimcheck-confine-"))
     path = folder / "python"
-    command = [bwrap(), *server_args(settings, environment, private), "--", sys.executable]
+    command = [bwrap(), *server_args(settings, environment, private, training), "--", sys.executable]
     path.write_text("#!/bin/sh\nexec " + " ".join(shlex.quote(c) for c in command) + ' "$@"\n')
     path.chmod(stat.S_IRWXU)
     return path
+
+
+EXECUTABLE = threading.Lock()  # multiprocessing's executable is one for the process: set under it
+
+
+@contextmanager
+def starting_with(executable) -> Iterator[None]:
+    """Processes multiprocessing starts meanwhile (a fork server, a spawned worker) start through
+    ``executable`` (a :func:`wrapper`); the executable it had is put back after."""
+    from multiprocessing import spawn
+
+    with EXECUTABLE:
+        saved = spawn.get_executable()
+        spawn.set_executable(str(executable))
+        try:
+            yield
+        finally:
+            spawn.set_executable(saved)
 
 
 # -- each program's boundary: namespaces ---------------------------------------------------------
@@ -264,23 +300,64 @@ def run_in_namespace(fn, scratch: list[str], limits: Limits) -> str:
     pid = os.fork()
     if pid == 0:  # pid 1 of the new namespace: when it ends, the kernel ends every process in it
         os.close(read)
-        code = 0
+        _only(write)
         try:
             os.setsid()  # a process group of its own: kill(0, ...) reaches no process outside
             _set_up(scratch, limits, uid, gid)
             reply = {"text": fn()}
         except BaseException as exc:  # noqa: BLE001 - every way fn ends is told to the worker
-            import traceback
-
-            reply = {"raised": type(exc).__name__, "message": str(exc), "traceback": traceback.format_exc()}
-        try:
-            data = json.dumps(reply).encode()
-            view = memoryview(data)
-            while view:
-                view = view[os.write(write, view):]
-        finally:
-            os._exit(code)
+            reply = _raised(exc)
+        _answer(write, reply)
     os.close(write)
+    reply, code = _reply(pid, read)
+    if not isinstance(reply, dict) or code != 0:
+        raise ProgramEnded(code if code != 0 else 1)
+    if "raised" in reply:
+        raise _rebuilt(reply)
+    return str(reply.get("text", ""))
+
+
+def _only(keep: int) -> None:
+    """In a program's process, right after the fork: every descriptor it inherited closed but
+    ``keep`` (its answer) and stdout and stderr; stdin is /dev/null. A worker's channel to the
+    claimcheck process (pebble's, multiprocessing's) is such a descriptor: a program that wrote a
+    pickle into it had it loaded, and run, by the claimcheck process."""
+    limit = os.sysconf("SC_OPEN_MAX")
+    os.closerange(3, keep)
+    os.closerange(keep + 1, limit if limit > 0 else 1 << 16)
+    # multiprocessing's resource tracker (the claimcheck process's) was one of them: a program that
+    # needs one (a semaphore, shared memory) starts its own, inside its boundary
+    from multiprocessing import resource_tracker
+
+    tracker = getattr(resource_tracker, "_resource_tracker", None)
+    if tracker is not None and hasattr(tracker, "_fd"):
+        tracker._fd = None
+        tracker._pid = None
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    if null != 0:
+        os.close(null)
+
+
+def _raised(exc: BaseException) -> dict:
+    import traceback
+
+    return {"raised": type(exc).__name__, "message": str(exc), "traceback": traceback.format_exc()}
+
+
+def _answer(write: int, reply: dict) -> None:
+    """Send the reply as JSON (never a pickle) and end the process."""
+    try:
+        data = json.dumps(reply).encode()
+        view = memoryview(data)
+        while view:
+            view = view[os.write(write, view):]
+    finally:
+        os._exit(0)
+
+
+def _reply(pid: int, read: int) -> tuple[dict | None, int]:
+    """A program process's JSON reply (at most MAX_REPLY bytes) and how it ended (-N: signal N)."""
     chunks, size = [], 0
     with os.fdopen(read, "rb") as pipe:
         while chunk := pipe.read(1 << 20):
@@ -295,11 +372,7 @@ def run_in_namespace(fn, scratch: list[str], limits: Limits) -> str:
         reply = json.loads(b"".join(chunks)) if size <= MAX_REPLY else None
     except ValueError:
         reply = None
-    if not isinstance(reply, dict) or code != 0:
-        raise ProgramEnded(code if code != 0 else 1)
-    if "raised" in reply:
-        raise _rebuilt(reply)
-    return str(reply.get("text", ""))
+    return reply, code
 
 
 def _rebuilt(reply: dict) -> BaseException:

@@ -1,7 +1,8 @@
 """Worker processes for training runs: pebble's process pools, a timeout per run, failures as records.
 
 Each run has a process of its own (a fresh interpreter: no global state a listing set reaches
-another run). A run that raises, exits, hangs past its timeout, segfaults or is killed for memory comes back
+another run), which its worker starts and reads (separate.py: confined as the sandbox's programs are
+where the run is, answering in JSON; the book's code never runs in the worker itself). A run that raises, exits, hangs past its timeout, segfaults or is killed for memory comes back
 as a record with ``failed`` (and why), never as an exception of the harness: only its own claims
 become errors. The pools start on first use, round-robin over the pools that ``devices.pools``
 names (one per GPU with ``--jobs-per-gpu``).
@@ -14,7 +15,7 @@ import signal
 import threading
 import traceback
 
-from . import devices
+from . import confine, devices, separate
 from .environ import scrub
 
 
@@ -58,6 +59,18 @@ class WorkerPool:
         self._lock = threading.Lock()
         self.stopped = False
         self._running: set = set()
+        self._confined: tuple | None = None
+
+    def _boundary(self) -> tuple[bool, list[str]]:
+        """Whether each run's process is confined (as the sandbox's programs are, confine.status;
+        not where --allow-download lets it reach the network), and the folders of this process it
+        must not see (multiprocessing's, where the sandbox's fork server listens)."""
+        if self._confined is None:
+            from multiprocessing import util
+
+            confined = confine.status(self.settings, in_process=False).confined and not self.settings.allow_download
+            self._confined = (confined, [util.get_temp_dir()] if confined else [])
+        return self._confined
 
     def _next_pool(self):
         from pebble import ProcessPool
@@ -79,7 +92,9 @@ class WorkerPool:
         interrupted = {**base, "failed": "interrupted (Ctrl-C) before it finished", "interrupted": True}
         if self.stopped:
             return interrupted
-        future = self._next_pool().schedule(fn, args=(job, self.settings), timeout=timeout)
+        confined, private = self._boundary()
+        future = self._next_pool().schedule(separate.run, args=(fn, job, self.settings, confined, private),
+                                            timeout=timeout)
         with self._lock:
             self._running.add(future)
         if self.stopped:  # stopped while it was being scheduled

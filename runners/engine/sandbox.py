@@ -132,7 +132,6 @@ def failed_results(claims, reason: str, tb: str = "") -> list[Result]:
 
 SERVER_DIED = "the sandbox's server died while this program ran (the program killed it?)"
 ENDED_BY_LIMIT = (signal.SIGKILL, signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS)
-_EXECUTABLE = threading.Lock()
 
 
 class Sandbox:
@@ -163,7 +162,7 @@ class Sandbox:
     def _server_running(self) -> None:
         """Start the fork server if it is not running: under bubblewrap where the run is confined
         (multiprocessing starts it through the executable it is given: the wrapper, for this start)."""
-        from multiprocessing import forkserver, spawn, util
+        from multiprocessing import forkserver, util
 
         server = forkserver._forkserver
         if self.limits is None:
@@ -177,13 +176,8 @@ class Sandbox:
             wrapper = str(self._wrapper)
 
             def ensure_running():
-                with _EXECUTABLE:
-                    saved = spawn.get_executable()
-                    spawn.set_executable(wrapper)
-                    try:
-                        original()
-                    finally:
-                        spawn.set_executable(saved)
+                with confine.starting_with(wrapper):
+                    original()
 
             server.ensure_running = ensure_running
             server._claimcheck_confined = wrapper

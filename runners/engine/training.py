@@ -29,6 +29,11 @@ from .execution import ListingFailed, execute, working_directory
 from .progress import ANSI, EpochProgress
 
 
+# this process's own name: a training run's process is new for each run (a pid is not: in a confined
+# run's pid namespace every run is pid 2)
+PROCESS = uuid.uuid4().hex[:12]
+
+
 def new_workdir(cache_dir: Path) -> Path:
     """A working folder no other process or host uses."""
     name = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
@@ -57,7 +62,7 @@ def train_job(job, settings) -> dict:
               file=stream, flush=True)
     workdir = new_workdir(settings.cache_dir)
     start = time.perf_counter()
-    record = {"key": job.key, "seed": job.seed, "host": socket.gethostname(), "pid": os.getpid(),
+    record = {"key": job.key, "seed": job.seed, "host": socket.gethostname(), "pid": os.getpid(), "process": PROCESS,
               "trained_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     try:
         device = machine.device_in_use()
