@@ -242,6 +242,11 @@ def _call(name: str, *args) -> None:
         raise OSError(errno, f"{name}: {os.strerror(errno)}")
 
 
+def die_with_parent() -> None:
+    """This process is killed (SIGKILL) when its parent ends."""
+    _call("prctl", PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
 def _map_ids(uid: int, gid: int) -> None:
     """This process's own user and group as themselves in the user namespace it just made."""
     Path("/proc/self/setgroups").write_text("deny")

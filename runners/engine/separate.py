@@ -16,7 +16,7 @@ import signal
 import subprocess
 import sys
 
-from .confine import MAX_REPLY, bwrap, server_args
+from .confine import MAX_REPLY, bwrap, die_with_parent, server_args
 
 
 def command(settings, confined: bool, private=()) -> list[str]:
@@ -79,6 +79,11 @@ def run(fn, job, settings, confined: bool, private=()) -> dict:
 
 def main(argv: list[str]) -> None:
     """In the run's process: the job from stdin, the record to the pipe named by its number."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as its worker: Ctrl-C is the claimcheck process's to decide
+    parent = os.getppid()
+    die_with_parent()  # it ends with its worker (or bubblewrap)
+    if os.getppid() != parent:  # its parent ended before it could ask
+        os._exit(1)
     fd = int(argv[0])
     os.set_inheritable(fd, False)  # nothing the book's code starts holds it
     fn, job, settings = pickle.load(sys.stdin.buffer)

@@ -28,7 +28,6 @@ from .devices import EXPECT_GPU
 from .execution import ListingFailed, execute, working_directory
 from .progress import ANSI, EpochProgress
 
-
 # this process's own name: a training run's process is new for each run (a pid is not: in a confined
 # run's pid namespace every run is pid 2)
 PROCESS = uuid.uuid4().hex[:12]
