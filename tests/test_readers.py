@@ -419,6 +419,34 @@ def test_a_machine_beyond_every_readers_environment_is_a_finding_about_the_stack
     assert planted.status == "failed", "this stack's own level, stated as the book's, is not what readers get"
 
 
+def test_an_offset_measured_on_another_stack_is_not_used(tmp_path):
+    """This machine's offset was measured by runs on Keras 3 with TensorFlow 2.21; on TensorFlow 2.15's
+    Keras 2 (verify-keras2) the same notebook trains to where the readers are, and the Keras 3 offset
+    put the band off them: the book's 0.989 failed there. Runs whose environment is another stack's
+    leave the band on the stated value, and the result says why; the same stack's runs place it."""
+    from claimcheck.runners.environment import machine
+
+    readers_values = [round(0.9888 + 0.0004 * z, 5) for z in np.random.default_rng(4).normal(size=60)]
+    runs_file(tmp_path / "claims/readers", readers_values)
+    mine = [0.9902, 0.9902, 0.9905, 0.9901, 0.9903, 0.9909, 0.9906, 0.9906, 0.9906, 0.9903]
+    here = {"keras": machine.installed_version("keras", "tf-keras"), "backend": machine.backend(),
+            "tensorflow": machine.installed_version("tensorflow", "tensorflow-cpu")}
+    for env, used in (({**here, "keras": "2.15.0", "tensorflow": "2.15.1"}, False), (here, True)):
+        refs = {"r": {**READERS_REF, "within": "mine"},
+                "mine": {"source": "recorded", "values": mine, "seeds": list(range(100, 110)), "environment": env}}
+        claim = make_claim(tmp_path, "metric", {"listings": [], "value": "acc", "seeds": {"gpu": 5}}, "0.989",
+                           tier="gpu", references=refs, reference="r")
+        ref = reference(claim, "r")
+        if used:
+            assert ref.shift != 0 and ref.stack and ref.offset_unused is None
+        else:
+            assert ref.shift == 0 and ref.stack is None and ref.drift_sd is None
+            assert "measured on keras 2.15" in ref.offset_unused and "not used" in ref.offset_unused
+            seeds = stats.summarize([0.9883, 0.9887, 0.9881, 0.9888, 0.9887])  # Keras 2's seeds 0-4
+            book = stats.judge_mean(seeds, stats.parse_stated("0.989"), ref.sd, drift=ref.drift, shift=ref.shift)
+            assert book.status != "failed", book.reason
+
+
 def test_a_finding_about_the_stack_is_its_own_outcome_in_every_output():
     """Never a failure, inconclusive or erratum of the book: the console says the stack is off the
     readers, report.html lists it under Needs attention as a finding about this stack, and errata.md

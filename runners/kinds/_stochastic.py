@@ -19,6 +19,7 @@ from ..claim.schema import Rule, is_type
 from ..claim.verdict import Status, Verdict
 from ..core.errors import ClaimError, Skip
 from ..core.tiers import TIERS
+from ..environment import machine
 
 MIN_SEEDS = 2
 SEEDS_FIELD = Rule((dict, int), required=True,
@@ -128,13 +129,40 @@ def reference(claim, name: str) -> stats.Reference:
                           excluded=tuple(excluded))
     if len(ref.values) < 2 or ref.sd <= 0:
         raise ClaimError(f"reference '{name}': its values do not vary, so they give no scale")
-    if entry.get("within"):
+    elsewhere = other_stack((recorded(claim.file).get(entry.get("within") or "") or {}).get("environment"))
+    if entry.get("within") and elsewhere:
+        ref = dataclasses.replace(ref, offset_unused=elsewhere)
+    elif entry.get("within"):
         spread = environment_spread(claim, name, entry)
         ref = dataclasses.replace(ref, drift_sd=spread.offset_allowance, offset_sd=spread.offset_se,
                                   within_sd=spread.within_sd / spread.across_sd, shift=spread.shift,
                                   stack=spread.stack, machine=tuple(stats.screen(recorded(claim.file)[
                                       entry["within"]]["values"])[0]))
     return ref
+
+
+def other_stack(recorded_env) -> str | None:
+    """Why this machine's offset, measured by runs recorded on one stack (a ``within`` reference's
+    ``environment``), does not hold for this run: another Keras, backend or TensorFlow (major.minor),
+    in words; None where it is the same stack (or the runs do not say theirs)."""
+    if not isinstance(recorded_env, dict):
+        return None
+
+    def minor(version) -> str | None:
+        return ".".join(str(version).split(".")[:2]) if version else None
+
+    here = {"keras": minor(machine.installed_version("keras", "tf-keras")), "backend": machine.backend(),
+            "tensorflow": minor(machine.installed_version("tensorflow", "tensorflow-cpu"))}
+    there = {"keras": minor(recorded_env.get("keras")), "backend": recorded_env.get("backend"),
+             "tensorflow": minor(recorded_env.get("tensorflow"))}
+    differ = [k for k in here if there[k] and here[k] != there[k] and (k != "tensorflow" or "tensorflow" in
+                                                                      (here["backend"], there["backend"]))]
+    if not differ:
+        return None
+    said = ", ".join(f"{k} {there[k]}" for k in differ)
+    now = ", ".join(f"{k} {here[k]}" for k in differ)
+    return (f"this machine's offset from the readers was measured on {said} and this run is {now}: not used "
+            "(the band is on the stated value, with the drift allowance of a random environment)")
 
 
 def environment_spread(claim, name: str, entry: dict) -> stats.Spread:
@@ -285,6 +313,9 @@ def verdict_over_seeds(claim, ctx, stated: stats.Stated, ref: stats.Reference, p
     if ref.stack:
         details["stack"] = ref.stack
         reason = f"{ref.stack}; the book's value judged where this machine's runs lie: {reason}"
+    if ref.offset_unused:
+        details["offset_unused"] = ref.offset_unused
+        reason = f"{reason} ({ref.offset_unused})"
     return Verdict(Status(decision.status), round(summary.mean, 6), reason, details)
 
 

@@ -165,6 +165,7 @@ class Reference:
     shift: float = 0.0  # where this machine's runs lie from the reference's mean (measured offset), in its units
     stack: str | None = None  # this machine beyond the readers' environments, in words (environments.py)
     machine: tuple = ()  # this machine's recorded seeds of a readers reference (``within``), screened
+    offset_unused: str | None = None  # why this machine's measured offset is not used here (another stack)
 
     @property
     def drift(self) -> float:
