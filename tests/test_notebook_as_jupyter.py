@@ -244,3 +244,15 @@ def test_a_file_beside_the_notebook_is_part_of_its_training_key(tmp_path):
     assert keys().key(program, 0) == before  # the same folder, the same key
     (nbs / "data" / "x.csv").write_text("a,b\n3,4\n")
     assert keys().key(program, 0) != before
+
+
+def test_a_program_starts_with_no_figure_open():
+    """With --jobs 0 every program shares one process: a figure an earlier program (or test) left open
+    held its lines, and a later program's plot counted 6 lines for its 1 (the fresh clone's CI)."""
+    plt = pytest.importorskip("matplotlib.pyplot")
+    from claimcheck.runners.engine.execution import headless
+
+    plt.plot([1, 2, 3])
+    assert plt.get_fignums()
+    with headless():
+        assert plt.get_fignums() == []

@@ -58,11 +58,15 @@ def working_directory(path: Path):
 @contextlib.contextmanager
 def headless():
     """matplotlib draws off screen while the program runs, as in Jupyter (never a window, never an error):
-    its backend is Agg (``MPLBACKEND``, and ``matplotlib.use`` where it is already imported)."""
+    its backend is Agg (``MPLBACKEND``, and ``matplotlib.use`` where it is already imported). A
+    program starts with no figure open, as in a fresh kernel: with ``--jobs 0`` every program shares
+    the claimcheck process, and an earlier program's figure held the lines it drew."""
     saved = os.environ.get("MPLBACKEND")
     os.environ["MPLBACKEND"] = HEADLESS
     if "matplotlib" in sys.modules:
         sys.modules["matplotlib"].use(HEADLESS)
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
     try:
         yield
     finally:
