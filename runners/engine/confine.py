@@ -361,22 +361,28 @@ def _answer(write: int, reply: dict) -> None:
         os._exit(0)
 
 
-def _reply(pid: int, read: int) -> tuple[dict | None, int]:
-    """A program process's JSON reply (at most MAX_REPLY bytes) and how it ended (-N: signal N)."""
+def read_reply(read: int, stop) -> tuple[object, bool]:
+    """What a program's process sent on the pipe ``read`` (closed after), as JSON: (the value, or None
+    where it is not JSON; whether it sent more than MAX_REPLY bytes, when ``stop()`` ends it)."""
     chunks, size = [], 0
     with os.fdopen(read, "rb") as pipe:
         while chunk := pipe.read(1 << 20):
             size += len(chunk)
             if size > MAX_REPLY:
-                os.kill(pid, signal.SIGKILL)
-                break
+                stop()
+                return None, True
             chunks.append(chunk)
+    try:
+        return (json.loads(b"".join(chunks)) if chunks else None), False
+    except ValueError:
+        return None, False
+
+
+def _reply(pid: int, read: int) -> tuple[dict | None, int]:
+    """A program process's JSON reply (at most MAX_REPLY bytes) and how it ended (-N: signal N)."""
+    reply, _ = read_reply(read, lambda: os.kill(pid, signal.SIGKILL))
     _, status = os.waitpid(pid, 0)
     code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-    try:
-        reply = json.loads(b"".join(chunks)) if size <= MAX_REPLY else None
-    except ValueError:
-        reply = None
     return reply, code
 
 

@@ -16,7 +16,7 @@ import signal
 import subprocess
 import sys
 
-from .confine import MAX_REPLY, bwrap, die_with_parent, server_args
+from .confine import MAX_REPLY, bwrap, die_with_parent, read_reply, server_args
 
 
 def command(settings, confined: bool, private=()) -> list[str]:
@@ -49,26 +49,15 @@ def run(fn, job, settings, confined: bool, private=()) -> dict:
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, pass_fds=(write,), close_fds=True)
     finally:
         os.close(write)
-    with os.fdopen(read, "rb") as pipe:
-        try:
-            proc.stdin.write(pickle.dumps((fn, job, settings)))
-            proc.stdin.close()
-        except BrokenPipeError:
-            pass
-        chunks, size = [], 0
-        while chunk := pipe.read(1 << 20):
-            size += len(chunk)
-            if size > MAX_REPLY:
-                proc.kill()
-                break
-            chunks.append(chunk)
-    code = proc.wait()
-    if size > MAX_REPLY:
-        return {**base, "failed": f"the training process sent more than {MAX_REPLY >> 20} MiB: it was stopped"}
     try:
-        record = json.loads(b"".join(chunks)) if chunks else None
-    except ValueError:
-        record = None
+        proc.stdin.write(pickle.dumps((fn, job, settings)))
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass
+    record, too_much = read_reply(read, proc.kill)
+    code = proc.wait()
+    if too_much:
+        return {**base, "failed": f"the training process sent more than {MAX_REPLY >> 20} MiB: it was stopped"}
     if not isinstance(record, dict):
         if code == 0:
             return {**base, "failed": "the training process gave no record (what it sent back is not one JSON "
