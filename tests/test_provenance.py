@@ -527,3 +527,28 @@ def test_the_reference_command_records_runs_on_seeds_no_verdict_uses(tmp_path):
     assert entry["environment"]["backend"] and entry["numerics"]["tf32"] == "off"
     low = cli("reference", "s.good", "--name", "x", "--from-seed", "0", "--claims", claims)
     assert low.returncode == 2 and "start at 100" in low.stderr
+
+
+def test_claims_of_one_program_share_each_seeds_run_in_one_reference_command(tmp_path):
+    """Two claims reading two values of one program (a comparison's sides, say): one run per seed, not two."""
+    from helpers import cli
+
+    claims = tmp_path / "claims"
+    write(claims, "references.yaml", yaml.safe_dump(REFS))
+    write(claims, "both.py", GOOD + "err = 1 - acc + float(np.random.normal(0, 0.0005))\n")
+    cite = {"stated": "x", "cite": [{"from": "derived", "quote": "q"}]}
+    specs = [{"id": f"s.{value}", "kind": "metric", "tier": "cpu", "source": cite, "reference": "r",
+              "expected": "0.991", "cost": {"cpu_s": 1},
+              "measure": {"listings": ["both.py"], "value": value, "seeds": {"cpu": 4}}} for value in ("acc", "err")]
+    write(claims, "s.yaml", yaml.safe_dump({"book": "t", "chapter": 8, "section": "8.1", "title": "t", "claims": specs}))
+    done = cli("reference", "s.acc", "s.err", "--name", "ref.acc", "--name", "ref.err", "--runs", "3",
+               "--claims", claims, "--cache-dir", tmp_path / "cache", "--jobs", "0", "-q")
+    assert done.returncode == 0, done.stderr
+    entries = yaml.safe_load(done.stdout)
+    assert list(entries) == ["ref.acc", "ref.err"]
+    assert entries["ref.acc"]["seeds"] == entries["ref.err"]["seeds"] == [100, 101, 102]
+    assert all(v > 0.98 for v in entries["ref.acc"]["values"]) and all(v < 0.02 for v in entries["ref.err"]["values"])
+    assert "s.err" in entries["ref.err"]["note"] and "'err'" in entries["ref.err"]["note"]
+    assert len(list((tmp_path / "cache/runs").glob("*.json"))) == 3  # one run per seed read both values
+    short = cli("reference", "s.acc", "s.err", "--name", "ref.acc", "--claims", claims)
+    assert short.returncode == 2 and "one distinct --name per claim" in short.stderr

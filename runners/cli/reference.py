@@ -10,8 +10,10 @@ from .options import add_options, resolve
 def add(sub) -> None:
     p = sub.add_parser("reference", help="train a claim's program on reference seeds (100 up) and print the "
                                          "references.yaml entry")
-    p.add_argument("claim", help="the id of a metric claim whose program and value the reference records")
-    p.add_argument("--name", required=True, help="the reference's name in references.yaml")
+    p.add_argument("claim", nargs="+", help="the id of a metric claim whose program and value the reference "
+                                            "records; several claims of one program share each seed's run")
+    p.add_argument("--name", required=True, action="append",
+                   help="the reference's name in references.yaml (once per claim, in the same order)")
     p.add_argument("--from-seed", type=int, default=FIRST_REFERENCE_SEED, help="the first seed (default 100)")
     p.add_argument("--runs", type=int, default=10, help="how many single runs (default 10)")
     add_options(p, names={"claims", "data_dir", "dogs_vs_cats", "weights_dir", "cache_dir", "jobs", "quiet", "timeout",
@@ -21,4 +23,4 @@ def add(sub) -> None:
 
 def run(args) -> int:
     return record(resolve(args, tier="cpu"), args.claim, args.name, args.from_seed, args.runs,
-                  ["reference", *sys.argv[2:]] if len(sys.argv) > 2 else ["reference", args.claim])
+                  ["reference", *sys.argv[2:]] if len(sys.argv) > 2 else ["reference", *args.claim])

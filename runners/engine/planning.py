@@ -50,13 +50,7 @@ class Planner:
             if jobs:
                 training.add(claim.id)
             for job in jobs:
-                old = joined.get(job.key)
-                if old is None:
-                    joined[job.key] = job
-                else:
-                    union = tuple(sorted(set(old.values) | set(job.values), key=str))
-                    joined[job.key] = replace(old, values=union, cost_s=max(old.cost_s, job.cost_s),
-                                              share_s=max(old.share_s, job.share_s), label=min(old.label, job.label))
+                join(joined, job)
         self.jobs.update(joined)
         return list(joined.values()), training
 
@@ -64,3 +58,14 @@ class Planner:
         """The planned job of ``fresh``'s key where it reads at least what ``fresh`` reads, else ``fresh``."""
         planned = self.jobs.get(fresh.key)
         return planned if planned is not None and set(fresh.values) <= set(planned.values) else fresh
+
+
+def join(joined: dict[str, Job], job: Job) -> None:
+    """Add ``job`` to ``joined`` (jobs by key): a run of a key already there reads the union of both's values."""
+    old = joined.get(job.key)
+    if old is None:
+        joined[job.key] = job
+    else:
+        union = tuple(sorted(set(old.values) | set(job.values), key=str))
+        joined[job.key] = replace(old, values=union, cost_s=max(old.cost_s, job.cost_s),
+                                  share_s=max(old.share_s, job.share_s), label=min(old.label, job.label))

@@ -16,6 +16,7 @@ import sys
 import yaml
 
 from ..claim import values
+from ..engine.planning import join
 from ..engine.session import Session
 from ..engine.usage import UsageError
 from ..kinds import registry
@@ -24,7 +25,11 @@ from .status import EXIT_BAD_CLAIMS, EXIT_OK, EXIT_USAGE
 FIRST_REFERENCE_SEED = 100  # verdicts use 0..n-1 (at most 10 seeds on any tier): references stay clear of them
 
 
-def record(settings, claim_id: str, name: str, first: int, runs: int, argv: list[str], stream=None) -> int:
+def record(settings, claim_ids: list[str], names: list[str], first: int, runs: int, argv: list[str],
+           stream=None) -> int:
+    """Train the claims' programs on ``runs`` seeds from ``first`` and print one references.yaml entry
+    per claim (``names`` in the same order). Claims whose programs are one program share each seed's
+    run: one training reads every value they name (a comparison's two sides, say)."""
     err = stream or sys.stderr
     if first < FIRST_REFERENCE_SEED:
         print(f"claimcheck reference: --from-seed {first}: a reference's seeds start at {FIRST_REFERENCE_SEED} "
@@ -33,42 +38,54 @@ def record(settings, claim_id: str, name: str, first: int, runs: int, argv: list
     if runs < 2:
         print(f"claimcheck reference: --runs {runs}: a spread needs at least 2 runs", file=err)
         return EXIT_USAGE
+    if len(names) != len(claim_ids) or len(set(names)) != len(names):
+        print(f"claimcheck reference: {len(claim_ids)} claim(s) and {len(names)} --name(s): give one distinct "
+              "--name per claim, in the same order", file=err)
+        return EXIT_USAGE
     session = None
     try:
         session = Session(dataclasses.replace(settings, shard=None), err)  # a reference is never sharded
-        found = [c for c in session.load() if c.id == claim_id]
-        if not found:
-            print(f"claimcheck reference: no claim {claim_id} under {settings.claims}", file=err)
-            return EXIT_USAGE
-        claim = found[0]
-        kind = registry().get(claim.kind)
-        items = kind.measurements(claim) if kind is not None and kind.stochastic else []
-        if len(items) != 1:
-            print(f"claimcheck reference: {claim_id} is not a metric claim with one measurement", file=err)
-            return EXIT_USAGE
-        item, seeds = items[0], list(range(first, first + runs))
-        jobs = [session.job(claim, item, seed) for seed in seeds]
-        session.train(jobs)
-        got, failed = [], []
-        for job in jobs:
-            try:
-                rec = session.record(job)
-                got.append(float(rec["values"][values.key(item["value"])]))
-            except Exception as exc:  # a run that failed: no reference from part of its runs
-                failed.append(f"seed {job.seed}: {exc}")
+        loaded = {c.id: c for c in session.load()}
+        seeds = list(range(first, first + runs))
+        measured = []  # (claim, item, name)
+        for claim_id, name in zip(claim_ids, names):
+            claim = loaded.get(claim_id)
+            if claim is None:
+                print(f"claimcheck reference: no claim {claim_id} under {settings.claims}", file=err)
+                return EXIT_USAGE
+            kind = registry().get(claim.kind)
+            items = kind.measurements(claim) if kind is not None and kind.stochastic else []
+            if len(items) != 1:
+                print(f"claimcheck reference: {claim_id} is not a metric claim with one measurement", file=err)
+                return EXIT_USAGE
+            measured.append((claim, items[0], name))
+        joined: dict = {}
+        for claim, item, _ in measured:
+            for seed in seeds:
+                join(joined, session.job(claim, item, seed))
+        session.train(list(joined.values()))
+        entries, failed = {}, []
+        env = session.environment()
+        for claim, item, name in measured:
+            got = []
+            for seed in seeds:
+                job = joined[session.job(claim, item, seed).key]
+                try:
+                    got.append(float(session.record(job)["values"][values.key(item["value"])]))
+                except Exception as exc:  # a run that failed: no reference from part of its runs
+                    failed.append(f"{claim.id}, seed {seed}: {exc}")
+            entries[name] = {
+                "source": "recorded",
+                "note": f"{', '.join(p.name for p in session.context.program(claim, item).paths)}: "
+                        f"'{item['value']}' of claim {claim.id}",
+                "command": "claimcheck " + " ".join(shlex.quote(a) for a in argv),
+                "environment": {k: env.get(k) for k in ("python", "keras", "tensorflow", "backend", "device")},
+                "numerics": env.get("numerics"),
+                "seeds": seeds, "values": [round(v, 6) for v in got]}
         if failed:
             print("claimcheck reference: runs failed, nothing recorded:\n  " + "\n  ".join(failed), file=err)
             return EXIT_BAD_CLAIMS
-        env = session.environment()
-        entry = {name: {
-            "source": "recorded",
-            "note": f"{', '.join(p.name for p in session.context.program(claim, item).paths)}: '{item['value']}' "
-                    f"of claim {claim_id}",
-            "command": "claimcheck " + " ".join(shlex.quote(a) for a in argv),
-            "environment": {k: env.get(k) for k in ("python", "keras", "tensorflow", "backend", "device")},
-            "numerics": env.get("numerics"),
-            "seeds": seeds, "values": [round(v, 6) for v in got]}}
-        print(yaml.safe_dump(entry, sort_keys=False, width=110, default_flow_style=None), end="")
+        print(yaml.safe_dump(entries, sort_keys=False, width=110, default_flow_style=None), end="")
         return EXIT_OK
     except UsageError as exc:
         print(f"claimcheck reference: {exc}", file=err)
