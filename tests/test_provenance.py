@@ -546,6 +546,7 @@ def test_claims_of_one_program_share_each_seeds_run_in_one_reference_command(tmp
     assert done.returncode == 0, done.stderr
     entries = yaml.safe_load(done.stdout)
     assert list(entries) == ["ref.acc", "ref.err"]
+    assert "&id" not in done.stdout and "*id" not in done.stdout  # entries an author pastes one by one
     assert entries["ref.acc"]["seeds"] == entries["ref.err"]["seeds"] == [100, 101, 102]
     assert all(v > 0.98 for v in entries["ref.acc"]["values"]) and all(v < 0.02 for v in entries["ref.err"]["values"])
     assert "s.err" in entries["ref.err"]["note"] and "'err'" in entries["ref.err"]["note"]

@@ -9,6 +9,7 @@ with the environment and the command, for an author to paste and commit.
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import shlex
 import sys
@@ -80,8 +81,8 @@ def record(settings, claim_ids: list[str], names: list[str], first: int, runs: i
                         f"'{item['value']}' of claim {claim.id}",
                 "command": "claimcheck " + " ".join(shlex.quote(a) for a in argv),
                 "environment": {k: env.get(k) for k in ("python", "keras", "tensorflow", "backend", "device")},
-                "numerics": env.get("numerics"),
-                "seeds": seeds, "values": [round(v, 6) for v in got]}
+                "numerics": copy.deepcopy(env.get("numerics")),  # each entry its own: no YAML anchors
+                "seeds": list(seeds), "values": [round(v, 6) for v in got]}
         if failed:
             print("claimcheck reference: runs failed, nothing recorded:\n  " + "\n  ".join(failed), file=err)
             return EXIT_BAD_CLAIMS
