@@ -252,7 +252,11 @@ def test_variants_name_known_stacks_and_say_why(tmp_path):
           variants:
             keras9: {{measure: {{layer: input_1}}, why: "x"}}
             keras2: {{measure: {{layer: input_1}}}}
+            keras3-tensorflow: {{known_erratum: "x", why: "a whole stack, as engine/stack.py names a run first"}}
+            keras3-tf: {{known_erratum: "x", why: "y"}}
           source: {{stated: "1", cite: [{{from: book, quote: "q"}}]}}
         """)
     found = "\n".join(problems(tmp_path))
     assert "unknown stack 'keras9'" in found and "variants.keras2: a mapping with 'why'" in found
+    assert "unknown stack 'keras3-tf'" in found and "unknown stack 'keras3-tensorflow'" not in found
+

@@ -15,7 +15,9 @@ from ..kinds import registry
 from ..resources.registry import REGISTRY as RESOURCES
 
 # the stacks a claim's variants may name (see environment.machine.stack())
-STACK_TAGS = ("keras2", "keras3", "tensorflow", "jax", "torch")
+BACKENDS = ("tensorflow", "jax", "torch")
+# a run's stack names, most specific first (engine/stack.py): keras3-tensorflow, then keras3, then tensorflow
+STACK_TAGS = ("keras2-tensorflow", *(f"keras3-{b}" for b in BACKENDS), "keras2", "keras3", *BACKENDS)
 VARIANT_FIELDS = ("measure", "expected", "requires", "known_erratum", "why")
 
 
