@@ -11,7 +11,7 @@ def add(sub) -> None:
     p = sub.add_parser("reference", help="train a claim's program on reference seeds (100 up) and print the "
                                          "references.yaml entry")
     p.add_argument("claim", nargs="+", help="the id of a metric claim whose program and value the reference "
-                                            "records; several claims of one program share each seed's run")
+                                            "records; several claims of one program share each seed's run (the claims first, then the options)")
     p.add_argument("--name", required=True, action="append",
                    help="the reference's name in references.yaml (once per claim, in the same order)")
     p.add_argument("--from-seed", type=int, default=FIRST_REFERENCE_SEED, help="the first seed (default 100)")
