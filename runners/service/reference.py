@@ -9,7 +9,6 @@ with the environment and the command, for an author to paste and commit.
 """
 from __future__ import annotations
 
-import copy
 import dataclasses
 import shlex
 import sys
@@ -22,6 +21,14 @@ from ..engine.session import Session
 from ..engine.usage import UsageError
 from ..kinds import registry
 from .status import EXIT_BAD_CLAIMS, EXIT_OK, EXIT_USAGE
+
+
+class _Unaliased(yaml.SafeDumper):
+    """Entries that share an object (the seeds, the numerics) each written out: an author pastes one alone."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
 
 FIRST_REFERENCE_SEED = 100  # verdicts use 0..n-1 (at most 10 seeds on any tier): references stay clear of them
 
@@ -60,17 +67,20 @@ def record(settings, claim_ids: list[str], names: list[str], first: int, runs: i
                 print(f"claimcheck reference: {claim_id} is not a metric claim with one measurement", file=err)
                 return EXIT_USAGE
             measured.append((claim, items[0], name))
-        joined: dict = {}
+        joined: dict = {}  # jobs by key: claims of one program share each seed's run
+        keys = {}  # (claim id, seed): its job's key
         for claim, item, _ in measured:
             for seed in seeds:
-                join(joined, session.job(claim, item, seed))
+                job = session.job(claim, item, seed)
+                keys[claim.id, seed] = job.key
+                join(joined, job)
         session.train(list(joined.values()))
         entries, failed = {}, []
         env = session.environment()
         for claim, item, name in measured:
             got = []
             for seed in seeds:
-                job = joined[session.job(claim, item, seed).key]
+                job = joined[keys[claim.id, seed]]
                 try:
                     got.append(float(session.record(job)["values"][values.key(item["value"])]))
                 except Exception as exc:  # a run that failed: no reference from part of its runs
@@ -81,12 +91,12 @@ def record(settings, claim_ids: list[str], names: list[str], first: int, runs: i
                         f"'{item['value']}' of claim {claim.id}",
                 "command": "claimcheck " + " ".join(shlex.quote(a) for a in argv),
                 "environment": {k: env.get(k) for k in ("python", "keras", "tensorflow", "backend", "device")},
-                "numerics": copy.deepcopy(env.get("numerics")),  # each entry its own: no YAML anchors
-                "seeds": list(seeds), "values": [round(v, 6) for v in got]}
+                "numerics": env.get("numerics"),
+                "seeds": seeds, "values": [round(v, 6) for v in got]}
         if failed:
             print("claimcheck reference: runs failed, nothing recorded:\n  " + "\n  ".join(failed), file=err)
             return EXIT_BAD_CLAIMS
-        print(yaml.safe_dump(entries, sort_keys=False, width=110, default_flow_style=None), end="")
+        print(yaml.dump(entries, Dumper=_Unaliased, sort_keys=False, width=110, default_flow_style=None), end="")
         return EXIT_OK
     except UsageError as exc:
         print(f"claimcheck reference: {exc}", file=err)
