@@ -94,6 +94,23 @@ def cli(*args, cwd=None, env=None, timeout=900) -> subprocess.CompletedProcess:
                           timeout=timeout)
 
 
+def _as_a_terminal_starts_it() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def terminal_job(args, env=None) -> subprocess.Popen:
+    """The real `claimcheck` command started as a terminal's foreground job, for the tests that press
+    Ctrl-C (``os.killpg(proc.pid, signal.SIGINT)``): its own process group, and SIGINT at its default
+    action whatever this process inherited (a shell starts a background job, `tox ... &` in a script,
+    with SIGINT ignored, and an ignored signal stays ignored across exec: Python then never raises
+    KeyboardInterrupt, and the run waits for its slowest program instead of stopping)."""
+    return subprocess.Popen([sys.executable, "-m", "claimcheck.runners.cli", *map(str, args)], cwd=ROOT,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, preexec_fn=_as_a_terminal_starts_it)
+
+
 def results_of(out: Path) -> dict:
     return {r["id"]: r for r in json.loads((Path(out) / "results.json").read_text())["results"]}
 
