@@ -46,7 +46,9 @@ def run(fn, job, settings, confined: bool, private=()) -> dict:
     read, write = os.pipe()
     cmd = [*command(settings, confined, private), sys.executable, "-m", __name__, str(write)]
     try:
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, pass_fds=(write,), close_fds=True)
+        # its stdout is claimcheck's stderr: what the book's code writes, even straight to descriptor 1,
+        # never mixes into a command's own output (`claimcheck reference` prints YAML there)
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=2, pass_fds=(write,), close_fds=True)
     finally:
         os.close(write)
     try:

@@ -10,12 +10,14 @@ with the environment and the command, for an author to paste and commit.
 from __future__ import annotations
 
 import dataclasses
+import math
 import shlex
 import sys
 
 import yaml
 
 from ..claim import values
+from ..core.errors import ClaimError
 from ..engine.planning import join
 from ..engine.session import Session
 from ..engine.usage import UsageError
@@ -30,7 +32,69 @@ class _Unaliased(yaml.SafeDumper):
         return True
 
 
-FIRST_REFERENCE_SEED = 100  # verdicts use 0..n-1 (at most 10 seeds on any tier): references stay clear of them
+FIRST_REFERENCE_SEED = 100  # verdicts use 0..n-1 (10 seeds on any tier today): references start above them
+LAST_SEED = 2**32 - 1  # the frameworks' seeds are 32-bit
+
+
+def _name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a key of references.yaml (a claim's ``reference:`` names it), or None."""
+    if not name.strip():
+        return "is empty"
+    if any(not ch.isprintable() for ch in name):
+        return "holds a control character (a newline, a tab)"
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "is not UTF-8 text"
+    return None
+
+
+def _usage(claim_ids: list[str], names: list[str], first: int, runs: int) -> str | None:
+    """What is wrong with the command line before any claim loads, or None."""
+    if first < FIRST_REFERENCE_SEED:
+        return (f"--from-seed {first}: a reference's seeds start at {FIRST_REFERENCE_SEED} or above (verdicts use "
+                "seeds 0..n-1)")
+    if runs < 2:
+        return f"--runs {runs}: a spread needs at least 2 runs"
+    if first + runs - 1 > LAST_SEED:
+        return f"--from-seed {first} --runs {runs}: the last seed passes {LAST_SEED}, the largest a framework takes"
+    if len(names) != len(claim_ids):
+        return f"{len(claim_ids)} claim(s) and {len(names)} --name(s): give one distinct --name per claim, in the same order"
+    for label, given in (("claim", claim_ids), ("--name", names)):
+        twice = sorted({x for x in given if given.count(x) > 1})
+        if twice:
+            return f"{label} {twice[0]!r} is given twice: each claim once, one distinct --name per claim, in the same order"
+    for name in names:
+        why = _name_problem(name)
+        if why:
+            return f"--name {name!r} {why}: a reference's name is one line of text"
+    return None
+
+
+def _claim_problem(claim, claim_id: str, loaded: list, root) -> str | None:
+    """Why the claim cannot be recorded as it stands in its spec, or None. Its own reference's problems
+    do not count: recording one is what mends them."""
+    if claim is None:
+        broken = [f"{c.where}: {p}" for c in loaded if c.id.startswith("file:") for p in c.problems]
+        also = ("; these spec files could not be read, and it may be in one:\n  " + "\n  ".join(broken)) if broken else ""
+        return f"no claim {claim_id} under {root}{also}"
+    problems = [p for p in claim.problems if not p.startswith("reference:")]
+    if problems:
+        return (f"{claim.where}: [{claim_id}] is not a valid claim (`claimcheck validate` lists the same):\n  "
+                + "\n  ".join(problems))
+    return None
+
+
+def _value(record: dict, key: str) -> float:
+    """The run's value of ``key``, a finite number; why not, as the run recorded it, otherwise."""
+    if record.get("failed"):
+        raise ValueError(record["failed"])
+    value = record.get("values", {}).get(key)
+    if value is None:
+        raise ValueError(record.get("errors", {}).get(key) or f"the run recorded no value '{key}'")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError(f"'{key}' is {value!r}, not a finite number")
+    return float(value)
 
 
 def record(settings, claim_ids: list[str], names: list[str], first: int, runs: int, argv: list[str],
@@ -39,41 +103,45 @@ def record(settings, claim_ids: list[str], names: list[str], first: int, runs: i
     per claim (``names`` in the same order). Claims whose programs are one program share each seed's
     run: one training reads every value they name (a comparison's two sides, say)."""
     err = stream or sys.stderr
-    if first < FIRST_REFERENCE_SEED:
-        print(f"claimcheck reference: --from-seed {first}: a reference's seeds start at {FIRST_REFERENCE_SEED} "
-              "or above (verdicts use seeds 0..n-1)", file=err)
-        return EXIT_USAGE
-    if runs < 2:
-        print(f"claimcheck reference: --runs {runs}: a spread needs at least 2 runs", file=err)
-        return EXIT_USAGE
-    if len(names) != len(claim_ids) or len(set(names)) != len(names):
-        print(f"claimcheck reference: {len(claim_ids)} claim(s) and {len(names)} --name(s): give one distinct "
-              "--name per claim, in the same order", file=err)
+    wrong = _usage(claim_ids, names, first, runs)
+    if wrong:
+        print(f"claimcheck reference: {wrong}", file=err)
         return EXIT_USAGE
     session = None
     try:
         session = Session(dataclasses.replace(settings, shard=None), err)  # a reference is never sharded
-        loaded = {c.id: c for c in session.load()}
+        every = session.load()
+        loaded = {c.id: c for c in every}  # an id defined twice is a problem of each (below)
         seeds = list(range(first, first + runs))
         measured = []  # (claim, item, name)
         for claim_id, name in zip(claim_ids, names):
             claim = loaded.get(claim_id)
-            if claim is None:
-                print(f"claimcheck reference: no claim {claim_id} under {settings.claims}", file=err)
+            wrong = _claim_problem(claim, claim_id, every, settings.claims)
+            if wrong:
+                print(f"claimcheck reference: {wrong}", file=err)
                 return EXIT_USAGE
             kind = registry().get(claim.kind)
             items = kind.measurements(claim) if kind is not None and kind.stochastic else []
             if len(items) != 1:
                 print(f"claimcheck reference: {claim_id} is not a metric claim with one measurement", file=err)
                 return EXIT_USAGE
+            used = max(kind.seed_counts(claim).values(), default=0)
+            if first < used:
+                print(f"claimcheck reference: {claim_id}'s verdicts use seeds 0..{used - 1}: its reference must not "
+                      f"reuse them (--from-seed {used} or above)", file=err)
+                return EXIT_USAGE
             measured.append((claim, items[0], name))
         joined: dict = {}  # jobs by key: claims of one program share each seed's run
         keys = {}  # (claim id, seed): its job's key
         for claim, item, _ in measured:
-            for seed in seeds:
-                job = session.job(claim, item, seed)
-                keys[claim.id, seed] = job.key
-                join(joined, job)
+            try:
+                for seed in seeds:
+                    job = session.job(claim, item, seed)
+                    keys[claim.id, seed] = job.key
+                    join(joined, job)
+            except ClaimError as exc:  # its program cannot be read (a listing's bytes, a notebook's cells)
+                print(f"claimcheck reference: {claim.where}: [{claim.id}] {exc}", file=err)
+                return EXIT_USAGE
         session.train(list(joined.values()))
         entries, failed = {}, []
         env = session.environment()
@@ -82,7 +150,7 @@ def record(settings, claim_ids: list[str], names: list[str], first: int, runs: i
             for seed in seeds:
                 job = joined[keys[claim.id, seed]]
                 try:
-                    got.append(float(session.record(job)["values"][values.key(item["value"])]))
+                    got.append(_value(session.record(job), values.key(item["value"])))
                 except Exception as exc:  # a run that failed: no reference from part of its runs
                     failed.append(f"{claim.id}, seed {seed}: {exc}")
             entries[name] = {
@@ -98,7 +166,7 @@ def record(settings, claim_ids: list[str], names: list[str], first: int, runs: i
             return EXIT_BAD_CLAIMS
         print(yaml.dump(entries, Dumper=_Unaliased, sort_keys=False, width=110, default_flow_style=None), end="")
         return EXIT_OK
-    except UsageError as exc:
+    except (UsageError, ClaimError) as exc:  # a spec or a file it names that cannot be read: said, not a traceback
         print(f"claimcheck reference: {exc}", file=err)
         return EXIT_USAGE
     finally:
