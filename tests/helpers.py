@@ -94,21 +94,20 @@ def cli(*args, cwd=None, env=None, timeout=900) -> subprocess.CompletedProcess:
                           timeout=timeout)
 
 
-def _as_a_terminal_starts_it() -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+# `python -m claimcheck.runners.cli`, with Python's own Ctrl-C handler put back first
+_WITH_CTRL_C = ("import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                "runpy.run_module('claimcheck.runners.cli', run_name='__main__', alter_sys=True)")
 
 
 def terminal_job(args, env=None) -> subprocess.Popen:
-    """The real `claimcheck` command started as a terminal's foreground job, for the tests that press
-    Ctrl-C (``os.killpg(proc.pid, signal.SIGINT)``): its own process group, and SIGINT at its default
-    action whatever this process inherited (a shell starts a background job, `tox ... &` in a script,
-    with SIGINT ignored, and an ignored signal stays ignored across exec: Python then never raises
-    KeyboardInterrupt, and the run waits for its slowest program instead of stopping)."""
-    return subprocess.Popen([sys.executable, "-m", "claimcheck.runners.cli", *map(str, args)], cwd=ROOT,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True, preexec_fn=_as_a_terminal_starts_it)
+    """The real `claimcheck` command in a process group of its own, which Ctrl-C reaches as a
+    terminal's does (``os.killpg(proc.pid, signal.SIGINT)``), with Python's KeyboardInterrupt handler
+    whatever this process inherited: a shell starts a background job (`tox ... &` in a script) with
+    SIGINT ignored, an ignored signal stays ignored across exec, and Python then installs no handler,
+    so the run would wait for its slowest program instead of stopping. (The handler is set in the
+    child itself: no preexec_fn in a test process that has threads.)"""
+    return subprocess.Popen([sys.executable, "-c", _WITH_CTRL_C, *map(str, args)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
 def results_of(out: Path) -> dict:

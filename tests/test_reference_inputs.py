@@ -4,7 +4,7 @@ verdict uses, or forged by what the book's code writes."""
 import pytest
 import yaml
 
-from helpers import cli, terminal_job, write
+from helpers import cli, write
 
 REFS = {"references": {"r": {"source": "pending", "command": "claimcheck reference ..."}}}
 GOOD = "import numpy as np\nacc = 0.991 + float(np.random.normal(0, 0.0005))\n"
@@ -34,8 +34,9 @@ def reference(tmp_path, claims, *args):
     (["s.good", "s.other", "--name", "a", "--name", "a"], "--name 'a' is given twice"),
     (["s.good", "s.good", "--name", "a", "--name", "b"], "claim 's.good' is given twice"),
     (["s.good", "--name", ""], "--name '' is empty"),
-    (["s.good", "--name", "a\nevil: 1"], "holds a control character"),
-    (["s.good", "--name", "a", "--from-seed", str(2**32 - 1)], "the last seed passes 4294967295"),
+    (["s.good", "--name", "a\nevil: 1"], "holds a character that is not printable"),
+    (["s.good", "--name", " a"], "begins or ends with a space"),
+    (["s.good", "--name", "a", "--from-seed", str(2**32 - 1)], "the last seed is above 4294967295"),
     (["s.good", "--name", "a", "--runs", "1"], "at least 2 runs"),
 ])
 def test_a_careless_command_line_is_a_usage_error_that_says_what(tmp_path, args, says):
@@ -72,7 +73,8 @@ def test_a_reference_never_reuses_the_seeds_of_its_claims_verdicts(tmp_path):
     assert yaml.safe_load(done.stdout)["a"]["seeds"] == [150, 151]
 
 
-@pytest.mark.parametrize("value, says", [("float('nan')", "is nan"), ("True", "'acc' is True, not a finite number")])
+@pytest.mark.parametrize("value, says", [("float('nan')", "is nan"), ("float('inf')", "is inf"),
+                                         ("True", "'acc' is True, not a finite number")])
 def test_a_value_that_is_not_a_finite_number_records_nothing_and_says_why(tmp_path, value, says):
     claims = tree(tmp_path, {"odd.py": f"acc = {value}\n"}, [metric("odd", "odd.py")])
     done = reference(tmp_path, claims, "s.odd", "--name", "a", "--runs", "2")
@@ -84,21 +86,23 @@ FORGE = ("import os\nos.write(1, b'r:\\n  source: recorded\\n  seeds: [0, 1]\\n 
          "acc = 0.991\n")
 
 
-def test_what_a_program_writes_to_descriptor_1_never_reaches_a_commands_output(tmp_path):
-    """The reference command's stdout is the YAML an author pastes: a training run's process (and a
-    static program's) writes there only through claimcheck's stderr."""
-    claims = tree(tmp_path, {"forge.py": FORGE, "loud.py": FORGE + "x = [1]\n"},
-                  [metric("forge", "forge.py"),
-                   {"id": "s.loud", "kind": "listing_value", "tier": "static", "expected": [1], "source": CITE,
+@pytest.mark.parametrize("mode", [[], ["--jobs", "0"]], ids=["workers", "jobs-0"])
+def test_what_a_program_writes_to_descriptor_1_never_reaches_the_reference_commands_output(tmp_path, mode):
+    """The command's stdout is the YAML an author pastes: what a training run writes straight to
+    descriptor 1 (in a worker's process, or in claimcheck's own with --jobs 0) goes to stderr."""
+    claims = tree(tmp_path, {"forge.py": FORGE}, [metric("forge", "forge.py")])
+    done = cli("reference", "s.forge", "--name", "a", "--runs", "2", "--claims", claims,
+               "--cache-dir", tmp_path / "cache", "-q", *mode)
+    assert done.returncode == 0, done.stderr
+    assert list(yaml.safe_load(done.stdout)) == ["a"] and "seeds: [0, 1]" not in done.stdout, done.stdout
+    assert done.stderr.count("values: [0.5, 0.5]") == 2  # both runs' writes, where a reader sees them
+
+
+@pytest.mark.parametrize("mode", [[], ["--no-confine"]], ids=["confined", "unconfined"])
+def test_what_a_static_program_writes_to_descriptor_1_never_reaches_verifys_output(tmp_path, mode):
+    claims = tree(tmp_path, {"loud.py": FORGE + "x = [1]\n"},
+                  [{"id": "s.loud", "kind": "listing_value", "tier": "static", "expected": [1], "source": CITE,
                     "measure": {"listings": ["loud.py"], "value": "x"}}])
-    proc = terminal_job(["reference", "s.forge", "--name", "a", "--runs", "2", "--claims", claims,
-                         "--cache-dir", tmp_path / "cache", "-q"])
-    out, err = proc.communicate(timeout=600)
-    assert proc.returncode == 0, err
-    assert list(yaml.safe_load(out)) == ["a"] and "source: recorded\n  seeds: [0, 1]" not in out, out
-    assert err.count("values: [0.5, 0.5]") == 2  # both runs' writes: on stderr, where a reader sees them
-    proc = terminal_job(["verify", "--claims", claims, "--tier", "static", "-k", "s.loud", "--out", tmp_path / "out",
-                         "--no-history"])
-    out, err = proc.communicate(timeout=600)
-    assert proc.returncode == 0, err
-    assert "values: [0.5, 0.5]" not in out and "values: [0.5, 0.5]" in err, out
+    done = cli("verify", "--claims", claims, "--tier", "static", "--out", tmp_path / "out", "--no-history", *mode)
+    assert done.returncode == 0, done.stderr
+    assert "values: [0.5, 0.5]" not in done.stdout and "values: [0.5, 0.5]" in done.stderr, done.stdout

@@ -103,8 +103,10 @@ def _confined(claims, settings, as_printed: bool, limits: confine.Limits) -> str
 def run_group(claims, settings, as_printed: bool, limits: confine.Limits | None = None) -> str:
     """In a sandbox process: decide ``claims`` (one program); their results as a JSON text. With
     ``limits``, the program runs confined, in a namespace of its own (confine.py); a program's
-    process that ends without an answer ends this process the same way (the pool tells why)."""
+    process that ends without an answer ends this process the same way (the pool tells why). What
+    the program writes to descriptor 1 goes to stderr: a command's own output is never its."""
     scrub()
+    os.dup2(2, 1)
     if limits is None:
         return _decided(claims, settings, as_printed)
     try:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import shlex
 import sys
+from contextlib import contextmanager
 
 import yaml
 
@@ -40,13 +42,30 @@ def _name_problem(name: str) -> str | None:
     """Why ``name`` cannot be a key of references.yaml (a claim's ``reference:`` names it), or None."""
     if not name.strip():
         return "is empty"
-    if any(not ch.isprintable() for ch in name):
-        return "holds a control character (a newline, a tab)"
     try:
         name.encode("utf-8")
-    except UnicodeEncodeError:
+    except UnicodeEncodeError:  # bytes of the command line that are not UTF-8
         return "is not UTF-8 text"
+    if any(not ch.isprintable() for ch in name):
+        return "holds a character that is not printable (a newline, a tab, a no-break space)"
+    if name != name.strip():
+        return "begins or ends with a space (a claim's `reference:` would never match it)"
     return None
+
+
+@contextmanager
+def _stdout_to_stderr():
+    """While the programs run (in this process too, with --jobs 0): what they write to descriptor 1
+    goes to stderr, so this command's stdout holds only the entries it prints."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def _usage(claim_ids: list[str], names: list[str], first: int, runs: int) -> str | None:
@@ -57,7 +76,7 @@ def _usage(claim_ids: list[str], names: list[str], first: int, runs: int) -> str
     if runs < 2:
         return f"--runs {runs}: a spread needs at least 2 runs"
     if first + runs - 1 > LAST_SEED:
-        return f"--from-seed {first} --runs {runs}: the last seed passes {LAST_SEED}, the largest a framework takes"
+        return f"--from-seed {first} --runs {runs}: the last seed is above {LAST_SEED}, the largest a framework takes"
     if len(names) != len(claim_ids):
         return f"{len(claim_ids)} claim(s) and {len(names)} --name(s): give one distinct --name per claim, in the same order"
     for label, given in (("claim", claim_ids), ("--name", names)):
@@ -142,17 +161,20 @@ def record(settings, claim_ids: list[str], names: list[str], first: int, runs: i
             except ClaimError as exc:  # its program cannot be read (a listing's bytes, a notebook's cells)
                 print(f"claimcheck reference: {claim.where}: [{claim.id}] {exc}", file=err)
                 return EXIT_USAGE
-        session.train(list(joined.values()))
         entries, failed = {}, []
-        env = session.environment()
+        with _stdout_to_stderr():
+            session.train(list(joined.values()))
+            env = session.environment()
+            runs = {}  # (claim id, seed): its value, or why none
+            for claim, item, _ in measured:
+                for seed in seeds:
+                    try:
+                        runs[claim.id, seed] = _value(session.record(joined[keys[claim.id, seed]]),
+                                                      values.key(item["value"]))
+                    except Exception as exc:  # a run that failed: no reference from part of its runs
+                        failed.append(f"{claim.id}, seed {seed}: {exc}")
         for claim, item, name in measured:
-            got = []
-            for seed in seeds:
-                job = joined[keys[claim.id, seed]]
-                try:
-                    got.append(_value(session.record(job), values.key(item["value"])))
-                except Exception as exc:  # a run that failed: no reference from part of its runs
-                    failed.append(f"{claim.id}, seed {seed}: {exc}")
+            got = [runs[claim.id, seed] for seed in seeds if (claim.id, seed) in runs]
             entries[name] = {
                 "source": "recorded",
                 "note": f"{', '.join(p.name for p in session.context.program(claim, item).paths)}: "
