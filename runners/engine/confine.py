@@ -324,8 +324,8 @@ def run_in_namespace(fn, scratch: list[str], limits: Limits) -> str:
 
 def _only(keep: int) -> None:
     """In a program's process, right after the fork: every descriptor it inherited closed but
-    ``keep`` (its answer) and stderr, which is its stdout too (what a program writes to descriptor 1
-    never mixes into a command's own output); stdin is /dev/null. A worker's channel to the
+    ``keep`` (its answer) and stderr, which is its stdout too (sandbox.run_group made it so before
+    the fork); stdin is /dev/null. A worker's channel to the
     claimcheck process (pebble's, multiprocessing's) is such a descriptor: a program that wrote a
     pickle into it had it loaded, and run, by the claimcheck process."""
     limit = os.sysconf("SC_OPEN_MAX")
@@ -343,7 +343,6 @@ def _only(keep: int) -> None:
     os.dup2(null, 0)
     if null != 0:
         os.close(null)
-    os.dup2(2, 1)
 
 
 def _raised(exc: BaseException) -> dict:
