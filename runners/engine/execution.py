@@ -18,7 +18,7 @@ from ..claim import libraries, notebooks
 from ..claim.jupyter import Shell
 from ..claim.listings import Program
 from ..core.errors import ClaimError, Skip
-from . import workfolder
+from . import cells, workfolder
 
 HEADLESS = "agg"  # matplotlib's off-screen backend: plt.show() shows nothing and says nothing
 
@@ -43,6 +43,7 @@ class Execution:
     workdir: Path
     changes: dict[str, list[str]] = field(default_factory=dict)
     substitute: list = field(default_factory=list)
+    outputs: dict[int, str] = field(default_factory=dict)  # a notebook cell -> what it showed (cells.py)
 
 
 @contextlib.contextmanager
@@ -99,22 +100,20 @@ def execute(program: Program, workdir: Path, seed: int | None = None, environmen
     if seed is not None:
         keras.utils.set_random_seed(seed)
     namespace: dict = {"__name__": "__listing__", "__builtins__": __builtins__}
-    if any(notebooks.split(str(listing.path))[1] is not None for listing, _ in sources):
-        from IPython.display import display  # IPython's own: a text form printed outside IPython
-
-        namespace["get_ipython"] = Shell(namespace)  # a notebook's cells call it for their magics (claim/jupyter.py)
-        namespace["display"] = display  # a builtin in Jupyter: a cell calls it without importing it
     out = stdout if stdout is not None else io.StringIO()
+    shown = cells.Outputs(out)  # stdout, and each notebook cell's output apart (cells.py)
+    if any(notebooks.split(str(listing.path))[1] is not None for listing, _ in sources):
+        namespace["get_ipython"] = Shell(namespace)  # a notebook's cells call it for their magics (claim/jupyter.py)
+        namespace["display"] = cells.display_into(shown)  # a builtin in Jupyter: a cell calls it without importing it
     start = time.perf_counter()
     Path(workdir).mkdir(parents=True, exist_ok=True)
     left_out = workfolder.said(workfolder.copy_into(program.paths, workdir), workfolder.notebook_folders(program.paths))
-    with working_directory(workdir), contextlib.redirect_stdout(out), headless(), \
+    with working_directory(workdir), contextlib.redirect_stdout(shown), headless(), \
             (environment or contextlib.nullcontext()):
         for listing, text in sources:
             namespace["__file__"] = str(listing.path)
-            code = compile(text, str(listing.path), "exec")
             try:
-                exec(code, namespace)  # noqa: S102 - running the book's code is the point
+                cells.run(listing.path, text, namespace, shown)
             except Skip:
                 raise
             except (Exception, SystemExit) as exc:  # the book's code failed or exited
@@ -126,4 +125,4 @@ def execute(program: Program, workdir: Path, seed: int | None = None, environmen
     if left_out:
         changes["(working folder)"] = [left_out]
     return Execution(namespace, out.getvalue(), time.perf_counter() - start, Path(workdir),
-                     changes, list(program.substitute))
+                     changes, list(program.substitute), shown.by_cell())
