@@ -146,7 +146,7 @@ def test_a_cells_output_passes_and_a_planted_number_fails(tmp_path):
 
 
 def test_a_quiet_cell_shows_nothing_and_a_cell_outside_the_program_is_refused(tmp_path):
-    root = _tree(tmp_path, [_output_claim("t.quiet", 4, "1.7", cells="1,4"),
+    root = _tree(tmp_path, [_output_claim("t.quiet", 4, "1.7", cells="1,4", quote="x.std();"),
                             _output_claim("t.elsewhere", 3, "sum: 15\n2.5", cells="1,2")])
     [quiet, elsewhere] = loader.load(root)
     assert any("cell 3 is not among the program's notebook cells" in p for p in elsewhere.problems)
