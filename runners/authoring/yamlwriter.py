@@ -3,9 +3,11 @@ construction and loads back as the document it was given.
 
 Mappings and lists are written in block style, except those wrapped in :class:`Flow` (a claim's
 ``measure``, a cite), written on one line; a list of a top-level key is indented under it. Every
-string stays on one line (one with a line break is double-quoted, the break escaped), so that
+string stays on one line (one with a line break is double-quoted, the break escaped), except a
+:class:`Block` (an output's text), written as a literal block indented under its key: so that
 :func:`with_comments`, the one step the library cannot do, can put whole comment lines before the
-items of the top-level list without landing inside a value.
+items of the top-level list without landing inside a value (a block's lines are indented deeper than
+an item's ``  - ``).
 """
 from __future__ import annotations
 
@@ -22,6 +24,11 @@ class Flow(dict):
 
 class FlowList(list):
     """A list written on one line: ``[null, 26, 26, 32]``."""
+
+
+class Block(str):
+    """A text of several lines written as a literal block (``|``), its lines as they are; a text the
+    block style cannot hold exactly (a line ending in a space, a control character) is double-quoted."""
 
 
 class Shared(str):
@@ -60,7 +67,12 @@ def _str(dumper, value: str):
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
+def _block(dumper, value: str):
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
 _Dumper.add_representer(str, _str)
+_Dumper.add_representer(Block, _block)
 _Dumper.add_representer(Shared, _str)
 _Dumper.add_representer(Flow, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(), flow_style=True))
 _Dumper.add_representer(FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))

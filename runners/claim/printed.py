@@ -14,9 +14,12 @@ agrees: the number printed to more digits lies in the other's interval (with a r
 besides, where a spec gives one), and special values are equal. Text between the numbers is not compared: a label reworded, a table
 re-spaced or a box drawn with other characters changes no verdict.
 
-Some spans change on every run by their nature and are masked before numbers are read, each with
-its reason (:data:`VOLATILE`): timings (``%time``, ``%timeit``, ``1.2 s``, ``34 it/s``), memory addresses,
-version numbers (``1.23.0``: the environment's, not the book's), progress bars and download logs.
+An output is read as a terminal leaves it (:func:`clean`: colour codes removed, a line rewritten after
+``\\r`` kept as last written). Some spans change on every run by their nature and are masked before
+numbers are read, each with its reason (:data:`VOLATILE`): timings (``%time``, ``%timeit``, ``1.2 s``,
+``34 it/s``), memory addresses, version numbers (``1.23.0``: the environment's, not the book's),
+progress bars, download logs and a figure's placeholder (``<Figure size 432x288 with 1 Axes>``: drawn,
+not printed).
 A stated output may also mark a number it does not compare as ``{?}`` (:data:`WILDCARD`): one that
 ``claimcheck draft`` saw change between two runs of the same program.
 """
@@ -42,7 +45,22 @@ VOLATILE: tuple[tuple[str, re.Pattern], ...] = (
     ("a timing", re.compile(r"ETA:?\s*\d[\d:]*s?")),
     ("a memory address", re.compile(r"0x[0-9a-fA-F]{4,}")),
     ("a version number", re.compile(r"(?<![\w.])v?\d+\.\d+\.\d+(?:[.+-]?[A-Za-z0-9]+)*(?![\w.])")),
+    ("a figure (drawn, not printed)", re.compile(r"<Figure size [^>\n]*>")),
 )
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean(text: str) -> str:
+    """An output as a terminal leaves it: colour codes removed, a line rewritten after ``\\r`` kept as
+    last written (a progress bar's final state), other control characters dropped."""
+    text = ANSI.sub("", text)
+    lines = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if "\r" in line:
+            line = next((part for part in reversed(line.split("\r")) if part.strip()), "")
+        lines.append(CONTROL.sub("", line))
+    return "\n".join(lines)
 
 NUMBER = re.compile(r"""
     (?<![\w.{])                        # not inside a name, not after a decimal point
@@ -96,7 +114,7 @@ def numbers(text: str) -> list[Number]:
     """The numbers of an output, in order, its volatile spans masked first."""
     if len(text) > MAX_TEXT:
         raise ValueError(f"an output of {len(text):,} characters: over the {MAX_TEXT:,} compared")
-    plain, _ = masked(text)
+    plain, _ = masked(clean(text))
     out = []
     starts = [m.start() for m in re.finditer(r"\n", plain)]
     for m in NUMBER.finditer(plain):

@@ -44,6 +44,9 @@ class RunContext:
     def execution(self, claim: ClaimOnStack):
         return self.executor.execution(self.program(claim), claim.requires)
 
+    def again(self, claim: ClaimOnStack):
+        return self.executor.again(self.program(claim), claim.requires)
+
     def evaluate(self, claim: ClaimOnStack, value):
         return self.executor.evaluate(self.program(claim), claim.requires, value)
 

@@ -18,6 +18,7 @@ from ..claim import libraries, notebooks
 from ..claim.jupyter import Shell
 from ..claim.listings import Program
 from ..core.errors import ClaimError, Skip
+from ..resources import downloads
 from . import cells, workfolder
 
 HEADLESS = "agg"  # matplotlib's off-screen backend: plt.show() shows nothing and says nothing
@@ -120,6 +121,9 @@ def execute(program: Program, workdir: Path, seed: int | None = None, environmen
                 missing = libraries.missing_library(exc, listing.path)  # a book's library not installed: skipped
                 if missing is not None:
                     raise missing from exc
+                offline = downloads.tried_network(exc, str(listing.path), text)  # a download: skipped, with where
+                if offline is not None:
+                    raise offline from exc
                 raise ListingFailed(listing.path, traceback.format_exc(), left_out) from exc
     changes = program.changes()
     if left_out:

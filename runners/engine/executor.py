@@ -84,6 +84,22 @@ class Executor:
             raise cached
         return cached
 
+    def again(self, program: Program, requires=()):
+        """Run a program once more, apart from its first run (whose results stay shared): a second
+        look at whether what it shows repeats."""
+        key = ("again", program, tuple(requires))
+        if key not in self._executions:
+            workdir = new_workdir(self.settings.cache_dir)
+            self._workdirs.append(workdir)
+            try:
+                self._executions[key] = run_program(program, self.settings, workdir, requires)
+            except Exception as exc:
+                self._executions[key] = exc
+        cached = self._executions[key]
+        if isinstance(cached, Exception):
+            raise cached
+        return cached
+
     def evaluate(self, program: Program, requires, value):
         run = self.execution(program, requires)
         with working_directory(run.workdir):

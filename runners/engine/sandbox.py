@@ -55,6 +55,9 @@ class _SandboxContext:
     def execution(self, claim):
         return self.executor.execution(self.program(claim), claim.requires)
 
+    def again(self, claim):
+        return self.executor.again(self.program(claim), claim.requires)
+
     def evaluate(self, claim, value):
         return self.executor.evaluate(self.program(claim), claim.requires, value)
 

@@ -21,6 +21,10 @@ class Context(Protocol):
     def execution(self, claim: Claim) -> Any:
         """The claim's program run once in this run: its ``namespace``, ``stdout``, ``substitute``."""
 
+    def again(self, claim: Claim) -> Any:
+        """The claim's program run once more, apart from its first run (an ``Execution`` like
+        :meth:`execution`'s): whether what it shows repeats."""
+
     def evaluate(self, claim: Claim, value) -> Any:
         """A value (a path or a named check) read after the claim's program ran."""
 

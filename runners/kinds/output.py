@@ -10,6 +10,10 @@ their nature (timings, addresses, versions, progress bars) are left out, and so 
 stated output marks ``{?}``.
 
 A program of listing files (no notebook) has one output: everything it printed.
+
+An output that differs from the stated one is looked at twice: the program runs once more, and where
+the second run shows other numbers than the first (unseeded randomness, a clock), the verdict is
+``inconclusive``, naming them, never ``failed``: what changes on every run is not the book's value.
 """
 from __future__ import annotations
 
@@ -64,7 +68,15 @@ class Output(Kind):
             details["substitute"] = run.substitute
         if result.agrees:
             return Verdict(Status.PASSED, observed, "", details)
-        return Verdict(Status.FAILED, observed, printed.explain(result, claim.expected, observed), details)
+        reason = printed.explain(result, claim.expected, observed)
+        changing = _changing(claim, ctx, observed)
+        if changing:  # not the book's: the program shows other numbers on every run
+            details["changing"] = changing
+            return Verdict(Status.INCONCLUSIVE, observed, (
+                f"{reason}; but the output changes from run to run ({changing}): unseeded randomness or a "
+                "clock, not the book's value; seed the program, or mark those numbers {?} in `expected` "
+                "(claimcheck draft does where it sees them change)"), details)
+        return Verdict(Status.FAILED, observed, reason, details)
 
     def agrees(self, claim, observed):
         if not isinstance(observed, str) or not isinstance(claim.expected, str):
@@ -91,6 +103,19 @@ class Output(Kind):
 
     def quantity(self, claim):
         return ("output", self.listings(claim), claim.measure.get("cell"))
+
+
+def _changing(claim, ctx, observed: str) -> str:
+    """Where a second run of the program shows other numbers than the first: '' where it repeats."""
+    again = printed.numbers(shown(ctx.again(claim), claim.measure.get("cell")))
+    first = printed.numbers(observed)
+    if len(again) != len(first):
+        return f"{len(first)} numbers on one run, {len(again)} on another"
+    moved = [k for k, (a, b) in enumerate(zip(first, again)) if a.text != b.text]
+    if not moved:
+        return ""
+    shown_ = ", ".join(f"number {k + 1}: {first[k].text} then {again[k].text}" for k in moved[:3])
+    return shown_ + (f" and {len(moved) - 3} more" if len(moved) > 3 else "")
 
 
 def shown(run, cell) -> str:

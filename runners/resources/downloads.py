@@ -9,6 +9,7 @@ copy the cache in), never left to fail on a download.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,3 +54,62 @@ class Cached:
 CALIFORNIA_HOUSING = Cached("scikit-learn's California housing data", "sklearn.datasets.fetch_california_housing()",
                             lambda: sklearn_data() / "cal_housing_py3.pkz")
 CIFAR10 = Cached("CIFAR-10", "keras.datasets.cifar10.load_data()", lambda: keras_datasets() / "cifar-10-batches-py")
+
+
+# -- a program that tries the network -------------------------------------------------------------
+
+NETWORK_ERRORS = frozenset({
+    "URLError", "HTTPError", "gaierror", "herror", "ConnectionError", "ConnectTimeout", "ConnectTimeoutError",
+    "NewConnectionError", "MaxRetryError", "NameResolutionError", "OfflineModeIsEnabled",
+    "LocalEntryNotFoundError", "ProxyError", "SSLError", "ReadTimeout", "Timeout", "RemoteDisconnected",
+})
+NETWORK_WORDS = ("Temporary failure in name resolution", "Name or service not known", "Network is unreachable",
+                 "No address associated with hostname", "nodename nor servname", "couldn't connect to",
+                 "Connection refused", "Failed to establish a new connection")
+URL = re.compile(r"https?://[^\s'\"<>)\]]+")
+# where each library keeps what it downloads (by the module a traceback frame is in)
+CACHES = (
+    ("sklearn", "scikit-learn's data home (SCIKIT_LEARN_DATA, ~/scikit_learn_data)"),
+    ("tensorflow_datasets", "TensorFlow Datasets' data folder (TFDS_DATA_DIR, ~/tensorflow_datasets)"),
+    ("torchvision", "the dataset's `root=` folder beside the notebook"),
+    ("torch/hub", "torch.hub's cache (TORCH_HOME, ~/.cache/torch/hub)"),
+    ("huggingface_hub", "the Hugging Face cache (HF_HOME, ~/.cache/huggingface)"),
+    ("transformers", "the Hugging Face cache (HF_HOME, ~/.cache/huggingface)"),
+    ("datasets", "the Hugging Face cache (HF_HOME, ~/.cache/huggingface)"),
+    ("keras", "Keras' cache (KERAS_HOME, ~/.keras/datasets or ~/.keras/models)"),
+    ("tensorflow", "Keras' cache (KERAS_HOME, ~/.keras/datasets or ~/.keras/models)"),
+)
+
+
+def _chain(exc: BaseException):
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
+def tried_network(exc: BaseException, listing: str, text: str) -> Skip | None:
+    """The Skip for a program that failed because it reached for the network (programs have none):
+    what it tried to download (the book's line, the URL) and where a local copy goes; None for any
+    other failure."""
+    import traceback
+
+    chain = list(_chain(exc))
+    named = any(cls.__name__ in NETWORK_ERRORS for e in chain for cls in type(e).__mro__)
+    worded = any(w.lower() in str(e).lower() for e in chain for w in NETWORK_WORDS)
+    if not (named or worded):
+        return None
+    frames = [f for e in chain for f in traceback.extract_tb(e.__traceback__)]
+    mine = [f for f in frames if f.filename == listing]
+    line = ""
+    if mine:
+        lines = text.splitlines()
+        n = mine[-1].lineno
+        line = lines[n - 1].strip() if n and 0 < n <= len(lines) else ""
+    urls = [u for e in chain for u in URL.findall(str(e))]
+    where = next((w for module, w in CACHES for f in frames if f"/{module}/" in f.filename), None)
+    what = " ".join(p for p in (f"`{line}`" if line else "", f"({urls[0]})" if urls else "") if p) or "something"
+    return Skip(f"the program tried to download {what}, and programs have no network here",
+                f"download it once on a machine with network and copy it into {where or 'the folder the code reads it from'} "
+                "(programs run without network: docs/sandbox.md)")
