@@ -22,7 +22,7 @@ VALUES = ("shape", "print", "len")  # one claim per displayed value (no summary'
 
 def run_draft(tmp_path, notebook, capsys, name="g.yaml"):
     out = tmp_path / "drafts" / name
-    code = draft_command.run(Namespace(notebook=str(notebook), out=str(out), book="g", force=True))
+    code = draft_command.run(Namespace(notebook=str(notebook), out=str(out), book="g", force=True, no_run=True, timeout=60.0))
     printed = capsys.readouterr()
     return code, out, printed.out, printed.err
 
@@ -49,23 +49,22 @@ def test_a_1000_value_notebook_spec_is_under_the_limit_and_validates_as_written(
     claims = loader.load(out)
     assert [c.problems for c in claims if c.problems] == []
     assert len(claims) == reported
-    # the long program the values after the fit share, and the chunks the growing programs share,
-    # are written once (aliases in the claims), and each claim reads back with its own cells
-    doc = yaml.safe_load(out.read_text())
-    assert doc[spec.PROGRAMS]
+    # a program several claims share is written once where it is long (aliases in the claims), and each
+    # claim reads back with its own cells (each program only what its value needs: short here)
     d = draft(path, book="g")
     for claim, p in zip(claims, d.proposals):
         assert claim.id == p.id
         cells = [c for entry in claim.measure["listings"] for c in _cells(entry.split("#")[1])]
-        assert cells == p.cells, claim.id
+        assert cells == d.source.cells_of(p.cells), claim.id
 
 
 def _cells(selector: str) -> list:
     out = []
     for part in selector.split(","):
-        a, _, b = part.partition("-")
+        cell, colon, _ = part.partition(":")
+        a, _, b = (cell if colon else part).partition("-")
         out += range(int(a), int(b or a) + 1)
-    return out
+    return sorted(set(out))
 
 
 HOSTILE = "1 \\\n- {id: x.injected, kind: listing_value, tier: static} # 'q' \"qq\"\n---\n...\n"
@@ -80,7 +79,7 @@ def _hostile_notebook(path):
         v4.new_code_cell("x.shape"),
         v4.new_markdown_cell("Our `x` is `(2, 3)`, 98.6% of it 'q' \"qq\" # 1 \\\n- {id: x.injected}\n---\n# 'q'."),
         v4.new_code_cell("history = model.fit(x, x, epochs=1)"),
-        v4.new_code_cell("acc = 0.9861\nprint('acc:', acc)\nprint('more 7:', '''" + HOSTILE + "''')"),
+        v4.new_code_cell("acc = history.history['loss'][-1]\nprint('acc:', acc)\nprint('more 7:', '''" + HOSTILE + "''')"),
         v4.new_code_cell("q"),
         v4.new_code_cell("len(p)"),
     ]

@@ -197,6 +197,9 @@ def test_draft_names_the_data_sets_a_program_loads_in_its_requires(tmp_path):
     path = tmp_path / "10_data.ipynb"
     nbformat.write(v4.new_notebook(cells=cells), path)
     nbk = DraftNotebook(path)
-    assert nbk.requires([1]) == ["fashion_mnist"]  # not mnist: fashion_mnist.load_data is not mnist.load_data
-    assert nbk.requires([2]) == ["california_housing"] and nbk.requires([3]) == ["cifar10"]
-    assert nbk.requires([4]) == ["mnist"]
+    def requires(cell):
+        return nbk.requires(nbk.needs([cell]))
+
+    assert requires(1) == ["fashion_mnist"]  # not mnist: fashion_mnist.load_data is not mnist.load_data
+    assert requires(2) == ["california_housing"] and requires(3) == ["cifar10"]
+    assert requires(4) == ["mnist"]

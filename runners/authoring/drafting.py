@@ -1,4 +1,5 @@
-"""`draft(notebook)`: the proposed claims of one notebook, read from its outputs, then its prose (nothing is run)."""
+"""`draft(notebook)`: the proposed claims of one notebook, read from its outputs, settled on how their
+programs ran (where they ran: service/drafting.py), then matched with its prose."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,20 +8,36 @@ from .notebook import DraftNotebook
 from .outputs import read_outputs
 from .proposals import Draft, section_of
 from .prose import read_prose
+from .settling import settle
 
 
 def draft(path: Path, book: str = "draft") -> Draft:
-    """The proposed claims of one notebook (nothing is run)."""
+    """The proposed claims of one notebook, settled without running anything (:func:`propose`, then
+    :func:`settled` with no findings)."""
+    return settled(propose(path, book), None)
+
+
+def propose(path: Path, book: str = "draft") -> Draft:
+    """What the notebook's outputs propose, before anything is known of how their programs run."""
     nbk = DraftNotebook(Path(path))
     placed = section_of(Path(path))  # from the file name, else from the first heading ("Chapter 6 – ...")
     chapter, section = placed or ((nbk.chapter() or "0"),) * 2
     d = Draft(Path(path), book, chapter, section, nbk.title())
+    d.source = nbk
     read_outputs(nbk, d)
+    return d
+
+
+def settled(d: Draft, findings: dict | None) -> Draft:
+    """The draft settled on what its programs did when run (``findings``: {claim id: result}; None where
+    nothing ran: settling.py), then the prose read against it and every proposal's review notes."""
+    nbk = d.source
+    settle(nbk, d, findings)
     _one_program_per_fit(nbk, d)
     read_prose(nbk, d)
     for p in d.proposals:
         _architecture_only(nbk, p)
-        p.review = nbk.review(p.cells, architecture="substitute" in p.measure)
+        p.review = [*p.review, *nbk.review(p.cells, architecture="substitute" in p.measure)]
     return d
 
 

@@ -38,12 +38,38 @@ READ_ONLY = frozenset({
     "items", "get", "format", "split", "join", "startswith", "endswith", "lower", "upper", "strip", "dot",
     "ravel", "flatten", "transpose", "squeeze", "any", "all", "nonzero", "cumsum", "prod", "clip", "plot",
     "score", "decision_function", "transform", "inverse_transform", "value_counts", "corr", "groupby",
+    # PyTorch: what reads a module or a tensor (and returns a new one)
+    "parameters", "named_parameters", "state_dict", "children", "named_children", "modules", "named_modules",
+    "buffers", "size", "dim", "numel", "detach", "view", "view_as", "unsqueeze", "permute", "contiguous", "float",
+    "double", "long", "int", "half", "bool", "clone", "t", "sigmoid", "softmax", "exp", "log", "abs", "pow", "sqrt",
+    "matmul", "mm", "norm", "eq", "ne", "gt", "lt", "ge", "le", "type", "expand", "repeat", "split", "chunk",
+    "cumprod", "topk", "sort", "argsort", "unique", "to_dense", "nelement", "element_size", "storage", "stride",
+    "is_contiguous", "data_ptr", "cpu",
+    # pandas, NumPy, scikit-learn: methods that return a new object
+    "to_string", "to_dict", "to_list", "sort_values", "sort_index", "nlargest", "nsmallest", "isnull", "isna",
+    "notnull", "notna", "count", "median", "quantile", "idxmax", "idxmin", "nunique", "unique", "pivot_table",
+    "agg", "aggregate", "apply", "applymap", "map", "query", "select_dtypes", "sample", "get_params",
+    "get_feature_names_out", "predict_log_proba", "staged_predict", "cov", "diagonal", "trace", "conj",
+    "astype", "mean", "items", "isin", "between", "rolling", "resample", "shift", "diff", "pct_change", "rank",
+    "cummax", "cummin", "any", "all", "memory_usage", "equals", "dropna", "fillna", "drop", "rename",
+    "reset_index", "set_index", "merge", "join", "concat", "stack", "unstack", "melt", "explode", "reindex",
+    "astype", "round", "describe", "swapaxes", "tobytes", "searchsorted", "compress", "take", "choose",
 })
 OPAQUE_CALLS = frozenset({"exec", "eval", "globals", "locals", "vars"})
 # the seeding calls, and the library each seeds (keras.utils.set_random_seed seeds numpy, tensorflow and python)
 SEEDS = (("numpy", re.compile(r"(^|\.)random\.seed$")), ("tensorflow", re.compile(r"(^|\.)random\.set_seed$")),
-         ("keras", re.compile(r"(^|\.)set_random_seed$")))
+         ("keras", re.compile(r"(^|\.)set_random_seed$")),
+         ("torch", re.compile(r"(^|\.)(?:manual_seed|manual_seed_all)$")))
+# a generator or an estimator given its seed (``default_rng(42)``, ``RandomState(0)``, ``random_state=42``)
+SEEDED_CALLS = re.compile(r"(^|\.)(?:default_rng|RandomState|Generator|PRNGKey|key)$")
+SEED_KEYWORDS = frozenset({"random_state", "seed", "random_seed"})
 NETWORK_LAST = ("urlretrieve", "get_file", "from_pretrained")
+# calls that change what later statements see: options (printing precision), the import path, the folder
+SETTINGS = ((re.compile(r"(^|\.)set_printoptions$"), "options"), (re.compile(r"(^|\.)set_option$"), "options"),
+            (re.compile(r"(^|\.)(?:path\.insert|path\.append|path\.extend)$"), "path"),
+            (re.compile(r"(^|\.)chdir$"), "cwd"), (re.compile(r"(^|\.)set_floatx$"), "options"),
+            (re.compile(r"(^|\.)set_default_dtype$"), "options"), (re.compile(r"(^|\.)filterwarnings$"), None))
+WRITES_FILE = re.compile(r"save|dump|write|^to_|export|savefig|store|savez|imwrite|copy|move|download", re.I)
 IMAGENET = re.compile(r"""weights\s*=\s*(['"])imagenet\1""")
 
 
@@ -68,6 +94,14 @@ class CellNames:
     imported_from: dict = field(default_factory=dict)  # name -> the module it was imported from
     import_sources: dict = field(default_factory=dict)  # name -> what it is bound to (``numpy``, ``sklearn.datasets.load_iris``)
     functions: dict = field(default_factory=dict)   # a function it defines -> the names its body reads (when called)
+    seeded: bool = False                            # a generator or estimator given a constant seed
+    derives: dict = field(default_factory=dict)     # name -> the names its assigned value was made from
+    constants: set = field(default_factory=set)     # names bound to a literal (nothing else can hold it)
+    strings: dict = field(default_factory=dict)     # name -> the string literal bound to it
+    changes: dict = field(default_factory=dict)     # a function it defines -> the globals its body changes
+    settings: set = field(default_factory=set)      # what it sets for later statements: 'path', 'cwd', a library's options
+    set_on: set = field(default_factory=set)        # names whose attributes or items it assigns (options on a module)
+    files: list = field(default_factory=list)       # [(writes, [literal paths], [names that may hold one])]
     opaque: bool = False                            # star import, exec: may read and define anything
     parsed: bool = True                             # False: the cell is not Python even after IPython's transform
 
@@ -144,6 +178,8 @@ class _Walker:
         self.out = out
         self.bound: set = set()  # what the cell has defined so far
         self.seen_reads: set = set()
+        self.declared_global: set = set()
+        self._changed_inside: list = []
 
     def read(self, name: str) -> None:
         if name not in self.bound and name not in self.seen_reads:
@@ -165,10 +201,12 @@ class _Walker:
             if isinstance(s, ast.ClassDef):
                 for b in [*s.bases, *(k.value for k in s.keywords)]:
                     self.expr(b)
-                self.scope(s.body, set())
+                self.out.functions[s.name] = self.scope(s.body, set())  # making one runs its methods' code
+                self.out.changes[s.name] = self._changed_inside
             else:
                 self.arguments(s.args)
                 self.out.functions[s.name] = self.scope(s.body, _params(s.args))
+                self.out.changes[s.name] = self._changed_inside
             self.bind(s.name)
         elif isinstance(s, (ast.Import, ast.ImportFrom)):
             for a in s.names:
@@ -188,6 +226,8 @@ class _Walker:
             self.expr(s.value)
             for t in s.targets:
                 self.target(t)
+                if isinstance(t, ast.Name):
+                    self._derived(t.id, s.value)
         elif isinstance(s, (ast.AugAssign, ast.AnnAssign)):
             if s.value is not None:
                 self.expr(s.value)
@@ -222,7 +262,9 @@ class _Walker:
         elif isinstance(s, ast.Delete):
             for t in s.targets:
                 self.target(t)
-        elif isinstance(s, (ast.Global, ast.Nonlocal, ast.Pass, ast.Break, ast.Continue)):
+        elif isinstance(s, (ast.Global, ast.Nonlocal)):
+            self.declared_global |= set(s.names)
+        elif isinstance(s, (ast.Pass, ast.Break, ast.Continue)):
             pass
         else:  # Expr, Return, Raise, Assert, Match and the rest: what they read
             for child in ast.iter_child_nodes(s):
@@ -235,6 +277,32 @@ class _Walker:
                         if isinstance(node, ast.expr):
                             self.expr(node)
                             break
+
+    def _derived(self, name: str, value) -> None:
+        """What a name assigned ``value`` is made from (so that changing it in place may change them), or
+        that it holds a literal."""
+        if _literal(value):
+            self.out.constants.add(name)
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                self.out.strings[name] = value.value
+            return
+        made = {n.id for n in ast.walk(value) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        self.out.derives[name] = made - BUILTINS - {name}
+
+    def _file_call(self, name: str, last: str, e: ast.Call) -> None:
+        """A call that names a file (a literal path, or a name that may hold one): written or read."""
+        args = [*e.args, *(k.value for k in e.keywords)]
+        literal = [a.value for a in args if isinstance(a, ast.Constant) and isinstance(a.value, str) and _pathlike(a.value)]
+        held = [a.id for a in args if isinstance(a, ast.Name)]
+        if not literal and not held:
+            return
+        if last == "open" or name == "open":
+            mode = next((a.value for a in [*e.args[1:2], *(k.value for k in e.keywords if k.arg == "mode")]
+                         if isinstance(a, ast.Constant) and isinstance(a.value, str)), "r")
+            writes = any(c in mode for c in "wax")
+        else:
+            writes = bool(WRITES_FILE.search(last or name))
+        self.out.files.append((writes, literal, held))
 
     def target(self, t) -> None:
         """An assignment's target: a name is bound; an attribute or item changes the object it starts from."""
@@ -253,6 +321,7 @@ class _Walker:
             self.expr(inner)
             if root:
                 self.out.called_on.add(root)  # changed in place: defined, unless it is a module
+                self.out.set_on.add(root)     # on a module: an option set (pd.options.display...)
 
     def arguments(self, args) -> None:
         for d in [*args.defaults, *(d for d in args.kw_defaults if d is not None)]:
@@ -271,6 +340,9 @@ class _Walker:
             self.read(name)
         self.out.loads += inner.loads  # a function that downloads: the cell that defines it is the one to flag
         self.out.opaque |= inner.opaque
+        # the globals a call of it may change: those its body changes in place or declares global
+        self._changed_inside = sorted((inner.called_on - local) | (inner.defines & walker.declared_global))
+        self.out.files += inner.files
         return free
 
     def expr(self, e) -> None:
@@ -327,10 +399,20 @@ class _Walker:
             if pattern.search(name):
                 self.out.seeds |= ({"numpy", "tensorflow", "python"} if lib == "keras"
                                    else {lib if name != "random.seed" else "python"})
+        if (SEEDED_CALLS.search(name) and e.args and isinstance(e.args[0], ast.Constant)) or any(
+                kw.arg in SEED_KEYWORDS and isinstance(kw.value, ast.Constant) and kw.value.value is not None
+                for kw in e.keywords):
+            self.out.seeded = True
         load = _load(name, last, e)
         if load:
             self.out.loads.append(load)
-        if isinstance(e.func, ast.Attribute) and e.func.attr not in READ_ONLY:
+        setting = _setting(name)
+        if setting:
+            self.out.settings.add(setting)
+        self._file_call(name, last, e)
+        inplace = any(kw.arg == "inplace" and isinstance(kw.value, ast.Constant) and kw.value.value is True
+                      for kw in e.keywords)
+        if isinstance(e.func, ast.Attribute) and (e.func.attr not in READ_ONLY or inplace):
             root = _root(e.func.value)
             if root:
                 self.out.called_on.add(root)
@@ -362,3 +444,83 @@ def _load(name: str, last: str, e: ast.Call):
                   if isinstance(a, ast.Constant) and isinstance(a.value, str)]
         return Load(f"{last}: {consts[-1] if consts else '?'}", name, True)
     return None
+
+
+SILENT_MAGICS = frozenset({"system", "getoutput"})
+
+
+def shell_only(source: str) -> bool:
+    """Whether a cell is shell commands or magics that run no Python (``!ls``, ``%%bash``, ``%load_ext x``)."""
+    try:
+        python = jupyter.to_python(source)
+        tree = ast.parse(python)
+    except (SyntaxError, ValueError):
+        return False
+    if not tree.body:
+        return False
+    for stmt in tree.body:
+        value = stmt.value if isinstance(stmt, (ast.Expr, ast.Assign)) else None
+        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+                and dotted(value.func.value) == "" and isinstance(value.func.value, ast.Call)
+                and dotted(value.func.value.func) == "get_ipython"):
+            return False
+        method = value.func.attr
+        name = value.args[0].value if value.args and isinstance(value.args[0], ast.Constant) else ""
+        if method == "run_cell_magic" and name in jupyter.RUNS_BODY | jupyter.WRITES:
+            return False
+        if method == "run_line_magic" and name in jupyter.RUNS_STATEMENT:
+            return False
+    return True
+
+
+def _setting(name: str) -> str | None:
+    for pattern, what in SETTINGS:
+        if pattern.search(name):
+            return what
+    return None
+
+
+def _literal(node) -> bool:
+    """A value that holds no other object: a constant, or numbers and strings put together."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return all(_literal(e) for e in node.elts)
+    if isinstance(node, ast.UnaryOp):
+        return _literal(node.operand)
+    if isinstance(node, ast.BinOp):
+        return _literal(node.left) and _literal(node.right)
+    return False
+
+
+def _pathlike(text: str) -> bool:
+    """A string that names a file: a path with a folder or an extension, no spaces or format fields."""
+    return bool(re.fullmatch(r"[\w./\\-]+", text)) and ("/" in text or re.search(r"\.[A-Za-z0-9]{1,6}$", text) is not None)
+
+
+@dataclass
+class Statement:
+    """One top-level statement of a cell: its lines (1-based, of the cell's source) and its analysis."""
+
+    first: int
+    last: int
+    names: CellNames
+
+
+def statements(source: str) -> list[Statement] | None:
+    """A cell's top-level statements, each analysed apart (so that a program takes of a cell only the
+    statements a value needs: the seed beside a data load, not the load); None where the cell is analysed
+    whole: IPython changes its text (a magic, a shell line) or it does not parse."""
+    try:
+        if jupyter.to_python(source) not in (source, source + "\n"):
+            return None
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    out = []
+    for stmt in tree.body:
+        names = CellNames()
+        _Walker(names).stmt(stmt)
+        first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", []))])
+        out.append(Statement(first, stmt.end_lineno or stmt.lineno, names))
+    return out

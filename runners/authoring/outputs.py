@@ -1,16 +1,18 @@
-"""Proposals read from what the code cells output: ``model.summary()`` tables, values a cell displays or
-prints by name, a fit log's last epoch. What it cannot read is listed with its cell."""
+"""Proposals read from what the code cells output: ``model.summary()`` tables (each row's shape and
+parameters), a fit log's last epoch (its accuracies, stochastic), and everything else a cell shows: one
+``output`` claim per cell, every number it shows compared at its printed digits. A value shown after a
+fit is also kept as the metric it would be, should the program turn out not to repeat (settling.py).
+What it cannot read is listed with its cell."""
 from __future__ import annotations
 
 import ast
 import re
 
-from ..catalog.coverage import find_numbers
-from ..claim import notebooks, values
+from ..claim import notebooks, printed, values
 from ..claim.notebooks import squash
-from . import names
 from .notebook import FIT, DraftNotebook, display_only
 from .proposals import Draft, Proposal, slug
+from .yamlwriter import Block
 
 SUMMARY_ROW = re.compile(r"^\s*(?P<name>[A-Za-z_][\w]*) \((?P<type>[^)\s]*)\)?\s+(?P<shape>\[?\([^)]*\)\]?)\s+"
                          r"(?P<params>\d[\d,]*)")
@@ -18,36 +20,104 @@ TOTAL = re.compile(r"^\s*(?P<which>Total|Trainable|Non-trainable) params:\s*(?P<
 PRINTED = re.compile(r"^(?P<label>[^:\n]{1,60}):\s*(?P<value>\S.*?)\s*$")
 EPOCH = re.compile(r"^\s*Epoch (\d+)/(\d+)")
 LOGGED = re.compile(r"(?<![\w])(?P<name>(?:val_)?[a-z_]+): (?P<value>\d+\.\d+)")
-SHAPE = re.compile(r"\[?\(\s*(?:None|\d+)\s*(?:,\s*(?:None|\d+)\s*)*,?\s*\)\]?")
-ARRAY = re.compile(r"array\(\[(?P<body>.*)\],\s*dtype=(?P<dtype>\w+)\)")
 
 
 def read_outputs(nbk: DraftNotebook, draft: Draft) -> None:
-    """Every code cell's output: a summary, a fit log, a displayed value or printed values."""
+    """Every code cell's output: a summary, a fit log, or everything else it shows (an ``output`` claim)."""
     for i in nbk.code:
         cell = nbk.nb.cells[i]
+        error = notebooks.raised(cell)
+        if error:
+            draft.not_placed(i, squash(error)[:80], "raised", f"the cell raised in the author's run ({squash(error)[:60]})")
+            continue
         out = notebooks.output_text(cell)
         if not out.strip():
             continue
         if _summaries(nbk, draft, i, out) or _fit_log(nbk, draft, i, out):
             continue
-        src = cell.source.strip()
-        results = [o for o in cell.get("outputs", []) if o.get("output_type") == "execute_result"]
-        if results and display_only(src) or (results and re.fullmatch(r"len\(\w+\)", src)):
-            shown = results[0].get("data", {}).get("text/plain", "")
-            _value_claim(nbk, draft, i, src, shown, squash(shown), "displays")
+        _output(nbk, draft, i)
+
+
+def _output(nbk: DraftNotebook, draft: Draft, i: int) -> None:
+    """One claim on everything cell ``i`` shows, number by number (kinds/output.py); where the cell shows a
+    value after a fit, the metric it would be if the program does not repeat (decided when it is settled)."""
+    cell = nbk.nb.cells[i]
+    text = printed.clean(notebooks.shown_output(cell)).rstrip()
+    text = "\n".join(line.rstrip() for line in text.splitlines())
+    try:
+        found = printed.numbers(text)
+    except ValueError as exc:
+        draft.not_placed(i, squash(text)[:80], "shown", f"its output: {exc}")
+        return
+    if not found:
+        return  # nothing it could compare: words, a figure, a masked timing
+    if nbk.shell_only(i):
+        draft.not_placed(i, squash(text)[:80], "shell", "printed by a shell command or a magic, not by Python")
+        return
+    cells = nbk.needs([i])
+    quote = _quote(cell, text)
+    p = Proposal(id=draft.claim_id("out", f"cell{i}"), kind="output", cells=cells, measure={"cell": i},
+                 expected=Block(text), stated=quote[:80], cite=[(i, quote)], requires=nbk.requires(cells),
+                 why=f"cell {i}: everything it shows, {_count(len(found), 'number')}, compared at their printed digits: sure")
+    p.stochastic = _metric_candidates(nbk, draft, i)
+    p.seeded = nbk.seeded(cells)
+    p.trains = any(n[0] in nbk.fits for n in cells)
+    draft.proposals.append(p)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _quote(cell, text: str) -> str:
+    """A line of the stored output to cite (the first with a number, as stored), else the cell's first code line."""
+    stored = squash(notebooks.output_text(cell))
+    for line in text.splitlines():
+        q = squash(line)
+        if q and printed.numbers(line) and q in stored:
+            return q[:200]
+    first = next((ln for ln in cell.source.splitlines() if ln.strip()), "")
+    return squash(first)[:200]
+
+
+def _metric_candidates(nbk: DraftNotebook, draft: Draft, i: int) -> list:
+    """The values cell ``i`` shows after a fit, each as a metric claim would read it: [(path, shown, quote,
+    how)]; they become claims only where the program turns out not to repeat."""
+    if not nbk.trained(i):
+        return []
+    cell = nbk.nb.cells[i]
+    src = cell.source.strip()
+    found = []
+    results = [o for o in cell.get("outputs", []) if o.get("output_type") == "execute_result"]
+    if results and display_only(src):
+        shown = notebooks._joined(results[0].get("data", {}).get("text/plain", "")).strip()
+        if isinstance(_number(shown), float) and not values.problems(src):
+            found.append((src, shown, squash(shown), "displays"))
+    labels = _print_args(src)
+    for o in cell.get("outputs", []):
+        if o.get("output_type") != "stream":
             continue
-        printed = _print_args(src)
-        for o in cell.get("outputs", []):
-            if o.get("output_type") != "stream":
-                continue
-            for ln in o.get("text", "").splitlines():
-                m = PRINTED.match(ln.strip())
-                label = m.group("label").strip() if m else ""
-                if m and label in printed:
-                    _value_claim(nbk, draft, i, printed[label], m.group("value"), squash(ln), f"prints `{label}:`")
-                elif ln.strip() and find_numbers(ln):
-                    draft.not_placed(i, squash(ln)[:80], "printed", "printed text no value path produces")
+        for ln in notebooks._joined(o.get("text", "")).splitlines():
+            m = PRINTED.match(ln.strip())
+            label = m.group("label").strip() if m else ""
+            if m and label in labels and isinstance(_number(m.group("value")), float) and not values.problems(labels[label]):
+                found.append((labels[label], m.group("value"), squash(ln), f"prints `{label}:`"))
+    return found
+
+
+def metric_from(nbk: DraftNotebook, draft: Draft, p: Proposal, candidate) -> Proposal:
+    """The metric claim of a value a cell shows after a fit (its program's run does not repeat)."""
+    path, shown, quote, how = candidate
+    i = p.measure["cell"]
+    base = slug(path.replace(".shape[0]", "_len").replace(".shape", "_shape"))
+    pid = draft.claim_id(base)
+    stated = repr(_number(shown))
+    return Proposal(
+        id=pid, kind="metric", cells=p.cells, measure={"value": path}, expected=stated,
+        stated=shown if len(shown) < 20 else stated, cite=[(i, quote)],
+        why=f"cell {i}: {how} `{path}` after the fit of cell {nbk.fit_before(i)}: one run's value (its program "
+            "does not repeat: stochastic): sure",
+        tier="cpu", requires=p.requires, reference=f"draft.{pid}")
 
 
 def _shape(text: str) -> list:
@@ -69,7 +139,7 @@ def _summaries(nbk: DraftNotebook, draft: Draft, i: int, out: str) -> bool:
     m = re.search(r"(\w+)\.summary\(\)", nbk.source(i))
     obj = m.group(1) if m else "model"
     # the cells that build it (the summary cell only where it builds or changes it too)
-    cells = nbk.needs([i]) if nbk.defines(obj, i) else nbk.needs(reads=[obj], at=i) or [i]
+    cells = nbk.needs([i]) if nbk.defines(obj, i) else nbk.needs(reads=[obj], at=i) or nbk.needs([i])
     rows = [r for r in (SUMMARY_ROW.match(ln.replace("│", " ").replace("┃", " ")) for ln in out.splitlines()) if r]
     tag = f"cell{i}"
     for n, row in enumerate(rows):
@@ -92,73 +162,6 @@ def _summaries(nbk: DraftNotebook, draft: Draft, i: int, out: str) -> bool:
                 measure={"object": obj, "which": which}, expected=n, stated=f"{n:,}", cite=[(i, squash(t.group(0)))],
                 why=f"cell {i}: {obj}.summary(), {t.group('which')} params: sure"))
     return True
-
-
-def _value_claim(nbk: DraftNotebook, draft: Draft, i: int, expr: str, shown: str, quote: str, how: str) -> bool:
-    """A value a cell shows: a shape, a length, an array's ends, a number."""
-    shown, expr = shown.strip(), expr.strip()
-    if display_only(nbk.source(i)):  # the cell only shows the value the claim reads itself
-        cells = nbk.needs(reads=names.expression_reads(nbk.source(i)), at=i) or [i]
-    else:
-        cells = nbk.needs([i])
-    requires = nbk.requires(cells)
-    length = re.fullmatch(r"len\((\w+)\)", expr)
-    path = f"{length.group(1)}.shape[0]" if length else expr
-    if values.problems(path):
-        draft.not_placed(i, squash(shown)[:80], "call", f"{how} `{expr}`: not a value path a claim can read "
-                         "(a call); write a named check (checks.py) for it")
-        return False
-    base = slug(path.replace(".shape[0]", "_len").replace(".shape", "_shape"))
-    if SHAPE.fullmatch(shown):
-        draft.proposals.append(Proposal(
-            id=draft.claim_id("value", base), kind="listing_value", cells=cells, measure={"value": path},
-            expected=_shape(shown), stated=shown, cite=[(i, quote)], why=f"cell {i}: {how} `{expr}`: sure",
-            requires=requires))
-        return True
-    arr = ARRAY.fullmatch(squash(shown))
-    if arr:
-        _array_claims(draft, i, cells, requires, path, base, shown, arr, f"{how} `{expr}`")
-        return True
-    number = _number(shown)
-    if number is None:
-        draft.not_placed(i, squash(shown)[:80], "shown", f"{how} `{expr}`: not a shape, array or number")
-        return False
-    if nbk.trained(i) and isinstance(number, float):
-        stated = repr(number)
-        pid = draft.claim_id(base)
-        program = cells
-        draft.proposals.append(Proposal(
-            id=pid, kind="metric", cells=program, measure={"value": path}, expected=stated,
-            stated=shown if len(shown) < 20 else stated, cite=[(i, quote)],
-            why=f"cell {i}: {how} `{expr}` after the fit of cell {nbk.fit_before(i)}: one run's value (stochastic): sure",
-            tier="cpu", requires=nbk.requires(program), reference=f"draft.{pid}"))
-        return True
-    draft.proposals.append(Proposal(
-        id=draft.claim_id("value", base), kind="listing_value", cells=cells, measure={"value": path},
-        expected=number, stated=shown, cite=[(i, quote)], why=f"cell {i}: {how} `{expr}`: sure", requires=requires))
-    return True
-
-
-def _array_claims(draft: Draft, i: int, cells: list, requires: list, path: str, base: str, shown: str, arr,
-                  how: str) -> None:
-    """An array shown with ``...``: its head, its tail (where they are numbers) and its dtype."""
-    quote = squash(shown)
-    parts = [p.strip() for p in arr.group("body").split(",")]
-    if "..." in parts:
-        k = parts.index("...")
-        head, tail = parts[:k], parts[k + 1:]
-        for what, items, sl in (("head", head, f"[:{len(head)}]"), ("tail", tail, f"[-{len(tail)}:]")):
-            vals = [_number(p) for p in items]
-            if items and None not in vals:
-                draft.proposals.append(Proposal(
-                    id=draft.claim_id("value", base, what), kind="listing_value", cells=cells,
-                    measure={"value": path + sl}, expected=vals, stated=quote, cite=[(i, quote)],
-                    why=f"cell {i}: {how}, its {what}: sure", requires=requires))
-    dtype = arr.group("dtype")
-    draft.proposals.append(Proposal(
-        id=draft.claim_id("value", base, "dtype"), kind="listing_value", cells=cells,
-        measure={"value": path + ".dtype.name"}, expected=dtype, stated=f"dtype={dtype}", cite=[(i, quote)],
-        why=f"cell {i}: {how}, its dtype: sure", requires=requires))
 
 
 def _print_args(source: str) -> dict:

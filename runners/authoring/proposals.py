@@ -7,12 +7,13 @@ from pathlib import Path
 
 # what the drafter could not place, by kind: why, and what an author can do about it
 UNPLACED = {
-    "printed": "lines a cell prints that no `print('label:', value)` names: a named check (checks.py) can read "
-               "`stdout`",
-    "call": "values a cell shows by calling something (`len(os.listdir(...))`, `a, b`): no value path reads a "
-            "call; write a named check (checks.py)",
-    "shown": "displayed values that are not a shape, a number or an array shown with `...` (a whole small "
-             "array, text): claim them by hand (listing_value with the list)",
+    "raised": "cells whose stored output is an error (the author's run raised there): no program runs them",
+    "shell": "output of a shell command or a magic (`!ls`, `%%bash`): claimcheck runs no shell",
+    "shown": "outputs claimcheck cannot compare (over its size bounds)",
+    "changes": "outputs that change from run to run (unseeded randomness, a clock) in every number: nothing "
+               "exact to claim; a metric claim where a value path reads one",
+    "not run": "outputs whose program raised when the draft ran it here (the error is given): fix the cause "
+               "(a change in NOTEBOOK.changes.yaml, a missing file) and draft again",
     "fit log": "fit logs stored before their last epoch: no final value to claim",
     "prose": "numbers of the prose that match no drafted value, rounding allowed: a claim by hand, or none",
     "prose shape": "shapes of the prose that no drafted value has",
@@ -48,6 +49,9 @@ class Proposal:
     reference: str = ""    # a metric's reference name (pending until recorded)
     review: list = field(default_factory=list)  # what the author must look at
     prose: bool = False    # a prose number matched to another proposal's value
+    stochastic: list = field(default_factory=list)  # an output's values after a fit: metrics, should it not repeat
+    seeded: bool = False   # its program seeds what it draws (numpy, tensorflow, torch, random_state=...)
+    trains: bool = False   # its program fits a model
 
 
 @dataclass
@@ -60,6 +64,7 @@ class Draft:
     proposals: list = field(default_factory=list)
     unplaced: list = field(default_factory=list)  # [Unplaced (cell, text, why)], each of a kind of UNPLACED
     deduplicated: int = 0  # ids given a suffix because another proposal had them
+    source: object = field(default=None, repr=False, compare=False)  # the DraftNotebook it was read from
     _taken: set = field(default_factory=set, init=False, repr=False, compare=False)  # the ids of proposals[:_seen]
     _seen: int = field(default=0, init=False, repr=False, compare=False)
 

@@ -10,6 +10,7 @@ that provides it, else its own name). ``claimcheck draft`` adds them to ``claims
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from pathlib import Path
 
@@ -56,12 +57,70 @@ def _catches_import_error(node: ast.Try) -> bool:
     return False
 
 
-def proposed(modules: list[str]) -> list[tuple[str, str]]:
-    """(module, distribution) for each module a book has to declare."""
+def local_modules(notebook: Path, depth: int = 3) -> set[str]:
+    """The modules a notebook finds beside it, not on PyPI: ``NAME.py`` or a package ``NAME/`` in its folder
+    or the folders above it (``sys.path.insert(0, '..')``; up to ``depth``, not past a repository's root),
+    those its cells write (``%%writefile NAME.py``), and what it imports after putting a folder of its own
+    on ``sys.path`` that no installed distribution provides."""
+    found: set[str] = set()
+    folder = Path(notebook).resolve().parent
+    for _ in range(depth + 1):
+        try:
+            for entry in folder.iterdir():
+                if entry.suffix == ".py" and entry.is_file():
+                    found.add(entry.stem)
+                elif entry.is_dir() and (entry / "__init__.py").is_file():
+                    found.add(entry.name)
+        except OSError:
+            break
+        if (folder / ".git").exists() or folder.parent == folder:
+            break
+        folder = folder.parent
+    try:
+        pathed = False  # after the notebook puts a folder of its own on sys.path, what it imports is its own
+        for cell in notebooks.read(notebook).cells:
+            if cell.get("cell_type") != "code":
+                continue
+            if pathed:
+                try:
+                    tree = ast.parse(to_python(cell.get("source", "")))
+                except (SyntaxError, ValueError):
+                    tree = None
+                for node in ast.walk(tree) if tree is not None else ():
+                    if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                        found.add(node.module.split(".")[0])
+                    elif isinstance(node, ast.Import):
+                        found |= {a.name.split(".")[0] for a in node.names}
+                found -= _installed_here()
+            pathed = pathed or bool(re.search(r"\bsys\.path\.(?:insert|append|extend)\(", cell.get("source", "")))
+            first = cell.get("source", "").lstrip().splitlines()[:1]
+            if cell.get("cell_type") == "code" and first and first[0].split()[:1] in (["%%writefile"], ["%%file"]):
+                name = first[0].split()[-1]
+                if name.endswith(".py"):
+                    found.add(Path(name).stem)
+    except Exception:  # the draft reads the notebook itself and says what is wrong with it
+        pass
+    return found
+
+
+def _installed_here() -> set[str]:
+    """The top-level modules installed distributions provide (a module the notebook imports after changing
+    sys.path is its own unless one of these provides it)."""
+    try:
+        import importlib.metadata
+
+        return set(importlib.metadata.packages_distributions())
+    except Exception:
+        return set()
+
+
+def proposed(modules: list[str], local: set[str] = frozenset()) -> list[tuple[str, str]]:
+    """(module, distribution) for each module a book has to declare (never a ``local`` one: a module
+    beside the notebook is no package, and pip would install a stranger's of that name)."""
     own = libraries.own_modules()
     out, dists = [], set()
     for module in modules:
-        if module in sys.stdlib_module_names or module in own or module in ("__future__", "claimcheck"):
+        if module in sys.stdlib_module_names or module in own or module in ("__future__", "claimcheck") or module in local:
             continue
         dist = libraries.distribution_of(module)
         if libraries.normalized(dist) in libraries.own_distributions() or libraries.normalized(dist) in dists:
@@ -98,7 +157,7 @@ def propose(notebook: Path, spec: Path) -> list[str]:
     """What ``claimcheck draft`` says (and does) about the notebook's libraries, as lines to print: added
     to ``claims/<book>/requirements.txt`` where the spec is in a book folder, else the lines to add."""
     try:
-        wanted = proposed(imported_modules(notebook))
+        wanted = proposed(imported_modules(notebook), local_modules(notebook))
     except Exception as exc:  # the draft itself read the notebook; this proposal is an extra
         return [f"libraries: could not read the notebook's imports ({type(exc).__name__}: {exc})"]
     if not wanted:

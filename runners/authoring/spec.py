@@ -36,7 +36,7 @@ def render(d: Draft, spec_path: Path) -> str:
 def spec_document(d: Draft, spec_path: Path) -> dict:
     """What the spec file says, as the loader reads it back (comments aside)."""
     rel = _notebook_from(d, spec_path)
-    shared, listings = _programs(d.proposals, rel)
+    shared, listings = _programs(d.proposals, rel, d.source)
     doc = {"book": d.book, "chapter": int(d.chapter) if d.chapter.isdigit() else d.chapter,
            "section": d.section, "title": d.title, "notebook": rel}
     if shared:
@@ -45,22 +45,26 @@ def spec_document(d: Draft, spec_path: Path) -> dict:
     return doc
 
 
-def _programs(proposals: list, rel: str) -> tuple[dict, list]:
+def _programs(proposals: list, rel: str, nbk=None) -> tuple[dict, list]:
     """Each proposal's ``listings``, with what many share written once: ({anchor: entry}, [entries of each]).
 
-    A program of up to :func:`_chunk` cells is one entry, as a person writes it; one that several
+    A program of up to :data:`CHUNK` cells (or the square root of the longest program's count, where more) is one entry, as a person writes it; one that several
     claims run (the rows of one summary, the values after one fit) and whose cells take more than
     :data:`SHARE_AT` characters to name is written once, under ``x-programs:``. A longer one (a
     notebook of many cells, where every value's program is the cells before it) would make the file
     grow as the square of the notebook: it is cut into chunks of that many cells, at the same places
     in every program, and a chunk that two programs hold (or a whole program that two claims run) is
     written once under ``x-programs:`` with an anchor, and named by its alias elsewhere. An alias of a
-    string is one node, so the aliases stay far below what the loader allows (yamlload.MAX_NODES)."""
-    size = _chunk(proposals)
-    whole = Counter(tuple(p.cells) for p in proposals)
+    string is one node, so the aliases stay far below what the loader allows (yamlload.MAX_NODES).
+    A program's cells are written as the notebook reader (``nbk``) names its statements: a whole cell by
+    its index, part of one by its lines (``23:10``)."""
+    entries = [nbk.entries(p.cells) if nbk is not None else [list(p.cells)] for p in proposals]
+    hoisted = [e[:-1] for e in entries]  # imports run first (written before the program, each its own entry)
+    programs = [e[-1] for e in entries]
+    size = max(CHUNK, math.isqrt(max((len(c) for c in programs), default=0)) + 1)
+    whole = Counter(tuple(c) for c in programs)
     once = {cells for cells, n in whole.items() if n > 1 and (len(cells) > size or len(_cells(list(cells))) > SHARE_AT)}
-    pieces = [_pieces(p.cells, size) if len(p.cells) > size and tuple(p.cells) not in once else None
-              for p in proposals]
+    pieces = [_pieces(c, size) if len(c) > size and tuple(c) not in once else None for c in programs]
     uses = Counter(piece for ps in pieces if ps for piece in dict.fromkeys(ps) if len(piece) == size)
     shared: dict = {}  # cells -> the Shared entry
 
@@ -70,11 +74,12 @@ def _programs(proposals: list, rel: str) -> tuple[dict, list]:
         return shared[cells]
 
     listings = []
-    for p, ps in zip(proposals, pieces):
-        if tuple(p.cells) in once:
-            listings.append([entry(tuple(p.cells))])
-        elif len(p.cells) <= size:
-            listings.append([f"{rel}#{_cells(p.cells)}"])
+    for cells, ps, first in zip(programs, pieces, hoisted):
+        listings.append([f"{rel}#{_cells(e)}" for e in first])
+        if tuple(cells) in once:
+            listings[-1].append(entry(tuple(cells)))
+        elif len(cells) <= size:
+            listings[-1].append(f"{rel}#{_cells(cells)}")
         else:
             out, inline = [], []
             for piece in ps:
@@ -87,15 +92,8 @@ def _programs(proposals: list, rel: str) -> tuple[dict, list]:
                     inline += piece
             if inline:
                 out.append(f"{rel}#{_cells(inline)}")
-            listings.append(out)
+            listings[-1].extend(out)
     return {e.anchor: e for e in shared.values()}, listings
-
-
-def _chunk(proposals: list) -> int:
-    """The cells of one chunk of a long program: 32, or the square root of the longest program (so that
-    a program is at most about that many aliases and that many cells)."""
-    longest = max((len(p.cells) for p in proposals), default=0)
-    return max(CHUNK, math.isqrt(longest) + 1)
 
 
 def _pieces(cells: list, size: int) -> list[tuple]:
@@ -124,10 +122,16 @@ def _claim(p: Proposal, listings: list) -> dict:
 
 
 def _cells(cells: list) -> str:
-    """3,5,6,7 -> '3,5-7'."""
+    """3,5,6,7 -> '3,5-7'; a part of a cell, ``(23, 10, 12)``, as '23:10-12'."""
     out, start, prev = [], None, None
-    for c in cells + [None]:
-        if start is None:
+    for c in [*cells, None]:
+        if isinstance(c, tuple):
+            if start is not None:
+                out.append(str(start) if start == prev else f"{start}-{prev}")
+                start = prev = None
+            cell, first, last = c
+            out.append(f"{cell}:{first}" if first == last else f"{cell}:{first}-{last}")
+        elif start is None:
             start = prev = c
         elif c is not None and c == prev + 1:
             prev = c

@@ -15,9 +15,10 @@ from .validation import check_claim, check_with_kind
 
 
 def is_spec_file(path: Path) -> bool:
-    """A claims file: YAML, not a listing, not the coverage notes, the reference values or a
-    notebook's recorded changes (``NAME.changes.yaml``)."""
+    """A claims file: YAML, not a listing, not the coverage notes, the reference values, a notebook's
+    recorded changes (``NAME.changes.yaml``) or a hidden file (``claimcheck draft``'s own trial run)."""
     return (path.suffix == ".yaml" and "listings" not in path.parts and not is_coverage_file(path)
+            and not path.name.startswith(".")
             and path.name != "references.yaml" and not path.name.endswith(".changes.yaml"))
 
 

@@ -14,11 +14,14 @@ the distribution and the install line), not an error, when the module is the boo
 ``import`` is in the book's code (the innermost frame of the traceback is the listing or cell), or
 the book's requirements.txt declares it; and when the book's code imports a framework that this
 stack leaves out by its choice of backend (``import tensorflow`` on Keras 3 with JAX or PyTorch, no
-TensorFlow installed). It stays an **error** when the module is claimcheck's
-(``claimcheck.*``), the standard library's, or one of claimcheck's own dependencies and frameworks
-(numpy, keras, tensorflow, ...: the stack is broken, or the spec should say ``requires:
-tensorflow``), when the library is installed but lacks the submodule (its version), and when a
-library the book imports cannot import a module nobody declared (that library's install is broken).
+TensorFlow installed). A framework a book needs beside the stack (a PyTorch book's ``torch``) is a
+requirement like any other: declared in requirements.txt, installed by ``claimcheck libraries
+--install`` (with the project's constraints: the CPU build), skipped where it is missing. It stays an
+**error** when the module is claimcheck's (``claimcheck.*``), the standard library's, or one of
+claimcheck's own dependencies and the stack's frameworks (numpy, keras, tensorflow, ...: the stack is
+broken, or the spec should say ``requires: tensorflow``), when the library is installed but lacks the
+submodule (its version), and when a library the book imports cannot import a module nobody declared
+(that library's install is broken).
 """
 from __future__ import annotations
 
@@ -52,9 +55,12 @@ DISTRIBUTIONS = {
     "sentencepiece", "attr": "attrs", "serial": "pyserial", "Bio": "biopython",
     "docx": "python-docx", "dotenv": "python-dotenv", "jwt": "PyJWT", "OpenSSL": "pyOpenSSL",
 }
-# frameworks a stack installs (extras of pyproject.toml), besides claimcheck's own dependencies
-FRAMEWORKS = {"keras", "tensorflow", "tensorflow-cpu", "tf-keras", "jax", "jaxlib", "torch"}
-_FRAMEWORK_MODULES = {"keras", "tensorflow", "tf_keras", "jax", "jaxlib", "torch"}
+# what makes a stack (extras of pyproject.toml), besides claimcheck's own dependencies: never a book's to name
+FRAMEWORKS = {"keras", "tensorflow", "tensorflow-cpu", "tf-keras"}
+_FRAMEWORK_MODULES = {"keras", "tensorflow", "tf_keras"}
+# frameworks a book may need beside the stack (a PyTorch book on the TensorFlow stack): its requirements
+# name them like any library; where the stack's Keras runs on one, that one is the stack's own
+BOOK_FRAMEWORKS = {"torch": "torch", "jax": "jax", "jaxlib": "jaxlib"}
 
 _NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
 _SPEC = r"(?:~=|===|==|!=|<=|>=|<|>)\s*[A-Za-z0-9.*+!_-]+"
@@ -81,13 +87,16 @@ class RequirementsProblem(ValueError):
 
 @functools.cache
 def own_distributions() -> frozenset[str]:
-    """claimcheck's own dependencies and the stacks' frameworks, normalized."""
+    """claimcheck's own dependencies and what makes the stacks (Keras, TensorFlow), normalized: a book's
+    requirements never name them. A framework a book may need besides (torch, jax) is not among them."""
     names = set(FRAMEWORKS)
     try:
         for req in importlib.metadata.requires("claimcheck") or ():
             if "extra == \"test\"" in req.replace("'", '"'):  # the test tools are no stack's
                 continue
-            names.add(re.match(_NAME, req.strip()).group(0))
+            name = re.match(_NAME, req.strip()).group(0)
+            if normalized(name) not in BOOK_FRAMEWORKS:
+                names.add(name)
     except importlib.metadata.PackageNotFoundError:  # run from a tree that is not installed
         names |= {"numpy", "pyyaml", "jinja2", "pandas", "scipy", "pillow", "filelock", "pebble", "nbformat",
                   "ipython"}

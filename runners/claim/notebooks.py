@@ -2,8 +2,9 @@
 
 A listing entry ``NOTEBOOK.ipynb#CELLS`` names code cells of a notebook, run in order in one
 namespace as listing files are. ``CELLS`` is a cell's index (``5``), a range (``3-7``, both ends
-included), a list of those (``3,5,9-11``) or a tag (``tag:train``, the cells whose metadata tags
-hold it). An index is the cell's position in the notebook (``nb.cells[N]`` as nbformat reads it,
+included), lines of a cell (``23:9``, ``23:2-4``: those lines of its source, 1-based; what a program
+needs of a cell that also does more), a list of those (``3,5,9-11,23:9``) or a tag (``tag:train``, the
+cells whose metadata tags hold it). An index is the cell's position in the notebook (``nb.cells[N]`` as nbformat reads it,
 from 0, markdown cells counted), the same number a cite's ``cell:`` gives.
 
 A notebook is read leniently where Jupyter is: a code cell without ``outputs`` or
@@ -47,7 +48,8 @@ from .values import file_stamp
 from .yamlload import LINE_KEY, SpecSyntaxError, load_yaml
 
 SUFFIX = ".ipynb"
-SELECTOR = re.compile(r"^\s*(?:tag:(?P<tag>[\w.-]+)|(?P<cells>\d+(?:\s*-\s*\d+)?(?:\s*,\s*\d+(?:\s*-\s*\d+)?)*))\s*$")
+_ITEM = r"\d+(?:\s*-\s*\d+|\s*:\s*\d+(?:\s*-\s*\d+)?)?"
+SELECTOR = re.compile(rf"^\s*(?:tag:(?P<tag>[\w.-]+)|(?P<cells>{_ITEM}(?:\s*,\s*{_ITEM})*))\s*$")
 
 
 def split(entry: str) -> tuple[str, str | None]:
@@ -116,17 +118,39 @@ def read(path: Path) -> nbformat.NotebookNode:
 
 def select(nb, selector: str, where: str) -> list[int]:
     """The indexes of the code cells ``selector`` names, in notebook order."""
+    return [cell for cell, _ in selection(nb, selector, where)]
+
+
+def selection(nb, selector: str, where: str) -> list[tuple[int, tuple | None]]:
+    """The code cells ``selector`` names, in notebook order, each with the lines of it named
+    (``((first, last), ...)``, 1-based, of the cell's source) or None for the whole cell.
+
+    An item is a cell (``5``), a range of cells (``3-7``), or lines of one cell: ``23:9`` (its line 9),
+    ``23:2-4``; a cell named whole and by lines runs whole."""
     m = SELECTOR.match(selector or "")
     if not m:
-        raise ClaimError(f"{where}: cells '{selector}': give an index (5), a range (3-7), a list (3,5,9-11) "
-                         "or a tag (tag:NAME)")
+        raise ClaimError(f"{where}: cells '{selector}': give an index (5), a range (3-7), a list (3,5,9-11), "
+                         "lines of a cell (23:2-4) or a tag (tag:NAME)")
+    lines: dict[int, list | None] = {}
     if m.group("tag"):
         found = [i for i, c in enumerate(nb.cells) if m.group("tag") in (c.get("metadata", {}).get("tags") or [])]
         if not found:
             raise ClaimError(f"{where}: no cell is tagged '{m.group('tag')}'")
+        lines = dict.fromkeys(found)
     else:
-        found = []
         for part in m.group("cells").split(","):
+            cell, colon, span = part.partition(":")
+            if colon:
+                i = _index(cell)
+                _exists(nb, i, part, where)
+                a, _, b = span.partition("-")
+                first, last = _index(a), _index(b or a)
+                count = len(nb.cells[i].source.splitlines())
+                if not 1 <= first <= last <= count:
+                    raise ClaimError(f"{where}: cells '{part.strip()}': cell {i} has lines 1-{count}")
+                if i not in lines or lines[i] is not None:
+                    lines.setdefault(i, []).append((first, last))
+                continue
             a, _, b = part.partition("-")
             lo, hi = _index(a), _index(b or a)
             if hi < lo:
@@ -134,11 +158,25 @@ def select(nb, selector: str, where: str) -> list[int]:
             if hi >= len(nb.cells):  # checked before the range is built: '1-50000000' is an error, not a list
                 raise ClaimError(f"{where}: cells '{part.strip()}': " + (f"cell {part.strip()} does not exist" if lo == hi else
                                  "the range runs past the last cell") + f" (the notebook has {_count(nb)})")
-            found += range(lo, hi + 1)
-    for i in found:
+            for i in range(lo, hi + 1):
+                lines[i] = None
+    for i in lines:
         if nb.cells[i].cell_type != "code":
             raise ClaimError(f"{where}: cell {i} is a {nb.cells[i].cell_type} cell, not code")
-    return sorted(set(found))
+    return [(i, None if lines[i] is None else tuple(sorted(set(lines[i])))) for i in sorted(lines)]
+
+
+def _exists(nb, i: int, part: str, where: str) -> None:
+    if i >= len(nb.cells):
+        raise ClaimError(f"{where}: cells '{part.strip()}': cell {i} does not exist (the notebook has {_count(nb)})")
+
+
+def part_of(source: str, spans) -> str:
+    """The lines ``spans`` names of a cell's source, in order (the whole source for None)."""
+    if spans is None:
+        return source
+    lines = source.splitlines()
+    return "\n".join(line for first, last in spans for line in lines[first - 1:last])
 
 
 def _index(digits: str) -> int:
@@ -163,6 +201,38 @@ def output_text(cell) -> str:
         elif out.get("output_type") == "error":
             parts.append("\n".join(out.get("traceback", [])))
     return "\n".join(p if isinstance(p, str) else "".join(p) for p in parts)
+
+
+RICH = ("image/", "application/vnd.jupyter.widget", "application/vnd.plotly", "application/javascript")
+
+
+def shown_output(cell) -> str:
+    """What a code cell showed as the ``output`` kind compares it: what it printed to stdout and the
+    ``text/plain`` of what it displayed, in order; a display that is a picture or a widget (a figure,
+    an image: its ``text/plain`` only a placeholder) and what went to stderr (warnings) left out."""
+    parts = []
+    for out in cell.get("outputs", []):
+        kind = out.get("output_type")
+        if kind == "stream" and out.get("name", "stdout") == "stdout":
+            parts.append(_joined(out.get("text", "")))
+        elif kind in ("execute_result", "display_data"):
+            data = out.get("data", {})
+            if "text/plain" in data and not any(m.startswith(RICH) for m in data):
+                text = _joined(data["text/plain"])
+                parts.append(text if text.endswith("\n") else text + "\n")
+    return "".join(parts)
+
+
+def raised(cell) -> str:
+    """The error a code cell's stored outputs show (``ValueError: ...``), '' where it raised none."""
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            return f"{out.get('ename', 'Error')}: {out.get('evalue', '')}".strip()
+    return ""
+
+
+def _joined(text) -> str:
+    return text if isinstance(text, str) else "".join(text)
 
 
 def cell_texts(cell) -> str:
@@ -268,18 +338,18 @@ def cells(path: Path, selector: str) -> Cells:
     path = Path(path)
     nb = read(path)
     where = f"{path.name}#{selector}"
-    chosen = select(nb, selector, where)
+    chosen = selection(nb, selector, where)
     problems = sidecar_problems(path)
     if problems:
         raise ClaimError(problems[0])
     changes = sidecar(path)
     printed, changed, recorded, ipython = [], [], [], []
-    for i in chosen:
-        source = nb.cells[i].source
+    for i, spans in chosen:
+        source = part_of(nb.cells[i].source, spans)
         text, found = cell_program(source, i, where)
         ipython += found
         printed.append(f"# cell {i}\n{text}\n")
-        mine = [c for c in changes if c.cell == i]
+        mine = [c for c in changes if c.cell == i and (spans is None or c.old in source)]
         for ch in mine:
             source = source.replace(ch.old, ch.new)
             recorded.append(ch)

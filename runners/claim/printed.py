@@ -46,6 +46,10 @@ VOLATILE: tuple[tuple[str, re.Pattern], ...] = (
     ("a memory address", re.compile(r"0x[0-9a-fA-F]{4,}")),
     ("a version number", re.compile(r"(?<![\w.])v?\d+\.\d+\.\d+(?:[.+-]?[A-Za-z0-9]+)*(?![\w.])")),
     ("a figure (drawn, not printed)", re.compile(r"<Figure size [^>\n]*>")),
+    ("NumPy's shape of a summarized array (printed since NumPy 2.2)",
+     re.compile(r",\s*shape=\(\d+(?:,\s*\d+)*,?\)(?=\))")),
+    ("a date of the environment", re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? +\d{1,2},? +\d{4}")),
+    ("a clock time", re.compile(r"(?<![\w.:])\d{1,2}:\d{2}:\d{2}(?:\.\d+)?(?![\w.:])")),
 )
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -21,6 +21,8 @@ def add(sub) -> None:
     p.add_argument("--claims", default="claims", help="the claims tree whose books to read (default: claims)")
     p.add_argument("--install", action="store_true",
                    help="pip-install those the running Python does not have (nothing runs when it has them all)")
+    p.add_argument("--constraint", metavar="FILE",
+                   help="a pip constraints file for the install (tox passes constraints.txt: torch's CPU build)")
     p.set_defaults(func=run)
 
 
@@ -39,6 +41,10 @@ def run(args) -> int:
         have = f"{len(found)} requirements met" if found else f"no book under {args.claims} declares any"
         print(f"claimcheck libraries: nothing to install ({have})")
         return EXIT_OK
-    command = [sys.executable, "-m", "pip", "install", *(r.text for r in todo)]
+    constraint = ["--constraint", str(Path(args.constraint).resolve())] if args.constraint else []
+    if args.constraint and not Path(args.constraint).is_file():
+        print(f"claimcheck libraries: {args.constraint}: no such constraints file", file=sys.stderr)
+        return EXIT_BAD_CLAIMS
+    command = [sys.executable, "-m", "pip", "install", *constraint, *(r.text for r in todo)]
     print("claimcheck libraries: " + " ".join(command), flush=True)
     return EXIT_OK if subprocess.run(command).returncode == 0 else EXIT_BAD_CLAIMS

@@ -11,6 +11,7 @@ import os
 import sys
 import time
 import traceback
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,11 +28,18 @@ HEADLESS = "agg"  # matplotlib's off-screen backend: plt.show() shows nothing an
 class ListingFailed(ClaimError):
     """A listing raised (or exited): every claim that needs it is an error, with this traceback."""
 
-    def __init__(self, path: Path, tb: str, note: str = ""):
-        last = tb.strip().splitlines()[-1] if tb.strip() else "unknown error"
-        super().__init__(f"listing {Path(path).name} raised: {last}" + (f" ({note})" if note else ""))
+    def __init__(self, path: Path, tb: str, note: str = "", exc: BaseException | None = None):
+        cause = _cause(exc) if exc is not None else (tb.strip().splitlines()[-1] if tb.strip() else "unknown error")
+        # the cause first, then where: a report that shortens the reason keeps what went wrong
+        super().__init__(f"{cause} (raised by listing {Path(path).name})" + (f" ({note})" if note else ""))
         self.path = Path(path)
         self.traceback = tb
+
+
+def _cause(exc: BaseException) -> str:
+    """``TypeError: first line of its message``, the line that says what went wrong."""
+    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
 
 
 @dataclass
@@ -78,6 +86,22 @@ def headless():
             os.environ["MPLBACKEND"] = saved
 
 
+@contextlib.contextmanager
+def as_main(module):
+    """``module`` is ``sys.modules['__main__']`` while the program runs (pickle finds a notebook's classes
+    there, as in Jupyter), the process's own put back after; nothing where ``module`` is None."""
+    if module is None:
+        yield
+        return
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = module
+    try:
+        yield
+    finally:
+        if saved is not None:
+            sys.modules["__main__"] = saved
+
+
 def execute(program: Program, workdir: Path, seed: int | None = None, environment=None,
             stdout=None) -> Execution:
     """Run the program's listings in order, in one fresh namespace, inside ``workdir``.
@@ -103,13 +127,18 @@ def execute(program: Program, workdir: Path, seed: int | None = None, environmen
     namespace: dict = {"__name__": "__listing__", "__builtins__": __builtins__}
     out = stdout if stdout is not None else io.StringIO()
     shown = cells.Outputs(out)  # stdout, and each notebook cell's output apart (cells.py)
+    main = None
     if any(notebooks.split(str(listing.path))[1] is not None for listing, _ in sources):
+        # a notebook's code runs in __main__, as in Jupyter: what it defines can be pickled by name
+        main = types.ModuleType("__main__")
+        namespace = main.__dict__
+        namespace["__builtins__"] = __builtins__
         namespace["get_ipython"] = Shell(namespace)  # a notebook's cells call it for their magics (claim/jupyter.py)
         namespace["display"] = cells.display_into(shown)  # a builtin in Jupyter: a cell calls it without importing it
     start = time.perf_counter()
     Path(workdir).mkdir(parents=True, exist_ok=True)
     left_out = workfolder.said(workfolder.copy_into(program.paths, workdir), workfolder.notebook_folders(program.paths))
-    with working_directory(workdir), contextlib.redirect_stdout(shown), headless(), \
+    with working_directory(workdir), contextlib.redirect_stdout(shown), headless(), as_main(main), \
             (environment or contextlib.nullcontext()):
         for listing, text in sources:
             namespace["__file__"] = str(listing.path)
@@ -124,7 +153,7 @@ def execute(program: Program, workdir: Path, seed: int | None = None, environmen
                 offline = downloads.tried_network(exc, str(listing.path), text)  # a download: skipped, with where
                 if offline is not None:
                     raise offline from exc
-                raise ListingFailed(listing.path, traceback.format_exc(), left_out) from exc
+                raise ListingFailed(listing.path, traceback.format_exc(), left_out, exc) from exc
     changes = program.changes()
     if left_out:
         changes["(working folder)"] = [left_out]

@@ -71,9 +71,9 @@ class Output(Kind):
         reason = printed.explain(result, claim.expected, observed)
         changing = _changing(claim, ctx, observed)
         if changing:  # not the book's: the program shows other numbers on every run
-            details["changing"] = changing
+            details["changing_at"] = changing
             return Verdict(Status.INCONCLUSIVE, observed, (
-                f"{reason}; but the output changes from run to run ({changing}): unseeded randomness or a "
+                f"{reason}; but the output changes from run to run ({changing['said']}): unseeded randomness or a "
                 "clock, not the book's value; seed the program, or mark those numbers {?} in `expected` "
                 "(claimcheck draft does where it sees them change)"), details)
         return Verdict(Status.FAILED, observed, reason, details)
@@ -105,17 +105,21 @@ class Output(Kind):
         return ("output", self.listings(claim), claim.measure.get("cell"))
 
 
-def _changing(claim, ctx, observed: str) -> str:
-    """Where a second run of the program shows other numbers than the first: '' where it repeats."""
+def _changing(claim, ctx, observed: str) -> dict:
+    """Where a second run of the program shows other numbers than the first (empty where it repeats):
+    ``{positions, count, counts, said}`` (the numbers' indexes, how many the first run showed, whether
+    the two runs showed as many, in words)."""
     again = printed.numbers(shown(ctx.again(claim), claim.measure.get("cell")))
     first = printed.numbers(observed)
     if len(again) != len(first):
-        return f"{len(first)} numbers on one run, {len(again)} on another"
+        return {"positions": [], "count": len(first), "counts": True,
+                "said": f"{len(first)} numbers on one run, {len(again)} on another"}
     moved = [k for k, (a, b) in enumerate(zip(first, again)) if a.text != b.text]
     if not moved:
-        return ""
-    shown_ = ", ".join(f"number {k + 1}: {first[k].text} then {again[k].text}" for k in moved[:3])
-    return shown_ + (f" and {len(moved) - 3} more" if len(moved) > 3 else "")
+        return {}
+    said = ", ".join(f"number {k + 1}: {first[k].text} then {again[k].text}" for k in moved[:3])
+    return {"positions": moved, "count": len(first), "counts": False,
+            "said": said + (f" and {len(moved) - 3} more" if len(moved) > 3 else "")}
 
 
 def shown(run, cell) -> str:

@@ -15,7 +15,7 @@ NOTEBOOKS = sorted((CLAIMS / "dlwp1" / "notebooks").glob("*.ipynb"))
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:3])
 def test_draft_one_notebook(benchmark, tmp_path, path, capsys):
     args = Namespace(notebook=str(path), out=str(tmp_path / "drafts" / (path.stem + ".yaml")), book="bench",
-                     force=True)
+                     force=True, no_run=True, timeout=60.0)
     code = benchmark.pedantic(draft_command.run, args=(args,), rounds=3, iterations=1)
     assert code == 0 and "validate: valid" in capsys.readouterr().out
     assert benchmark.stats.stats.max < 10

@@ -14,7 +14,7 @@ from claimcheck.runners.cli import draft as draft_command
 def test_draft_a_10000_cell_notebook(benchmark, tmp_path, capsys):
     path = generated_notebooks.write(tmp_path / "drafts" / "notebooks", 5000, kinds=("shape", "print", "len"))
     assert len(nbformat.read(str(path), as_version=4).cells) >= 10_000
-    args = Namespace(notebook=str(path), out=str(tmp_path / "drafts" / "long.yaml"), book="bench", force=True)
+    args = Namespace(notebook=str(path), out=str(tmp_path / "drafts" / "long.yaml"), book="bench", force=True, no_run=True, timeout=60.0)
     benchmark.pedantic(draft_command.run, args=(args,), rounds=1, iterations=1)
     assert f"wrote {args.out}: " in capsys.readouterr().out
     assert benchmark.stats.stats.max < 120

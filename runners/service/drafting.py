@@ -1,0 +1,151 @@
+"""Drafting a notebook's spec file: proposals read from its outputs, settled on how their programs run
+here, written with its pending references and its book's libraries, then validated.
+
+The library owns the files (the CLI, cli/draft.py, only reads flags and prints what this returns), as
+papermill's ``execute_notebook`` does:
+
+1. the notebook is read once (authoring.propose) and, where it lies outside the claims tree the spec
+   goes to, copied into it (a spec runs only code inside its tree);
+2. unless ``run`` is off, every static proposal's program runs once in the sandbox, confined as
+   ``verify`` runs it (:func:`probe`): the output kind looks a second time where what it shows differs
+   from the notebook; the findings settle the draft (authoring/settling.py: numbers that change from
+   run to run written ``{?}``, programs that raised left out and listed, slow programs in the cpu tier,
+   stochastic values as metrics);
+3. the spec, its pending references and the libraries the notebook imports are written; the spec is
+   validated as ``claimcheck validate`` would.
+"""
+from __future__ import annotations
+
+import copy
+import dataclasses
+import shutil
+import sys
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..authoring import requirements, spec
+from ..authoring.drafting import propose, settled
+from ..catalog.loader import claims_root, load
+from ..catalog.validation import problems_of, support_file_problems
+from ..claim.yamlload import SpecSyntaxError, load_yaml
+from ..core.settings import resolve
+from ..engine.session import Session
+
+PROBE_TIMEOUT_S = 120.0  # a program that takes longer in the draft's run is left out, saying so
+
+
+@dataclass
+class Drafted:
+    """What drafting wrote and found, for the CLI to print."""
+
+    spec: Path
+    proposals: list
+    unplaced: dict
+    deduplicated: int
+    copied: Path | None = None
+    references: int = 0
+    library_lines: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    ran: Counter | None = None  # the draft's run: claims by status (None: not run)
+    not_run: dict = field(default_factory=dict)  # why programs could not run here -> how many (and the fix)
+
+
+def draft_notebook(source: Path, out: Path, book: str = "draft", run: bool = True,
+                   timeout: float = PROBE_TIMEOUT_S, stream=None) -> Drafted:
+    """Draft ``source`` into the spec file ``out`` (see the module's docstring)."""
+    source, out = Path(source), Path(out)
+    stream = stream or sys.stderr
+    d = propose(source, book)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tree = claims_root(out)
+    copied = None
+    if not source.resolve().is_relative_to(tree.resolve()):
+        copied = out.parent / "notebooks" / source.name
+        copied.parent.mkdir(exist_ok=True)
+        shutil.copyfile(source, copied)
+        d.notebook = copied
+    library_lines = requirements.propose(source, out)  # before the run: a missing library's skip names it
+    findings, ran, not_run = None, None, {}
+    if run:
+        findings = probe(d, out, timeout, stream)
+        ran = Counter(f["status"] for f in findings.values())
+        for f in findings.values():
+            if f["status"] == "skipped":
+                key = (f.get("reason", ""), f.get("fix", ""))
+                not_run[key] = not_run.get(key, 0) + 1
+    settled(d, findings)
+    out.write_text(spec.render(d, out), encoding="utf-8")
+    refs = out.parent / "references.yaml"
+    added = _add_references(refs, d, out, stream)
+    claims = load(out)
+    problems = [*map(str, problems_of(claims)), *support_file_problems(out.parent)]
+    return Drafted(out, d.proposals, d.unplaced_by_kind(), d.deduplicated, copied, added, library_lines, problems,
+                   ran, not_run)
+
+
+def probe(d, out: Path, timeout: float, stream) -> dict:
+    """Run the draft's static proposals as ``verify --tier static`` would, once (the output kind looks
+    twice where it differs): {claim id: what came back, as a dict, with ``program_s``, the time of the
+    program it ran (the longest of the claims that share it)}."""
+    static = [p for p in d.proposals if p.tier == "static" and p.kind != "metric"]
+    if not static:
+        return {}
+    trial = copy.copy(d)
+    trial.proposals = static
+    path = out.parent / f".{out.stem}.draft-run.yaml"  # hidden from the catalog: never a book's spec
+    scratch = Path(tempfile.mkdtemp(prefix="claimcheck-draft-"))
+    session = None
+    try:
+        path.write_text(spec.render(trial, path), encoding="utf-8")
+        settings = resolve(None, claims=str(path), tier="static", cache_dir=str(scratch / "cache"),
+                           out=str(scratch / "out"), no_history=True, timeout=timeout)
+        print(f"claimcheck draft: running the programs of {len(static)} proposed claims, as `verify --tier static` "
+              f"would, to see what they show here ({timeout:.0f} s at most each)", file=stream, flush=True)
+        session = Session(settings, stream)
+        session.warm_up()
+        claims = session.take(load(path))
+        results = session.run(claims)
+    finally:
+        if session is not None:
+            session.close()
+        path.unlink(missing_ok=True)
+        shutil.rmtree(scratch, ignore_errors=True)
+    by_program: dict = {}
+    programs = {c.id: tuple(str(x) for x in c.measure.get("listings", [])) for c in claims}
+    for r in results:
+        by_program[programs.get(r.id)] = max(by_program.get(programs.get(r.id), 0.0), r.duration_s)
+    return {r.id: {**dataclasses.asdict(r), "status": r.status.value, "program_s": by_program[programs.get(r.id)]}
+            for r in results}
+
+
+def _add_references(path: Path, proposed, out: Path, stream) -> int:
+    """Add the drafted pending references that ``path`` does not hold yet (a new file if none): the file
+    is parsed and written anew (spec.updated_references), through a file beside it that must read back
+    before it replaces the old one. A file that cannot be read is left as it is, and said so. How many
+    were added."""
+    if not proposed.references:
+        return 0
+    if not path.is_file():
+        path.write_text(spec.render_references(proposed, out), encoding="utf-8")
+        return len(proposed.references)
+    try:
+        text, added = spec.updated_references(path.read_text(encoding="utf-8"), load_yaml(path), proposed, out)
+    except (SpecSyntaxError, ValueError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        print(f"claimcheck draft: {path}: {exc}; its pending references were not added", file=stream)
+        return 0
+    if not added:
+        return 0
+    fresh = path.with_name(path.name + ".draft-tmp")
+    fresh.write_text(text, encoding="utf-8")
+    try:
+        load_yaml(fresh)  # as the catalog reads it
+    except SpecSyntaxError as exc:
+        fresh.unlink()
+        print(f"claimcheck draft: {path} would not read back ({exc}): left as it is", file=stream)
+        return 0
+    fresh.replace(path)
+    return added
