@@ -446,31 +446,10 @@ def _load(name: str, last: str, e: ast.Call):
     return None
 
 
-SILENT_MAGICS = frozenset({"system", "getoutput"})
-
 
 def shell_only(source: str) -> bool:
-    """Whether a cell is shell commands or magics that run no Python (``!ls``, ``%%bash``, ``%load_ext x``)."""
-    try:
-        python = jupyter.to_python(source)
-        tree = ast.parse(python)
-    except (SyntaxError, ValueError):
-        return False
-    if not tree.body:
-        return False
-    for stmt in tree.body:
-        value = stmt.value if isinstance(stmt, (ast.Expr, ast.Assign)) else None
-        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
-                and dotted(value.func.value) == "" and isinstance(value.func.value, ast.Call)
-                and dotted(value.func.value.func) == "get_ipython"):
-            return False
-        method = value.func.attr
-        name = value.args[0].value if value.args and isinstance(value.args[0], ast.Constant) else ""
-        if method == "run_cell_magic" and name in jupyter.RUNS_BODY | jupyter.WRITES:
-            return False
-        if method == "run_line_magic" and name in jupyter.RUNS_STATEMENT:
-            return False
-    return True
+    """Whether a cell is shell commands or magics that run no Python (claim/jupyter.py)."""
+    return jupyter.shell_only(source)
 
 
 def _setting(name: str) -> str | None:

@@ -9,8 +9,11 @@ date, a chapter number, a general remark) are explained in a ``coverage.yaml`` b
 and counted apart.
 
 A notebook (``.ipynb``) is read by cells: the numbers of its markdown cells (the book's prose) and
-of its code cells' outputs (what the author's run printed), not of its code. There a number's
-``line`` is its cell's index, and a claim covers it by citing that cell (``from: notebook, cell: N``).
+every number its code cells' outputs show (what the author's run printed and displayed, read as the
+``output`` kind reads it; timings, versions and the like are explained as changing on every run), not
+of its code. There a number's ``line`` is its cell's index, and a claim covers it by citing that cell
+(``from: notebook, cell: N``) and checking that value (an ``output`` claim checks every number of the
+cell it compares).
 """
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..claim import notebooks
+from ..claim import jupyter, notebooks, printed
 from ..claim.notes import coverage_files, file_problems, load_notes
 from ..claim.yamlload import load_yaml, strip_lines
 from ..kinds import registry
@@ -71,15 +74,37 @@ def find_numbers(text: str) -> list[Number]:
 
 
 def notebook_numbers(path: Path) -> list[Number]:
-    """The numbers of a notebook's prose and outputs, each with its cell's index as its line."""
+    """The numbers of a notebook's prose and outputs, each with its cell's index as its line: the prose's
+    as :data:`TOKEN` finds them; every number an output shows, as the ``output`` kind reads it
+    (claim/printed.py), and each span whose numbers change on every run by their nature (a timing, a
+    version) as one entry explained by that."""
     numbers = []
     for i, cell in enumerate(notebooks.read(path).cells):
-        text = cell.source if cell.cell_type == "markdown" else (
-            notebooks.output_text(cell) if cell.cell_type == "code" else "")
-        for n in find_numbers(text):
-            n.line = i
-            numbers.append(n)
+        if cell.cell_type == "markdown":
+            for n in find_numbers(cell.source):
+                n.line = i
+                numbers.append(n)
+        elif cell.cell_type == "code":
+            numbers += output_numbers(i, cell)
     return numbers
+
+
+def output_numbers(i: int, cell) -> list[Number]:
+    """What cell ``i`` shows: its numbers (kind ``output``) and its spans that change on every run."""
+    text = printed.clean(notebooks.shown_output(cell))
+    if jupyter.shell_only(cell.source):
+        return [Number(i, n.text, "output", None, why="printed by a shell command or a magic, not by Python: no "
+                       "program runs it") for n in printed.numbers(text)] if text.strip() else []
+    try:
+        found = printed.numbers(text)
+    except ValueError as exc:
+        return [Number(i, text[:40], "output", None, why=f"not read: {exc}")]
+    out = [Number(i, n.text, "output", printed.key(n)) for n in found]
+    for span, why in printed.masked(text)[1]:
+        if any(ch.isdigit() for ch in span):
+            out.append(Number(i, span[:60], "changes", None, why=f"{why}: not the book's value (it changes with "
+                                                                 "the run or the environment)"))
+    return out
 
 
 def cited_lines(claim, source_name: str) -> set[int]:
@@ -121,13 +146,19 @@ def measure(source: Path, claims, notes: dict | None = None) -> Coverage:
     notebook = Path(source).suffix == notebooks.SUFFIX
     numbers = notebook_numbers(source) if notebook else find_numbers(Path(source).read_text(encoding="utf-8"))
     kinds = registry()
-    checks = [(c, cited_lines(c, Path(source).name), kinds[c.kind].coverage_values(c))
+    checks = [(c, cited_lines(c, Path(source).name), _with_parts(kinds[c.kind].coverage_values(c)))
               for c in claims if not c.problems and c.kind in kinds]
     for n in numbers:
-        n.claims = [c.id for c, lines, values in checks if n.line in lines and n.value in values]
+        n.claims = [c.id for c, lines, values in checks if n.line in lines and n.value in values] \
+            if n.value is not None else []
         # a notebook's cell may be explained whole (text None); a notes file's numbers one by one
-        n.why = (notes or {}).get((n.line, n.text)) or (notes or {}).get((n.line, None), "")
+        n.why = (notes or {}).get((n.line, n.text)) or (notes or {}).get((n.line, None), "") or n.why
     return Coverage(Path(source), numbers)
+
+
+def _with_parts(values: set) -> set:
+    """A claim's values, and the numbers a shape or size among them is made of (an output shows them one by one)."""
+    return set(values) | {v for t in values if isinstance(t, tuple) for v in t if v is not None}
 
 
 def render_text(cov: Coverage) -> str:
@@ -148,10 +179,13 @@ def render_text(cov: Coverage) -> str:
 
 
 def for_claims(claims_root: Path, claims=None) -> list[dict]:
-    """Coverage of every source a coverage.yaml under the claims names, for the report; a malformed
-    coverage.yaml is an entry saying what is wrong with it."""
+    """Coverage of every source a coverage.yaml under the claims names and of every notebook of every book
+    (those the specs name, those in a book's ``notebooks/``), for the report; a malformed coverage.yaml
+    is an entry saying what is wrong with it."""
     root = Path(claims_root)
+    claims = load(root) if claims is None else claims
     out = []
+    named = set()
     for path in coverage_files(root):
         problems = file_problems(path)
         if problems:
@@ -162,10 +196,27 @@ def for_claims(claims_root: Path, claims=None) -> list[dict]:
         if not source.is_file():
             out.append({"source": doc.get("source", ""), "missing": True})
             continue
-        cov = measure(source, load(root) if claims is None else claims, load_notes(root, source))
-        out.append({"source": source.name, "missing": False, "share": cov.share,
-                    "unit": "cell" if source.suffix == notebooks.SUFFIX else "line",
-                    "covered": len(cov.covered), "checkable": len(cov.checkable),
-                    "explained": [(n.line, n.text, n.why) for n in cov.explained],
-                    "uncovered": [(n.line, n.text) for n in cov.uncovered]})
+        named.add(source)
+        out.append(_entry(measure(source, claims, load_notes(root, source))))
+    for source in sorted(notebooks_of(root, claims) - named):
+        out.append(_entry(measure(source, claims, load_notes(root, source))))
     return out
+
+
+def notebooks_of(root: Path, claims) -> set[Path]:
+    """Every notebook of the books under ``root``: those their specs name, and those in a book's ``notebooks/``."""
+    found = {p.resolve() for p in Path(root).glob("*/notebooks/*.ipynb")}
+    for c in claims:
+        if getattr(c, "notebook", "") and c.file:
+            path = (Path(c.file).parent / c.notebook).resolve()
+            if path.is_file():
+                found.add(path)
+    return found
+
+
+def _entry(cov: Coverage) -> dict:
+    return {"source": cov.source.name, "missing": False, "share": cov.share,
+            "unit": "cell" if cov.source.suffix == notebooks.SUFFIX else "line",
+            "found": len(cov.numbers), "covered": len(cov.covered), "checkable": len(cov.checkable),
+            "explained": [(n.line, n.text, n.why) for n in cov.explained],
+            "uncovered": [(n.line, n.text) for n in cov.uncovered]}

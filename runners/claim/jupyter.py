@@ -211,3 +211,26 @@ class Shell:
         from IPython.utils.text import SList
 
         return SList()
+
+
+def shell_only(source: str) -> bool:
+    """Whether a cell is shell commands or magics that run no Python (``!ls``, ``%%bash``, ``%load_ext x``):
+    what it shows is not Python's, and a program runs nothing for it."""
+    try:
+        tree = ast.parse(to_python(source))
+    except (SyntaxError, ValueError):
+        return False
+    if not tree.body:
+        return False
+    for stmt in tree.body:
+        value = stmt.value if isinstance(stmt, (ast.Expr, ast.Assign)) else None
+        func = value.func if isinstance(value, ast.Call) else None
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call)
+                and isinstance(func.value.func, ast.Name) and func.value.func.id == "get_ipython"):
+            return False
+        name = value.args[0].value if value.args and isinstance(value.args[0], ast.Constant) else ""
+        if func.attr == "run_cell_magic" and name in RUNS_BODY | WRITES:
+            return False
+        if func.attr == "run_line_magic" and name in RUNS_STATEMENT:
+            return False
+    return True

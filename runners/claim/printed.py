@@ -252,7 +252,11 @@ def finite(n: Number) -> bool:
 
 
 def key(n: Number):
-    """A number as coverage matches it: its value to nine significant digits (an integer as itself)."""
-    if n.special or n.wildcard or isinstance(n.value, int):
+    """A number as coverage matches it: its value to nine significant digits (an integer as itself; a
+    percentage as the fraction it states, ``98.5%`` as 0.985, as the claims state fractions)."""
+    if n.special or n.wildcard:
         return n.value
-    return float(f"{n.value:.9g}")
+    value = n.value / 100 if n.text.endswith("%") else n.value
+    if isinstance(value, int):
+        return value
+    return float(f"{value:.9g}")

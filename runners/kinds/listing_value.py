@@ -89,8 +89,8 @@ class ListingValue(Kind):
         return Verdict(Status.FAILED if hits * 2 < n else Status.INCONCLUSIVE, observed, reason, details)
 
     def coverage_values(self, claim):
-        """The value, and each whole number in it: a list of counts (``[1000, 1000, 500, ...]``)
-        checks each count it lists, where the claim cites it."""
+        """The value, and each number in it: a list of counts (``[1000, 1000, 500, ...]``) checks each
+        count it lists, an array each of its entries, where the claim cites it."""
         found = super().coverage_values(claim)
 
         def walk(v):
@@ -99,6 +99,8 @@ class ListingValue(Kind):
                     yield from walk(x)
             elif isinstance(v, int) and not isinstance(v, bool):
                 yield v
+            elif isinstance(v, float) and math.isfinite(v):
+                yield float(f"{v:.9g}")  # as coverage reads a number an output shows (claim/printed.py)
         return found | set(walk(claim.expected))
 
     def quantity(self, claim):
