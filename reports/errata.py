@@ -67,9 +67,31 @@ def _entry(r: Result, verdict: str) -> list[str]:
         f"- **Measured:** {_md(measured(r))}",
         f"- **Verdict:** {_said_once(verdict, r.reason)}",
         f"- **Environment:** Python {_md(env.get('python'))}, Keras {_md(env.get('keras'))} "
-        f"({_md(env.get('backend'))}), TensorFlow {_md(env.get('tensorflow') or '-')}, {_md(env.get('device'))}",
+        f"({_md(env.get('backend'))}), TensorFlow {_md(env.get('tensorflow') or '-')}, {_md(env.get('device'))}"
+        + "".join(f", {_md(d)} {_md(v)}" for d, v in (env.get("libraries") or {}).items()),
+        *_stored(r),
         f"- **Suggested correction:** {_md(suggestion(r))}", "",
     ]
+
+
+def stored_note(r: Result) -> str:
+    """For a claim on a notebook's stored output: what the output was made with and what may have moved it
+    since (the libraries its program imports, as here); '' for a claim that cites no notebook."""
+    env = r.environment or {}
+    stored = env.get("notebook")
+    if not stored:
+        return ""
+    made = f"Python {stored['python']} (the notebook's metadata)" if stored.get("python") else \
+        "versions its metadata does not name"
+    here = ", ".join(f"{d} {v}" for d, v in (env.get("libraries") or {}).items())
+    return (f"the notebook's outputs were stored with {made}; they may predate the libraries this run used"
+            + (f" ({here})" if here else "") + ": a value a library changed since is not the book's error "
+            "until a run on the book's own versions shows it")
+
+
+def _stored(r: Result) -> list[str]:
+    note = stored_note(r)
+    return [f"- **Stored output:** {_md(note)}"] if note else []
 
 
 def _said_once(verdict: str, reason: str) -> str:

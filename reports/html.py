@@ -16,6 +16,7 @@ import jinja2
 from ..runners.claim.verdict import ATTENTION, ATTENTION_ORDER, Result, Status
 from ..runners.core.formatting import show
 from ..runners.stores.results import EVIDENCE_STATUSES, counts
+from .errata import stored_note
 from .figures import readers_figure, seeds_figure, sparkline
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -33,6 +34,7 @@ def environment() -> jinja2.Environment:
     env.globals["seeds_figure"] = seeds_figure
     env.globals["readers_figure"] = readers_figure
     env.globals["sparkline"] = sparkline
+    env.globals["stored_note"] = stored_note
     return env
 
 

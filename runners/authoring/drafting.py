@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .notebook import DraftNotebook
 from .outputs import read_outputs
-from .proposals import Draft, section_of
+from .proposals import Draft, section_of, slug
 from .prose import read_prose
 from .settling import settle
 
@@ -21,7 +21,8 @@ def propose(path: Path, book: str = "draft") -> Draft:
     """What the notebook's outputs propose, before anything is known of how their programs run."""
     nbk = DraftNotebook(Path(path))
     placed = section_of(Path(path))  # from the file name, else from the first heading ("Chapter 6 – ...")
-    chapter, section = placed or ((nbk.chapter() or "0"),) * 2
+    # neither names a chapter: the file's own name (an appendix is never "chapter 0")
+    chapter, section = placed or ((nbk.chapter() or slug(Path(path).stem)),) * 2
     d = Draft(Path(path), book, chapter, section, nbk.title())
     d.source = nbk
     read_outputs(nbk, d)

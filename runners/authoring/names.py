@@ -138,8 +138,13 @@ def _parse(source: str):
         tree = ast.parse(python)
     except (SyntaxError, ValueError):
         return None
-    bodies = [ast.parse(jupyter.to_python(c.body)).body for c in jupyter.calls(python)
+    found = jupyter.calls(python)
+    bodies = [ast.parse(jupyter.to_python(c.body)).body for c in found
               if c.method == "run_cell_magic" and c.name in jupyter.RUNS_BODY and _parses(jupyter.to_python(c.body))]
+    # `%time x = f()`, `%timeit g(x)`: the statement a line magic runs
+    statements = [jupyter.magic_statement(c.name, c.line) for c in found
+                  if c.method == "run_line_magic" and c.name in jupyter.RUNS_STATEMENT]
+    bodies += [ast.parse(st).body for st in statements if _parses(st)]
     tree.body += [stmt for body in bodies for stmt in body]
     return tree
 

@@ -19,7 +19,7 @@ DATA = ((re.compile(r"(?<![\w])mnist\.load_data"), "mnist"), (re.compile(r"fashi
         (re.compile("flow_from_directory"), "dogs_vs_cats"),
         (re.compile("image_dataset_from_directory"), "dogs_vs_cats"), (names.IMAGENET, "vgg16_weights"))
 HEADING = re.compile(r"^(?:#+\s*(?P<h>.+?)\s*#*|\*\*(?P<b>[^*]+)\*\*|__(?P<u>[^_]+)__)$")
-NUMBERED = re.compile(r"^(?:Chapter\s+\d+\s*[-–—:.]?\s*|\d+(?:\.\d+)*\s*[-–—:.]?\s+)", re.I)
+NUMBERED = re.compile(r"^(?:(?:Chapter|Appendix)\s+[\dA-Z]+\s*[-–—:.]?\s*|\d+(?:\.\d+)*\s*[-–—:.]?\s+)", re.I)
 
 
 def display_only(source: str) -> bool:
@@ -232,27 +232,32 @@ class DraftNotebook:
     def source(self, i: int) -> str:
         return self.nb.cells[i].source
 
+    def _headings(self) -> list[str]:
+        return [h for cell in self.nb.cells if cell.cell_type == "markdown"
+                for h in map(_heading, cell.source.splitlines()) if h]
+
+    def _chapter_heading(self) -> str | None:
+        """The first heading that names a chapter (``Chapter 12: ...``), else the first heading (a book's
+        notebooks may open with the book's own title above the chapter's)."""
+        found = self._headings()
+        return next((h for h in found if re.match(r"(?:Chapter|Appendix)\s+[\dA-Z]", h, re.I)), found[0] if found else None)
+
     def title(self) -> str:
-        """The first heading (a ``#`` line, or a first line all in bold, as Géron's notebooks open), without
+        """The chapter's heading (a ``#`` line, or a first line all in bold, as Géron's notebooks open), without
         its chapter or section number."""
-        for cell in self.nb.cells:
-            if cell.cell_type == "markdown":
-                for line in cell.source.splitlines():
-                    heading = _heading(line)
-                    if heading:
-                        return NUMBERED.sub("", heading).strip() or "(untitled)"
-        return "(untitled)"
+        heading = self._chapter_heading()
+        return (NUMBERED.sub("", heading).strip() or "(untitled)") if heading else "(untitled)"
 
     def chapter(self) -> str | None:
-        """The chapter number the first heading names (``# Chapter 6 – ...``), if it names one."""
-        for cell in self.nb.cells:
-            if cell.cell_type == "markdown":
-                for line in cell.source.splitlines():
-                    heading = _heading(line)
-                    if heading:
-                        m = re.match(r"(?:Chapter\s+)?(\d+)\b", heading, re.I)
-                        return str(int(m.group(1))) if m else None
-        return None
+        """The chapter the chapter's heading names (``# Chapter 6 – ...`` 6; ``# Appendix B ...`` B), if it names one."""
+        heading = self._chapter_heading()
+        if not heading:
+            return None
+        m = re.match(r"(?:Chapter\s+)?(\d+)\b", heading, re.I)
+        if m:
+            return str(int(m.group(1)))
+        m = re.match(r"Appendix\s+([A-Z]|\d+)\b", heading, re.I)
+        return f"appendix-{m.group(1).lower()}" if m else None
 
     def program(self, upto: tuple) -> list:
         """Every node before ``upto`` that a later statement may need (no display-only, plot or save

@@ -45,6 +45,7 @@ class Proposal:
     cite: list             # [(cell, quote)]
     why: str               # what it was read from / matched to, and how sure
     tier: str = "static"
+    tolerance: float | None = None  # an output's relative tolerance (the draft's run differed by rounding)
     requires: list = field(default_factory=list)
     reference: str = ""    # a metric's reference name (pending until recorded)
     review: list = field(default_factory=list)  # what the author must look at
@@ -52,6 +53,7 @@ class Proposal:
     stochastic: list = field(default_factory=list)  # an output's values after a fit: metrics, should it not repeat
     seeded: bool = False   # its program seeds what it draws (numpy, tensorflow, torch, random_state=...)
     trains: bool = False   # its program fits a model
+    changing: list = field(default_factory=list)  # the numbers of its output seen to change between two runs
 
 
 @dataclass
@@ -115,4 +117,7 @@ def section_of(path: Path) -> tuple[str, str] | None:
     if m:
         return str(int(m.group(1))), f"{int(m.group(1))}.{int(m.group(2))}"
     m = re.match(r"^(?:ch(?:apter)?[_ -]?)?(\d+)(?=[_\- .])", name, re.I)
-    return (str(int(m.group(1))), str(int(m.group(1)))) if m else None
+    if m:
+        return str(int(m.group(1))), str(int(m.group(1)))
+    m = re.match(r"^(?:appendix|app)[_ -]?([a-z]|\d+)(?=[_\- .])", name, re.I)
+    return (f"appendix-{m.group(1).lower()}",) * 2 if m else None

@@ -6,7 +6,10 @@ as ``verify --tier static`` would; the output kind looks twice where a value dif
 notebook's. What came back settles each proposal (:func:`settle`):
 
 * it **passed** (it shows what the notebook stored) or **failed** on a program that repeats: kept, as
-  the exact claim it is (a failure is a finding for the author: it says what this run shows);
+  the exact claim it is (a failure is a finding for the author: it says what this run shows); where
+  every number it shows lies within 1e-4 (relative) of the notebook's, the difference is float rounding
+  of another library version, and the claim is given the relative ``tolerance`` that admits it (a power
+  of ten, at least twice the difference), said in its comment;
 * it is **inconclusive** because some numbers changed between two runs of the same program: those
   numbers are written ``{?}`` (not compared), and where the cell shows a value after a fit, that
   value becomes a metric claim (stochastic, with a pending reference); an output every number of
@@ -68,7 +71,13 @@ def _output(nbk: DraftNotebook, d: Draft, p: Proposal, found: dict | None) -> li
     _timing(p, found)
     changing = (found.get("details") or {}).get("changing_at")
     if status != "inconclusive" or not changing:
-        if status == "failed":
+        tolerance = printed.rounding_tolerance((found.get("details") or {}).get("largest_relative"))
+        if status == "failed" and tolerance is not None:  # the last digits only: float rounding of another version
+            p.tolerance = tolerance
+            p.why += (f"; this run differs from the notebook in the last digits only (relative "
+                      f"{found['details']['largest_relative']:.1e}: float rounding of another library version): "
+                      f"compared within {tolerance:g}, relative")
+        elif status == "failed":
             p.why += f"; this run shows otherwise ({found.get('reason', '')[:160]})"
         return [p]
     # the program shows other numbers on every run
@@ -79,6 +88,7 @@ def _output(nbk: DraftNotebook, d: Draft, p: Proposal, found: dict | None) -> li
         d.not_placed(cell, str(p.stated), "changes", f"{changing.get('said', 'its numbers change')} between two "
                      "runs of the same program" + (f"; drafted as {len(metrics)} metric claims" if metrics else ""))
         return metrics
+    p.changing = [n.text for k, n in enumerate(stated) if k in positions]
     p.expected = Block(printed.with_wildcards(str(p.expected), positions))
     p.why += (f"; {len(positions)} of its numbers change from run to run ({changing.get('said', '')}): written "
               "{?}, not compared")

@@ -114,6 +114,8 @@ def _claim(p: Proposal, listings: list) -> dict:
         claim["requires"] = FlowList(p.requires)
     claim["measure"] = measure
     claim["expected"] = FlowList(p.expected) if isinstance(p.expected, list) else p.expected
+    if p.tolerance is not None:
+        claim["tolerance"] = p.tolerance
     if p.reference:
         claim["reference"] = p.reference
     claim["source"] = {"stated": p.stated,
@@ -186,3 +188,22 @@ def updated_references(text: str, doc, d: Draft, spec_path: Path) -> tuple[str, 
         except yaml.YAMLError:
             pass
     return dump(want), len(new)
+
+
+def render_coverage(d: Draft, spec_path: Path) -> str | None:
+    """The ``coverage.yaml`` beside a draft: the numbers of its outputs that state nothing checkable, as the
+    draft's run saw them (numbers that changed between two runs of the same program), each with why; None
+    where there are none. (Numbers the draft could not place for another reason stay uncovered.)"""
+    items = []
+    for cell, text, why in d.unplaced_by_kind().get("changes", []):
+        items.append({"cell": cell, "why": f"its numbers change from run to run ({why})"})
+    for p in d.proposals:
+        for text in dict.fromkeys(p.changing):
+            items.append({"cell": p.measure["cell"], "text": text,
+                          "why": "changes from run to run (seen between two runs of its program): written {?}"})
+    if not items:
+        return None
+    doc = {"source": _notebook_from(d, spec_path), "not_checkable": [Flow(i) for i in items]}
+    head = (f"# The numbers of {Path(d.notebook).name} that state nothing checkable, written by `claimcheck draft` "
+            "from what its run saw (`claimcheck coverage` counts them apart). Review with the spec.\n")
+    return head + dump(doc)

@@ -143,6 +143,11 @@ def _timeit_statement(line: str) -> str:
     return " ".join(rest)
 
 
+def magic_statement(name: str, line: str) -> str:
+    """The Python statement a ``%time``/``%timeit`` line magic runs (its options left out)."""
+    return _timeit_statement(line) if name == "timeit" else line
+
+
 class Shell:
     """The stand-in ``get_ipython()`` of a notebook's program: runs what stays in the program, nothing else."""
 
@@ -158,7 +163,7 @@ class Shell:
 
     def run_line_magic(self, name: str, line: str, _stack_depth: int = 1):
         if name in RUNS_STATEMENT:
-            statement = _timeit_statement(line) if name == "timeit" else line
+            statement = magic_statement(name, line)
             try:
                 code = compile(statement, f"<%{name}>", "eval")
             except SyntaxError:

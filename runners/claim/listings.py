@@ -38,6 +38,7 @@ class Change:
     new: str | None
     line: int
     sidecar: bool = False  # a notebook's change, written beside it (it is undone by not applying it)
+    forced: bool = False   # forced by the installed library (a sidecar's `when`): applied as printed too
 
 
 @dataclass
@@ -97,7 +98,9 @@ def _read_cells(entry: str, stamp) -> Listing:
     file, selector = notebooks.split(entry)
     got = notebooks.cells(Path(file), selector)
     recorded = [Change(text, None, None, 0) for text in got.ipython]
-    recorded += [Change(f"`{c.old}` -> `{c.new}` (cell {c.cell}: {c.why})", c.old, c.new, c.line, sidecar=True)
+    recorded += [Change(f"`{c.old}` -> `{c.new}` (cell {c.cell}: {c.why}"
+                        + (f"; forced by {c.when}, as printed too)" if c.forced else ")"),
+                        c.old, c.new, c.line, sidecar=True, forced=c.forced)
                  for c in got.recorded]
     return Listing(Path(entry), got.changed, _changes(got.changed) + recorded, got.printed)
 
@@ -152,7 +155,7 @@ class Program:
         """The changes in effect, per listing (none where the listings run as printed)."""
         out = {}
         for lst in (read_listing(p) for p in self.paths):
-            kept = [c.text for c in lst.changes if not (self.as_printed and c.old is not None)]
+            kept = [c.text for c in lst.changes if not (self.as_printed and c.old is not None and not c.forced)]
             out[lst.path.name] = kept
         return out
 

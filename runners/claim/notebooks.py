@@ -30,7 +30,9 @@ byte for byte the one its author published: a sidecar ``NOTEBOOK.changes.yaml``:
       - {cell: 26, old: "model.fit_generator(", new: "model.fit(", why: "Keras 3 has no fit_generator"}
 
 Each ``old`` must occur in its cell; it is replaced there (every occurrence). ``--as-printed`` runs
-the cells without them. A ``# claimcheck-change:`` comment line in a cell works as in a listing file.
+the cells without them, except a change that names the library forcing it (``when: torch>=2.6``):
+where the installed library is one of those, the printed code cannot run on it, and the change applies
+in both modes (recorded as such). A ``# claimcheck-change:`` comment line in a cell works as in a listing file.
 """
 from __future__ import annotations
 
@@ -265,6 +267,24 @@ class SidecarChange:
     new: str
     why: str
     line: int
+    when: str = ""  # a library this change is forced by (``torch>=2.6``): applied, as printed too, where installed
+
+    @property
+    def forced(self) -> bool:
+        """Whether the installed library is one the printed code cannot run on (the change's ``when``)."""
+        return bool(self.when) and _installed_satisfies(self.when)
+
+
+def _installed_satisfies(requirement: str) -> bool:
+    import importlib.metadata
+
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        req = Requirement(requirement)
+        return req.specifier.contains(importlib.metadata.version(req.name), prereleases=True)
+    except (InvalidRequirement, importlib.metadata.PackageNotFoundError):
+        return False
 
 
 @functools.lru_cache(maxsize=64)
@@ -283,15 +303,20 @@ def _sidecar(path: str, stamp) -> tuple[SidecarChange, ...]:
         if not isinstance(item, dict):
             raise ClaimError(f"{where}: changes[{n}] must be a mapping {{cell, old, new, why}}")
         given = {k: v for k, v in item.items() if k != LINE_KEY}
-        unknown = set(given) - {"cell", "old", "new", "why"}
+        unknown = set(given) - {"cell", "old", "new", "why", "when"}
         if unknown:
             raise ClaimError(f"{where}: changes[{n}]: unknown field(s) {', '.join(sorted(unknown))}")
+        when = given.get("when", "")
+        if not isinstance(when, str) or (when and not re.fullmatch(r"[A-Za-z0-9][\w.-]*\s*(?:[<>=!~]=?\s*[\w.*+!-]+\s*,?\s*)+",
+                                                                     when)):
+            raise ClaimError(f"{where}: changes[{n}].when must name a library and the versions that force the "
+                             f"change (`torch>=2.6`), got {when!r}")
         if not isinstance(given.get("cell"), int) or isinstance(given.get("cell"), bool):
             raise ClaimError(f"{where}: changes[{n}].cell must be a cell index (a whole number)")
         for key in ("old", "new", "why"):
             if not isinstance(given.get(key), str) or (key != "new" and not given[key].strip()):
                 raise ClaimError(f"{where}: changes[{n}].{key} must be a string" + ("" if key == "new" else ", not empty"))
-        out.append(SidecarChange(given["cell"], given["old"], given["new"], given["why"], line or 0))
+        out.append(SidecarChange(given["cell"], given["old"], given["new"], given["why"], line or 0, when.strip()))
     return tuple(out)
 
 
@@ -348,8 +373,12 @@ def cells(path: Path, selector: str) -> Cells:
         source = part_of(nb.cells[i].source, spans)
         text, found = cell_program(source, i, where)
         ipython += found
-        printed.append(f"# cell {i}\n{text}\n")
         mine = [c for c in changes if c.cell == i and (spans is None or c.old in source)]
+        forced = [c for c in mine if c.forced]  # the installed library cannot run the printed code: as printed too
+        as_printed = source
+        for ch in forced:
+            as_printed = as_printed.replace(ch.old, ch.new)
+        printed.append(f"# cell {i}\n{cell_program(as_printed, i, where)[0] if forced else text}\n")
         for ch in mine:
             source = source.replace(ch.old, ch.new)
             recorded.append(ch)

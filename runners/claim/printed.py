@@ -189,6 +189,20 @@ class Comparison:
     def agrees(self) -> bool:
         return self.stated == self.measured and not self.differences
 
+    @property
+    def largest_relative(self) -> float | None:
+        """The largest relative difference of a differing pair of numbers (None where a special value or a
+        count differs): float rounding is some 1e-7 (single precision), a wrong value far more."""
+        if self.stated != self.measured or not self.differences:
+            return None
+        out = 0.0
+        for _, a, b in self.differences:
+            if a.special or b.special or a.wildcard or b.wildcard:
+                return None
+            scale = max(abs(a.value), abs(b.value))
+            out = max(out, abs(a.value - b.value) / scale if scale else 0.0)
+        return out
+
 
 def compare(stated: str, measured: str, tolerance: float = 0.0) -> Comparison:
     """The stated output's numbers against the measured one's, pair by pair."""
@@ -215,8 +229,10 @@ def explain(comparison: Comparison, stated: str, measured: str, most: int = 3) -
         line = lines[b.line - 1].strip() if 0 < b.line <= len(lines) else ""
         parts.append(f"number {k + 1} (line {b.line}: {_cut(line)!r}): the notebook shows {a.text}, this run {b.text}")
     more = len(comparison.differences) - most
+    relative = comparison.largest_relative
+    size = f"; the largest relative difference {relative:.1e}" if relative is not None else ""
     return "; ".join(parts) + (f"; and {more} more" if more > 0 else "") + \
-        f" ({len(comparison.differences)} of {comparison.compared} numbers differ)"
+        f" ({len(comparison.differences)} of {comparison.compared} numbers differ{size})"
 
 
 def _first_differing_line(a: list, b: list):
@@ -260,3 +276,17 @@ def key(n: Number):
     if isinstance(value, int):
         return value
     return float(f"{value:.9g}")
+
+
+ROUNDING = 1e-4  # a run whose numbers all lie this close (relative) to the stated ones differs by rounding only
+
+
+def rounding_tolerance(relative: float | None) -> float | None:
+    """The relative tolerance that admits a difference of float rounding (the smallest power of ten at least
+    twice ``relative``), or None where the difference is larger than rounding makes (:data:`ROUNDING`)."""
+    if relative is None or relative > ROUNDING:
+        return None
+    tolerance = 1e-9
+    while tolerance < 2 * relative:
+        tolerance *= 10
+    return float(f"{tolerance:.0e}")

@@ -63,6 +63,8 @@ def run(args) -> int:
         print("the draft's run here: " + ", ".join(f"{n} {status}" for status, n in sorted(done.ran.items()))
               + " (passed: the output as the notebook stored it; failed: this run shows otherwise, a finding to "
                 "review; inconclusive: numbers that change from run to run, written {?})")
+    if done.coverage:
+        print(f"wrote {done.coverage}: the numbers its run saw change from run to run (explained, not claimed)")
     for (reason, fix), n in done.not_run.items():
         print(f"  {n} could not run here: {reason}; fix: {fix}; then draft again (--force) to settle them")
     if done.references:

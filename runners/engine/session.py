@@ -25,7 +25,8 @@ from ..catalog.selection import select
 from ..claim.schema import Claim
 from ..claim.variants import ClaimOnStack, on_stack
 from ..claim.verdict import Result, Status
-from . import record, shards
+from ..kinds import registry
+from . import imports, record, shards
 from .context import RunContext
 from .deciding import decide
 from .executor import Executor, Job
@@ -162,8 +163,25 @@ class Session:
         result = self.sandboxed.result(claim)
         if result is None:
             result = decide(claim, self.context, replaying=self.context.replaying)
-        result.environment = self.environment()
+        result.environment = {**self.environment(), **self._program_environment(claim)}
         return result
+
+    def _program_environment(self, claim: ClaimOnStack) -> dict:
+        """The versions here of what the claim's program imports, and what its notebook's outputs were
+        stored with (imports.py): a value a library moved is told apart from the book's error."""
+        out: dict = {}
+        try:
+            found: dict = {}
+            for item in registry()[claim.kind].measurements(claim):
+                found.update(imports.libraries_of(self.context.program(claim, item)))
+            if found:
+                out["libraries"] = found
+            stored = imports.stored_with(claim)
+            if stored:
+                out["notebook"] = stored
+        except Exception:  # a claim whose program cannot be named says why in its own result
+            pass
+        return out
 
     def run(self, claims: list[Claim]) -> list[Result]:
         """Plan, train what is missing, decide every claim; progress on the stream."""

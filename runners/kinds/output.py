@@ -64,6 +64,8 @@ class Output(Kind):
         observed = shown(run, claim.measure.get("cell"))
         result = printed.compare(claim.expected, observed, claim.tolerance or 0.0)
         details = {"numbers": result.compared}
+        if result.largest_relative is not None:
+            details["largest_relative"] = result.largest_relative
         if run.substitute:
             details["substitute"] = run.substitute
         if result.agrees:

@@ -11,8 +11,9 @@ papermill's ``execute_notebook`` does:
    from the notebook; the findings settle the draft (authoring/settling.py: numbers that change from
    run to run written ``{?}``, programs that raised left out and listed, slow programs in the cpu tier,
    stochastic values as metrics);
-3. the spec, its pending references and the libraries the notebook imports are written; the spec is
-   validated as ``claimcheck validate`` would.
+3. the spec, its pending references, the libraries the notebook imports and (where the run saw numbers
+   change from run to run) a ``NAME.coverage.yaml`` explaining them are written; the spec is validated as
+   ``claimcheck validate`` would.
 """
 from __future__ import annotations
 
@@ -52,6 +53,7 @@ class Drafted:
     problems: list = field(default_factory=list)
     ran: Counter | None = None  # the draft's run: claims by status (None: not run)
     not_run: dict = field(default_factory=dict)  # why programs could not run here -> how many (and the fix)
+    coverage: Path | None = None  # the coverage.yaml explaining numbers that change from run to run
 
 
 def draft_notebook(source: Path, out: Path, book: str = "draft", run: bool = True,
@@ -79,12 +81,16 @@ def draft_notebook(source: Path, out: Path, book: str = "draft", run: bool = Tru
                 not_run[key] = not_run.get(key, 0) + 1
     settled(d, findings)
     out.write_text(spec.render(d, out), encoding="utf-8")
+    explained = spec.render_coverage(d, out)
+    coverage_file = out.with_name(out.stem + ".coverage.yaml")
+    if explained is not None:
+        coverage_file.write_text(explained, encoding="utf-8")
     refs = out.parent / "references.yaml"
     added = _add_references(refs, d, out, stream)
     claims = load(out)
     problems = [*map(str, problems_of(claims)), *support_file_problems(out.parent)]
     return Drafted(out, d.proposals, d.unplaced_by_kind(), d.deduplicated, copied, added, library_lines, problems,
-                   ran, not_run)
+                   ran, not_run, coverage_file if explained is not None else None)
 
 
 def probe(d, out: Path, timeout: float, stream) -> dict:
