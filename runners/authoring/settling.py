@@ -33,7 +33,7 @@ from .outputs import metric_from
 from .proposals import Draft, Proposal
 from .yamlwriter import Block
 
-STATIC_SECONDS = 60.0  # a program slower than this in the draft's run is drafted in the cpu tier
+STATIC_SECONDS = 120.0  # a program slower than this in the draft's run is drafted in the cpu tier
 TIMED_OUT = "gave no result after"
 
 

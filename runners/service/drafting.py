@@ -31,12 +31,13 @@ import yaml
 from ..authoring import requirements, spec
 from ..authoring.drafting import propose, settled
 from ..catalog.loader import claims_root, load
+from ..claim import notebooks
 from ..catalog.validation import problems_of, support_file_problems
 from ..claim.yamlload import SpecSyntaxError, load_yaml
 from ..core.settings import resolve
 from ..engine.session import Session
 
-PROBE_TIMEOUT_S = 120.0  # a program that takes longer in the draft's run is left out, saying so
+PROBE_TIMEOUT_S = 300.0  # a program that takes longer in the draft's run is left out, saying so (the sandbox's own default)
 
 
 @dataclass
@@ -69,6 +70,9 @@ def draft_notebook(source: Path, out: Path, book: str = "draft", run: bool = Tru
         copied = out.parent / "notebooks" / source.name
         copied.parent.mkdir(exist_ok=True)
         shutil.copyfile(source, copied)
+        sidecar = notebooks.sidecar_path(source)
+        if sidecar.is_file():  # its recorded changes go with it
+            shutil.copyfile(sidecar, notebooks.sidecar_path(copied))
         d.notebook = copied
     library_lines = requirements.propose(source, out)  # before the run: a missing library's skip names it
     findings, ran, not_run = None, None, {}
