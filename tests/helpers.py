@@ -169,6 +169,11 @@ PLANTS = {
     "dlwp1/ch05/5.1-mnist-convnet.yaml": {"dlwp1.ch05.convnet.full.dense_1.shape": [None, 32],
                                           "dlwp1.ch05.convnet.base.params.total": 55745},
     "dlwp1/ch05/5.2-dogs-vs-cats.yaml": {"dlwp1.ch05.dogs.scratch.dense_1.params": 3211777},
+    # the PyTorch book: a cell's whole output, one number changed (and one shape of a displayed model)
+    "ml-pytorch-sklearn/ch12/12-pytorch-mlp.yaml": {
+        "ml-pytorch-sklearn.ch12.s12.out.cell28": "Test Acc.: 0.9700",
+        "ml-pytorch-sklearn.ch12.s12.out.cell31": "Model(\n  (layer1): Linear(in_features=4, out_features=16, bias=True)\n"
+                                                  "  (layer2): Linear(in_features=16, out_features=4, bias=True)\n)"},
 }
 PLANTED = {i for changes in PLANTS.values() for i in changes}
 

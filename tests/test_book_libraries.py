@@ -323,3 +323,43 @@ def test_a_framework_the_stack_leaves_out_skips_the_book_code_that_imports_it(tm
     monkeypatch.setenv("KERAS_BACKEND", "jax")
     other = tmp_path / "other.py"  # raised in a library, not in the book's code: an error
     assert libraries.missing_library(raised.value, other) is None
+
+
+def test_torch_is_a_books_requirement_and_missing_it_skips_the_books_code(tmp_path, monkeypatch):
+    """A PyTorch book on the TensorFlow stack declares torch like any library (not claimcheck's own);
+    where it is not installed, the book's import of it skips the claim with the install line."""
+    from claimcheck.runners.claim import libraries
+
+    root = _files(tmp_path, {"pt": "torch\n"})
+    assert [r.name for r in libraries.collect(root)] == ["torch"]
+    assert "torch" not in libraries.own_modules()
+    listing = write(root / "pt" / "ch01" / "listings", "t.py", "import torch\n")
+    monkeypatch.setitem(sys.modules, "torch", None)
+    with pytest.raises(ModuleNotFoundError) as raised:
+        exec(compile(listing.read_text(), str(listing), "exec"), {})
+    monkeypatch.setattr(libraries, "_installed", lambda top: top != "torch")
+    skip = libraries.missing_library(raised.value, listing)
+    assert skip is not None and "module 'torch' is not installed (distribution torch)" in skip.reason
+    assert "pip install torch" in skip.fix
+
+
+def test_a_module_beside_the_notebook_is_never_proposed_as_a_package(tmp_path):
+    from claimcheck.runners.authoring import requirements
+
+    folder = tmp_path / "repo" / "ch01"
+    write(tmp_path / "repo", "helpers_of_the_book.py", "X = 1\n")
+    path = _notebook(folder / "01.ipynb", ["import sys\nsys.path.insert(0, '..')",
+                                          "from helpers_of_the_book import X\nimport own_pkg\nimport sklearn",
+                                          "%%writefile written.py\nY = 2", "import written"])
+    local = requirements.local_modules(path)
+    assert {"helpers_of_the_book", "own_pkg", "written"} <= local  # beside it, after sys.path, written by it
+    assert requirements.proposed(requirements.imported_modules(path), local) == [("sklearn", "scikit-learn")]
+
+
+def test_the_constraint_file_goes_to_pip(tmp_path):
+    root = _files(tmp_path, {"a": "pytest>=8\n"})
+    proc = cli("libraries", "--claims", root, "--install", "--constraint", tmp_path / "missing.txt")
+    assert proc.returncode == 0 and "nothing to install" in proc.stdout  # met: pip is not called at all
+    write(root / "b", "requirements.txt", "surely-not-installed-claimcheck-pkg\n")
+    proc = cli("libraries", "--claims", root, "--install", "--constraint", tmp_path / "missing.txt")
+    assert proc.returncode == 1 and "no such constraints file" in proc.stderr

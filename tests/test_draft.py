@@ -71,7 +71,7 @@ def test_a_cell_that_shows_numbers_is_one_output_claim_and_its_paths_need_review
     assert set(outputs) >= {8, 9, 10, 11, 12, 13, 24}  # len(os.listdir(...)) printed: the whole output compared
     assert outputs[8].expected == "total training cat images: 1000"
     # the author's absolute paths are flagged for review on every proposal whose program runs them
-    assert any("/Users/fchollet/Downloads/kaggle_original_data" in r for r in outputs[24].review)
+    assert any("/Users/fchollet/Downloads/cats_and_dogs_small" in r for r in outputs[24].review)
     # a value shown after an unseeded fit is also the metric it would be
     d1 = draft(BOOK / "2.1-a-first-look-at-a-neural-network.ipynb", book="b")
     [shown] = [p for p in d1.proposals if p.kind == "output" and p.measure["cell"] == 24]

@@ -154,7 +154,8 @@ def test_a_notebook_outside_the_claims_tree_is_refused(tmp_path):
 def test_coverage_reads_prose_and_outputs_not_code(tmp_path):
     path = notebook(tmp_path)
     numbers = coverage.notebook_numbers(path)
-    assert [(n.line, n.text) for n in numbers] == [(0, "420"), (0, "97.8%"), (2, "0.9777")]  # not the code's 1000
+    # the prose's numbers as TOKEN finds them; every number an output shows (42 too); never the code's 1000
+    assert [(n.line, n.text) for n in numbers] == [(0, "420"), (0, "97.8%"), (2, "42"), (2, "0.9777")]
 
 
 def test_the_first_editions_notebooks_are_the_authors_byte_for_byte():
@@ -174,3 +175,39 @@ def test_the_first_editions_coverage_files_are_well_formed_and_complete():
         cov = coverage.measure(BOOK / name, claims, notes)
         assert cov.uncovered == [], (name, [(n.line, n.text) for n in cov.uncovered])
         assert cov.covered, name
+
+
+def test_lines_of_a_cell_are_a_part_of_it_a_program_may_take(tmp_path):
+    path = notebook(tmp_path)
+    nb = notebooks.read(path)
+    assert notebooks.selection(nb, "2:1,4", "w") == [(2, ((1, 1),)), (4, None)]
+    assert notebooks.selection(nb, "2:2,2", "w") == [(2, None)]  # named whole too: whole
+    assert notebooks.cells(path, "2:1").changed == "# cell 2\ny = x + 2\n"
+    with pytest.raises(ClaimError, match="cell 2 has lines 1-2"):
+        notebooks.selection(nb, "2:3", "w")
+    with pytest.raises(ClaimError, match="cell 7 does not exist"):
+        notebooks.selection(nb, "7:1", "w")
+
+
+@pytest.mark.parametrize("when, words", [
+    ("torch", "must name a library and the versions"), ("torch>=2.6; rm -rf", "must name a library"),
+    (3, "must name a library"),
+])
+def test_a_changes_when_names_a_library_and_its_versions(tmp_path, when, words):
+    sidecar = f"changes:\n  - {{cell: 2, old: 'x + 2', new: 'x + 3', why: w, when: {json.dumps(when)}}}\n"
+    path = notebook(tmp_path, sidecar=sidecar)
+    with pytest.raises(ClaimError, match=words):
+        notebooks.cells(path, "2")
+
+
+def test_a_change_the_installed_library_forces_applies_as_printed_too(tmp_path):
+    sidecar = ("changes:\n  - {cell: 2, old: 'x + 2', new: 'x + 3', why: forced, when: 'pyyaml>=1'}\n"
+               "  - {cell: 2, old: 'y:', new: 'why:', why: not forced, when: 'pyyaml<1'}\n")
+    path = notebook(tmp_path, sidecar=sidecar)
+    got = notebooks.cells(path, "2")
+    assert "x + 3" in got.printed and "print('y:'" in got.printed  # pyyaml is installed, >= 1: forced
+    assert "x + 3" in got.changed and "print('why:'" in got.changed
+    listing = read_listing(tmp_path / "nb.ipynb#2")
+    assert any("forced by pyyaml>=1, as printed too" in c.text for c in listing.changes)
+    assert Program((listing.path,), as_printed=True).changes()["nb.ipynb#2"] == [
+        next(c.text for c in listing.changes if c.forced)]

@@ -394,6 +394,12 @@ class _Walker:
         for name in inner.reads:
             if name not in inner.defines:
                 self.read(name)
+        self.out.opaque |= inner.opaque  # eval() in a comprehension is eval() all the same
+        self.out.loads += inner.loads
+        self.out.seeds |= inner.seeds
+        self.out.seeded |= inner.seeded
+        self.out.called_on |= {n for n in inner.called_on if n not in inner.defines}
+        self.out.files += inner.files
 
     def call(self, e: ast.Call) -> None:
         name = dotted(e.func)
@@ -496,9 +502,10 @@ def statements(source: str) -> list[Statement] | None:
     statements a value needs: the seed beside a data load, not the load); None where the cell is analysed
     whole: IPython changes its text (a magic, a shell line) or it does not parse."""
     try:
-        if jupyter.to_python(source) not in (source, source + "\n"):
-            return None
         tree = ast.parse(source)
+        python = jupyter.to_python(source)
+        if python not in (source, source + "\n") and ast.dump(ast.parse(python)) != ast.dump(tree):
+            return None  # IPython changes what runs (a magic, a shell line)
     except (SyntaxError, ValueError):
         return None
     out = []

@@ -91,6 +91,7 @@ class DraftNotebook:
         self._defs: dict[str, list] = {}    # name -> the nodes that define it (or may change it), in order
         self._edges: dict[tuple, tuple] = {}  # node -> the nodes it needs directly
         self._opaque: list = []             # nodes that may read and define anything (star import, exec)
+        self._reads_all: set = set()        # nodes that may read any name: a call of a function that evals
         self._loads: dict[tuple, list] = {}  # node -> [names.Load]
         self._imagenet: dict[tuple, list] = {}  # node -> the `weights="imagenet"` texts it holds
         self._data: dict[tuple, set] = {}   # node -> the resources it loads (mnist, ...)
@@ -112,6 +113,7 @@ class DraftNotebook:
         origin: dict = {}     # name -> the names its value was made from (transitively), literals aside
         constants: set = set()
         strings: dict = {}    # name -> the string literal it holds
+        opaque_functions: set = set()  # functions (and classes) whose code evals or execs
         for i in self.code:
             if names.shell_only(self.source(i)):
                 self._shell.add(i)
@@ -130,6 +132,7 @@ class DraftNotebook:
                 links |= {last[m] for n in a.reads if n in functions for m in functions[n] if m in last}
                 if self._opaque and any(n not in names.BUILTINS for n in a.reads):
                     links.add(self._opaque[-1])  # it may have defined any name read here
+                calls_opaque = any(n in opaque_functions for n in a.reads)  # its code evals what it is given
                 used = {lib for n in a.reads if n in bound for lib in _libraries(bound[n])}
                 used |= {lib for n in a.reads if n in functions for m in functions[n] if m in bound
                          for lib in _libraries(bound[m])}
@@ -197,6 +200,13 @@ class DraftNotebook:
                     folders.append(node)
                 if a.opaque:
                     self._opaque.append(node)
+                elif calls_opaque:
+                    self._reads_all.add(node)  # it may read any name (not define one): everything before it
+                for n in a.defines:
+                    if a.opaque and n in a.functions:
+                        opaque_functions.add(n)  # calling it may read anything (exec, eval in its body)
+                    elif n in opaque_functions and not (a.opaque and n in a.functions):
+                        opaque_functions.discard(n)
                 found = {n for needle, n in DATA if needle.search(text)}
                 if found:
                     self._data[node] = found
@@ -293,7 +303,7 @@ class DraftNotebook:
                 seen.add(c)
                 stack.extend(self._edges.get(c, ()))
                 stack.extend(self._hoist.get(c, ()))
-                if self._opaque and self._is_opaque(c):
+                if (self._opaque and self._is_opaque(c)) or c in self._reads_all:
                     stack.extend(self.program(c))
             self._memo[key] = sorted(seen)
         return self._memo[key]

@@ -158,7 +158,7 @@ def measure(source: Path, claims, notes: dict | None = None) -> Coverage:
 
 def _with_parts(values: set) -> set:
     """A claim's values, and the numbers a shape or size among them is made of (an output shows them one by one)."""
-    return set(values) | {v for t in values if isinstance(t, tuple) for v in t if v is not None}
+    return set(values) | {"None" if v is None else v for t in values if isinstance(t, tuple) for v in t}
 
 
 def render_text(cov: Coverage) -> str:

@@ -20,7 +20,7 @@ import time
 import uuid
 from pathlib import Path
 
-from ..catalog.loader import load
+from ..catalog.loader import load, spec_files
 from ..catalog.selection import select
 from ..claim.schema import Claim
 from ..claim.variants import ClaimOnStack, on_stack
@@ -153,8 +153,10 @@ class Session:
             print(confinement.line(), file=self.stream, flush=True)
 
     def warm_up(self) -> None:
-        """Start the sandbox's fork server early (it imports the framework while the claims load)."""
-        self.sandboxed.start()
+        """Start the sandbox's fork server early (it imports the framework while the claims load); not
+        where there is no spec to load (the run ends at once, and starts nothing it must stop)."""
+        if spec_files(Path(self.settings.claims)):
+            self.sandboxed.start()
 
     # -- deciding -----------------------------------------------------------------------------
     def run_claim(self, claim: Claim) -> Result:

@@ -96,9 +96,10 @@ def tried_network(exc: BaseException, listing: str, text: str) -> Skip | None:
     import traceback
 
     chain = list(_chain(exc))
+    cache = _library_cache(chain)
     named = any(cls.__name__ in NETWORK_ERRORS for e in chain for cls in type(e).__mro__)
     worded = any(w.lower() in str(e).lower() for e in chain for w in NETWORK_WORDS)
-    if not (named or worded):
+    if not (named or worded or cache):
         return None
     frames = [f for e in chain for f in traceback.extract_tb(e.__traceback__)]
     mine = [f for f in frames if f.filename == listing]
@@ -110,6 +111,24 @@ def tried_network(exc: BaseException, listing: str, text: str) -> Skip | None:
     urls = [u for e in chain for u in URL.findall(str(e))]
     where = next((w for module, w in CACHES for f in frames if f"/{module}/" in f.filename), None)
     what = " ".join(p for p in (f"`{line}`" if line else "", f"({urls[0]})" if urls else "") if p) or "something"
+    if cache and not (named or worded):  # it made its cache folder first, to download into
+        return Skip(f"the program writes to {cache}, a library's cache outside its working folder (read-only here), "
+                    f"to download {what}; programs have no network here",
+                    f"download it once on a machine with network and copy it into {cache} "
+                    "(programs run without network: docs/sandbox.md)")
     return Skip(f"the program tried to download {what}, and programs have no network here",
                 f"download it once on a machine with network and copy it into {where or 'the folder the code reads it from'} "
                 "(programs run without network: docs/sandbox.md)")
+
+
+def _library_cache(chain) -> str:
+    """The folder under the home folder a program failed to write (read-only: the sandbox's), where a
+    library keeps what it downloads (``~/.cache/seaborn``, ``~/scikit_learn_data``), or ''."""
+    import errno
+
+    home = str(Path.home())
+    for e in chain:
+        name = getattr(e, "filename", None)
+        if isinstance(e, OSError) and e.errno == errno.EROFS and isinstance(name, str) and name.startswith(home):
+            return name
+    return ""

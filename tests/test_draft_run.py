@@ -1,0 +1,113 @@
+"""`claimcheck draft` runs what it proposes (service/drafting.py) and settles each claim on what it saw
+(authoring/settling.py): a seeded value is exact, numbers that change from run to run are written {?} and
+explained in a coverage.yaml, a program that raises is left out and listed, a download is a skip with
+where its copy goes, float rounding of another library version gets a relative tolerance."""
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+import yaml
+from nbformat import v4
+
+from claimcheck.runners.catalog import coverage, loader
+
+from helpers import cli
+
+pytestmark = pytest.mark.xdist_group("draft-run")
+
+
+def _code(source, printed=None, shown=None):
+    cell = v4.new_code_cell(source)
+    if printed is not None:
+        cell.outputs.append(v4.new_output("stream", name="stdout", text=printed))
+    if shown is not None:
+        cell.outputs.append(v4.new_output("execute_result", data={"text/plain": shown}, execution_count=1))
+    return cell
+
+
+CELLS = [
+    _code("import numpy as np\nimport random"),                                                       # 1
+    _code("rng = np.random.default_rng(42)\nrng.integers(0, 100, 5)", shown="array([ 8, 77, 65, 43, 43])"),  # 2
+    _code("print('unseeded', 7, np.random.rand(2).round(3))", printed="unseeded 7 [0.417 0.72 ]\n"),  # 3
+    _code("print(random.random())", printed="0.8444218515250481\n"),                                  # 4: every number
+    _code("print(missing_name + 1)", printed="3\n"),                                                   # 5: raises here
+    _code("import urllib.request\nurllib.request.urlopen('http://claimcheck.invalid/d.csv').read()",
+          shown="b'1,2'"),                                                                             # 6: a download
+    _code("print(0.1 + 0.2)", printed="0.30000001\n"),                                                 # 7: rounding only
+    _code("print(0.1 + 0.2 + 1)", printed="2.5\n"),                                                    # 8: a finding
+]
+
+
+@pytest.fixture(scope="module")
+def drafted(tmp_path_factory):
+    base = tmp_path_factory.mktemp("draftrun")
+    nb = v4.new_notebook()
+    nb.cells = [v4.new_markdown_cell("# Chapter 3 – Runs"), *CELLS]
+    nbformat.write(nb, str(base / "03_runs.ipynb"))
+    out = base / "claims" / "runs" / "ch03" / "runs.yaml"
+    proc = cli("draft", base / "03_runs.ipynb", "--book", "runs", "--out", out, "--timeout", "120", cwd=base)
+    return base, out, proc
+
+
+def _claims(out):
+    return {c.measure["cell"]: c for c in loader.load(out)}
+
+
+def test_the_draft_runs_its_programs_and_says_what_it_saw(drafted):
+    _, out, proc = drafted
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "claimcheck draft: running the programs of 7 proposed claims" in proc.stderr
+    assert "the draft's run here: " in proc.stdout
+    assert "1 could not run here: the program tried to download `urllib.request.urlopen(" in proc.stdout
+
+
+def test_a_seeded_value_is_exact_and_a_changing_number_is_written_wildcard(drafted):
+    _, out, _ = drafted
+    claims = _claims(out)
+    assert claims[2].expected == "array([ 8, 77, 65, 43, 43])" and claims[2].tier == "static"
+    assert claims[3].expected == "unseeded 7 [{?} {?} ]"  # 7 still compared
+    assert 4 not in claims  # every number changes: no claim
+
+
+def test_what_did_not_run_is_listed_and_a_download_is_kept_as_a_skip(drafted):
+    _, out, _ = drafted
+    text = out.read_text()
+    assert "#   cell 5: 3: its program raised here: NameError: name 'missing_name' is not defined" in text
+    [changes] = [ln for ln in text.splitlines() if ln.startswith("#   cell 4: 0.8444218515250481: number 1: ")]
+    assert changes.endswith("between two runs of the same program")
+    claims = _claims(out)
+    assert 5 not in claims and 6 in claims
+
+
+def test_float_rounding_gets_a_tolerance_and_a_real_difference_stays_a_finding(drafted):
+    _, out, _ = drafted
+    claims = _claims(out)
+    assert claims[7].tolerance == 1e-07  # 0.30000000000000004 against 0.30000001: relative 3e-8
+    assert claims[8].tolerance is None
+    assert "this run shows otherwise" in out.read_text()
+
+
+def test_the_changing_numbers_are_explained_for_coverage(drafted):
+    _, out, _ = drafted
+    explained = yaml.safe_load(out.with_name("runs.coverage.yaml").read_text())
+    cells = {(e["cell"], e.get("text")) for e in explained["not_checkable"]}
+    assert (4, None) in cells and (3, "0.417") in cells and (3, "0.72") in cells
+    cov = coverage.measure(out.parent / "notebooks" / "03_runs.ipynb", loader.load(out),
+                           coverage.load_notes(out.parent.parent.parent, out.parent / "notebooks" / "03_runs.ipynb"))
+    by = {(n.line, n.text): n for n in cov.numbers}
+    assert by[(3, "7")].claims and by[(3, "0.417")].why and by[(4, "0.8444218515250481")].why
+
+
+def test_verify_decides_what_the_draft_kept(drafted):
+    base, out, _ = drafted
+    proc = cli("verify", "--tier", "static", "--claims", base / "claims", "--out", base / "out", "--no-history",
+               "--cache-dir", base / "cache", cwd=base)
+    results = {r["measure"]["cell"] if "measure" in r else r["id"]: r for r in
+               json.loads((base / "out" / "results.json").read_text())["results"]}
+    status = {r["id"].rsplit(".", 1)[-1]: r["status"] for r in results.values()}
+    assert status == {"cell2": "passed", "cell3": "passed", "cell6": "skipped", "cell7": "passed", "cell8": "failed"}
+    skip = next(r for r in results.values() if r["id"].endswith("cell6"))
+    assert "http://claimcheck.invalid/d.csv" in skip["reason"] and "copy it into" in skip["fix"]
+    assert proc.returncode == 1  # the finding
