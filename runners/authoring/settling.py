@@ -7,7 +7,7 @@ notebook's. What came back settles each proposal (:func:`settle`):
 
 * it **passed** (it shows what the notebook stored) or **failed** on a program that repeats: kept, as
   the exact claim it is (a failure is a finding for the author: it says what this run shows); where
-  every number it shows lies within 1e-4 (relative) of the notebook's, the difference is float rounding
+  every number it shows lies within 1e-5 (relative) of the notebook's, the difference is float rounding
   of another library version, and the claim is given the relative ``tolerance`` that admits it (a power
   of ten, at least twice the difference), said in its comment;
 * it is **inconclusive** because some numbers changed between two runs of the same program: those

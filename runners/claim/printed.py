@@ -278,7 +278,7 @@ def key(n: Number):
     return float(f"{value:.9g}")
 
 
-ROUNDING = 1e-4  # a run whose numbers all lie this close (relative) to the stated ones differs by rounding only
+ROUNDING = 1e-5  # a run whose numbers all lie this close (relative) to the stated ones differs by float rounding only
 
 
 def rounding_tolerance(relative: float | None) -> float | None:
