@@ -297,3 +297,31 @@ def test_a_function_reads_its_globals_where_it_is_called(tmp_path):
     ])
     programs = _programs(draft(path, book="g"))
     assert programs[6] == "1-6" and programs[9] == "1,4,7-9"
+
+
+def test_a_prose_number_is_matched_only_to_a_value_of_the_quantity_its_sentence_names(tmp_path):
+    log = "Epoch 1/1\n8/8 - 0s - loss: 0.0812 - accuracy: 0.9812\n"
+    path = _write(tmp_path / "3.1-programs.ipynb", [
+        _code("import keras\nimport numpy as np\nmodel = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])"),
+        _code("model.compile(loss='mse', metrics=['accuracy'])\nhistory = model.fit(np.zeros((8, 2)), np.zeros(8))",
+              printed=log),
+        v4.new_markdown_cell("The accuracy reaches 98.1% after one epoch."),
+        v4.new_markdown_cell("About 98.1% of the images are cats."),  # a share of the data, not the accuracy
+        v4.new_markdown_cell("The loss falls by 98.1%."),              # another quantity named
+    ])
+    d = draft(path, book="g")
+    prose = [p for p in d.proposals if p.prose]
+    assert [p.cite[0][0] for p in prose] == [3, 4]  # the sentence naming accuracy, and the one naming none
+    assert (5, "98.1%") in {(c, t) for c, t, _ in d.unplaced}
+
+
+def test_another_models_imagenet_weights_are_no_vgg16_weights(tmp_path):
+    path = _write(tmp_path / "3.1-programs.ipynb", [
+        _code("import keras\nbase = keras.applications.Xception(weights='imagenet', include_top=False)"),
+        _code("len(base.layers)", shown="132"),
+        _code("vgg = keras.applications.VGG16(weights='imagenet')"),
+        _code("len(vgg.layers)", shown="23"),
+    ])
+    d = draft(path, book="g")
+    by_cell = {p.measure["cell"]: p for p in d.proposals}
+    assert "vgg16_weights" not in by_cell[2].requires and by_cell[4].requires == ["vgg16_weights"]

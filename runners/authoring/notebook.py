@@ -207,7 +207,8 @@ class DraftNotebook:
                         opaque_functions.add(n)  # calling it may read anything (exec, eval in its body)
                     elif n in opaque_functions and not (a.opaque and n in a.functions):
                         opaque_functions.discard(n)
-                found = {n for needle, n in DATA if needle.search(text)}
+                found = {n for needle, n in DATA if needle.search(text)
+                         and (n != "vgg16_weights" or "VGG16" in text)}  # another model's weights are no VGG16's
                 if found:
                     self._data[node] = found
                 notes = [f"cell {i} names a path on the author's machine ({m.group(1)}): substitute it "

@@ -100,6 +100,8 @@ def _number(draft: Draft, numeric: _Numbers, i: int, num, sentence: str) -> None
     digits = _digits(num.text) + scale
     found = numeric.rounding_to(value, digits)
     near = numeric.near(value) if not found else []
+    found = [pv for pv in found if _same_quantity(pv[0], sentence)]  # "8% lower loss" is no accuracy
+    near = [pv for pv in near if _same_quantity(pv[0], sentence)]
     if found:
         p, _ = sorted(found, key=lambda pv: abs(pv[0].cite[0][0] - i))[0]
         sure = "sure" if len(found) == 1 else f"unsure: {len(found)} values match, took the nearest cell's"
@@ -112,6 +114,30 @@ def _number(draft: Draft, numeric: _Numbers, i: int, num, sentence: str) -> None
                      f"({p.expected}), not its rounding: unsure (the prose and the output disagree?)")
     else:
         draft.not_placed(i, num.text, "prose", f"prose: matches no drafted value ({squash(sentence)[:70]})")
+
+
+QUANTITIES = {"acc": ("accura",), "loss": ("loss",), "mse": ("error", "mse"), "mae": ("error", "mae"),
+              "rmse": ("error", "rmse"), "error": ("error",), "auc": ("auc", "area under"), "f1": ("f1", "f-1"),
+              "precision": ("precision",), "recall": ("recall",), "r2": ("r2", "r²", "determination")}
+
+
+def _quantity(p: Proposal) -> tuple:
+    """The words a sentence names the metric's quantity by (from its value path: accuracy, loss, error)."""
+    path = str(p.measure.get("value", "")).lower()
+    return next((words for name, words in QUANTITIES.items() if name in path), ())
+
+
+def _same_quantity(p: Proposal, sentence: str) -> bool:
+    """Whether the sentence may speak of the metric's quantity: it names it, or names none the draft knows."""
+    words = _quantity(p)
+    text = sentence.lower()
+    return not words or any(w in text for w in words) or not _named_quantity(sentence)
+
+
+def _named_quantity(sentence: str) -> bool:
+    """Whether the sentence names any quantity the draft knows (then a number in it is of that quantity)."""
+    text = sentence.lower()
+    return any(w in text for words in QUANTITIES.values() for w in words)
 
 
 def _shape(draft: Draft, shapes: _Shapes, i: int, num, sentence: str) -> None:

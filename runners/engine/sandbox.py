@@ -291,6 +291,13 @@ class Sandbox:
 
     def close(self) -> None:
         if self._pool is not None:
+            # closed, not stopped, where nothing runs: a stopped pool may still fork a fresh worker, which
+            # then fails to open the pool's semaphores and prints its traceback after the run's last line
+            self._pool.close()
+            try:
+                self._pool.join(timeout=10)
+            except TimeoutError:
+                pass
             self._pool.stop()
             self._pool.join()
             self._pool = None
