@@ -37,6 +37,9 @@ CELLS = [
           shown="b'1,2'"),                                                                             # 6: a download
     _code("print(0.1 + 0.2)", printed="0.30000001\n"),                                                 # 7: rounding only
     _code("print(0.1 + 0.2 + 1)", printed="2.5\n"),                                                    # 8: a finding
+    _code("import time\ntime.sleep(6)\nslow = 5"),                                                      # 9: slow
+    _code("slow2 = slow * 2\nprint(slow)", printed="5\n"),                                              # 10
+    _code("print(slow, slow2)", printed="5 10\n"),                                                      # 11: holds 10's
 ]
 
 
@@ -58,7 +61,7 @@ def _claims(out):
 def test_the_draft_runs_its_programs_and_says_what_it_saw(drafted):
     _, out, proc = drafted
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "claimcheck draft: running the programs of 7 proposed claims" in proc.stderr
+    assert "claimcheck draft: running the programs of 9 proposed claims" in proc.stderr
     assert "the draft's run here: " in proc.stdout
     assert "1 could not run here: the program tried to download `urllib.request.urlopen(" in proc.stdout
 
@@ -107,7 +110,15 @@ def test_verify_decides_what_the_draft_kept(drafted):
     results = {r["measure"]["cell"] if "measure" in r else r["id"]: r for r in
                json.loads((base / "out" / "results.json").read_text())["results"]}
     status = {r["id"].rsplit(".", 1)[-1]: r["status"] for r in results.values()}
-    assert status == {"cell2": "passed", "cell3": "passed", "cell6": "skipped", "cell7": "passed", "cell8": "failed"}
+    assert status == {"cell2": "passed", "cell3": "passed", "cell6": "skipped", "cell7": "passed", "cell8": "failed",
+                      "cell10": "passed", "cell11": "passed"}
     skip = next(r for r in results.values() if r["id"].endswith("cell6"))
     assert "http://claimcheck.invalid/d.csv" in skip["reason"] and "copy it into" in skip["fix"]
     assert proc.returncode == 1  # the finding
+
+
+def test_a_slow_program_inside_another_shares_its_run(drafted):
+    _, out, _ = drafted
+    claims = _claims(out)
+    assert claims[10].measure["listings"] == claims[11].measure["listings"] == ["notebooks/03_runs.ipynb#9-11"]
+    assert "runs inside cell 11's, shared" in out.read_text()

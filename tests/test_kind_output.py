@@ -47,7 +47,9 @@ def test_the_numbers_of_an_output(text, found):
     ("0.98", "0.9851", False),
     ("60000", "60000", True),
     ("60000", "60001", False),       # an integer is exact
-    ("1.", "1.0000001", True),
+    ("1.", "1.000000001", True),   # NumPy's "1." is a whole value to its 8 significant digits
+    ("1.", "1.0000001", False),
+    ("0.", "0.1", False),
     ("nan", "NaN", True),
     ("inf", "-inf", False),
     ("True", "False", False),

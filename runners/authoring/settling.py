@@ -51,6 +51,30 @@ def settle(nbk: DraftNotebook, d: Draft, findings: dict | None) -> None:
                 _timing(p, found)
             kept.append(p)
     d.proposals = kept
+    if findings is not None:
+        _share_slow_programs(d, findings)
+
+
+SHARE_SECONDS = 5.0  # an output whose program took longer shares a larger program that holds it, where one ran
+
+
+def _share_slow_programs(d: Draft, findings: dict) -> None:
+    """An output claim whose program took more than :data:`SHARE_SECONDS` and lies whole inside another
+    claim's program that ran (cell 28's training inside cell 32's) reads its cell from that larger
+    program's run: one run instead of two. What the larger program runs before the cell is what the
+    notebook ran before it, and the draft's run saw it run."""
+    ran = {p.id: p for p in d.proposals if p.kind == "output"
+           and (findings.get(p.id) or {}).get("status") in ("passed", "failed")}
+    by_size = sorted(ran.values(), key=lambda p: -len(p.cells))
+    for p in by_size:
+        seconds = float((findings.get(p.id) or {}).get("program_s") or 0.0)
+        if seconds <= SHARE_SECONDS:
+            continue
+        mine = set(p.cells)
+        host = next((q for q in by_size if len(q.cells) > len(p.cells) and mine <= set(q.cells)), None)
+        if host is not None:
+            p.cells = list(host.cells)
+            p.why += f"; its program ({seconds:.0f} s) runs inside cell {host.measure['cell']}'s, shared"
 
 
 def _output(nbk: DraftNotebook, d: Draft, p: Proposal, found: dict | None) -> list[Proposal]:

@@ -158,6 +158,8 @@ def _number(m: re.Match, line: int) -> Number:
     decimals = len(frac) - 1 if frac else 0
     e = int(exp) if exp else 0
     value = float(whole + (frac or "")) * 10.0 ** e
+    if frac == "." and not exp:  # NumPy's "1.": a whole value to its 8 significant digits, not 0.5-1.5
+        return Number(text, sign * value, 5e-9 * max(1.0, abs(value)), line, m.start())
     return Number(text, sign * value, 0.5 * 10.0 ** (e - decimals), line, m.start())
 
 
