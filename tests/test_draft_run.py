@@ -30,7 +30,7 @@ def _code(source, printed=None, shown=None):
 CELLS = [
     _code("import numpy as np\nimport random"),                                                       # 1
     _code("rng = np.random.default_rng(42)\nrng.integers(0, 100, 5)", shown="array([ 8, 77, 65, 43, 43])"),  # 2
-    _code("print('unseeded', 7, np.random.rand(2).round(3))", printed="unseeded 7 [0.417 0.72 ]\n"),  # 3
+    _code("print('count', 7)\nprint(np.random.rand(2).round(3))", printed="count 7\n[0.417 0.72 ]\n"),  # 3
     _code("print(random.random())", printed="0.8444218515250481\n"),                                  # 4: every number
     _code("print(missing_name + 1)", printed="3\n"),                                                   # 5: raises here
     _code("import urllib.request\nurllib.request.urlopen('http://claimcheck.invalid/d.csv').read()",
@@ -70,7 +70,7 @@ def test_a_seeded_value_is_exact_and_a_changing_number_is_written_wildcard(draft
     _, out, _ = drafted
     claims = _claims(out)
     assert claims[2].expected == "array([ 8, 77, 65, 43, 43])" and claims[2].tier == "static"
-    assert claims[3].expected == "unseeded 7 [{?} {?} ]"  # 7 still compared
+    assert claims[3].expected == "count 7\n[{?} {?} ]"  # 7 still compared (a line of its own)
     assert 4 not in claims  # every number changes: no claim
 
 
@@ -122,3 +122,20 @@ def test_a_slow_program_inside_another_shares_its_run(drafted):
     claims = _claims(out)
     assert claims[10].measure["listings"] == claims[11].measure["listings"] == ["notebooks/03_runs.ipynb#9-11"]
     assert "runs inside cell 11's, shared" in out.read_text()
+
+
+def test_an_unseeded_draw_two_runs_happened_to_agree_on_is_still_not_the_books(tmp_path):
+    """What the draft knows of a program's randomness: a draw from an unseeded generator that differs from
+    the notebook is taken as changing, even where its two runs agreed (a small range, by chance)."""
+    from claimcheck.runners.authoring.notebook import DraftNotebook
+
+    nb = v4.new_notebook()
+    nb.cells = [v4.new_markdown_cell("# t"), _code("import numpy as np\nrng = np.random.default_rng()"),
+                _code("b = np.random.rand()"), _code("np.random.seed(0)\na = np.random.rand()"),
+                _code("import random\nc = random.random()")]
+    nbformat.write(nb, str(tmp_path / "nb.ipynb"))
+    nbk = DraftNotebook(tmp_path / "nb.ipynb")
+    assert nbk.unseeded(nbk.needs([1])) == "a generator made without a seed"
+    assert nbk.unseeded(nbk.needs([2])) == "numpy's generator, unseeded"  # no numpy seed before it
+    assert nbk.unseeded(nbk.needs(reads=["a"], at=4)) == ""                # seeded in its program
+    assert nbk.unseeded(nbk.needs([4])) == "python's generator, unseeded"

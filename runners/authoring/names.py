@@ -63,6 +63,15 @@ SEEDS = (("numpy", re.compile(r"(^|\.)random\.seed$")), ("tensorflow", re.compil
 # a generator or an estimator given its seed (``default_rng(42)``, ``RandomState(0)``, ``random_state=42``)
 SEEDED_CALLS = re.compile(r"(^|\.)(?:default_rng|RandomState|Generator|PRNGKey|key)$")
 SEED_KEYWORDS = frozenset({"random_state", "seed", "random_seed"})
+# draws from a library's global generator (unseeded unless the program seeds that library)
+DRAWS = (("numpy", re.compile(r"^(?:np|numpy|onp)\.random\.(?:rand|randn|randint|random|random_sample|choice|normal|uniform|"
+                              r"shuffle|permutation|binomial|poisson|exponential|beta|gamma|multivariate_normal)$")),
+         ("python", re.compile(r"^random\.(?:random|randint|randrange|choice|choices|shuffle|uniform|gauss|sample)$")),
+         ("torch", re.compile(r"(^|\.)(?:rand|randn|randint|randperm|rand_like|randn_like|normal|bernoulli|"
+                              r"multinomial)$")),
+         ("tensorflow", re.compile(r"(^|\.)random\.(?:uniform|normal|shuffle|categorical|truncated_normal)$")))
+# a generator made without a seed draws differently on every run
+FRESH = re.compile(r"(^|\.)(?:default_rng|RandomState|Generator)$")
 NETWORK_LAST = ("urlretrieve", "get_file", "from_pretrained")
 # calls that change what later statements see: options (printing precision), the import path, the folder
 SETTINGS = ((re.compile(r"(^|\.)set_printoptions$"), "options"), (re.compile(r"(^|\.)set_option$"), "options"),
@@ -95,6 +104,8 @@ class CellNames:
     import_sources: dict = field(default_factory=dict)  # name -> what it is bound to (``numpy``, ``sklearn.datasets.load_iris``)
     functions: dict = field(default_factory=dict)   # a function it defines -> the names its body reads (when called)
     seeded: bool = False                            # a generator or estimator given a constant seed
+    draws: set = field(default_factory=set)         # libraries whose global generator it draws from
+    fresh: bool = False                             # it makes a generator without a seed
     derives: dict = field(default_factory=dict)     # name -> the names its assigned value was made from
     constants: set = field(default_factory=set)     # names bound to a literal (nothing else can hold it)
     strings: dict = field(default_factory=dict)     # name -> the string literal bound to it
@@ -398,6 +409,8 @@ class _Walker:
         self.out.loads += inner.loads
         self.out.seeds |= inner.seeds
         self.out.seeded |= inner.seeded
+        self.out.draws |= inner.draws
+        self.out.fresh |= inner.fresh
         self.out.called_on |= {n for n in inner.called_on if n not in inner.defines}
         self.out.files += inner.files
 
@@ -410,6 +423,11 @@ class _Walker:
             if pattern.search(name):
                 self.out.seeds |= ({"numpy", "tensorflow", "python"} if lib == "keras"
                                    else {lib if name != "random.seed" else "python"})
+        for lib, pattern in DRAWS:
+            if pattern.search(name) and not (lib == "torch" and not name.startswith(("torch.", "th."))):
+                self.out.draws.add(lib)
+        if FRESH.search(name) and not e.args and not any(kw.arg in SEED_KEYWORDS | {"seed"} for kw in e.keywords):
+            self.out.fresh = True
         if (SEEDED_CALLS.search(name) and e.args and isinstance(e.args[0], ast.Constant)) or any(
                 kw.arg in SEED_KEYWORDS and isinstance(kw.value, ast.Constant) and kw.value.value is not None
                 for kw in e.keywords):

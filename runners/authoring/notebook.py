@@ -97,6 +97,8 @@ class DraftNotebook:
         self._data: dict[tuple, set] = {}   # node -> the resources it loads (mnist, ...)
         self._review: dict[tuple, list] = {}  # node -> what a person must look at
         self._seeding: set = set()          # nodes that seed something (a library, a generator, an estimator)
+        self._draws: dict = {}              # node -> (libraries whose global generator it draws on, makes an unseeded one)
+        self._seeds_of: dict = {}           # node -> the libraries it seeds
         self._shell: set = set()            # cells whose code is shell commands or magics only
         self._unresolved: dict[tuple, list] = {}  # node -> the names it reads that nothing before it defines
         self._imports: set = set()          # nodes that only import
@@ -154,7 +156,8 @@ class DraftNotebook:
                 changed |= {m for n in a.reads if n in changes for m in changes[n] if m in last and m not in bound}
                 for n in list(changed):  # changed in place: what it was made from may be changed too
                     changed |= {m for m in origin.get(n, ()) if m in last and m not in bound}
-                links |= {last[n] for n in changed if n in last}  # a change in place starts from what was there
+                # a change in place starts from what was there (not a name it bound itself first: a loop's `ax`)
+                links |= {last[n] for n in changed - (a.defines - set(a.reads)) if n in last}
                 links.discard(node)
                 self._edges[node] = tuple(sorted(links))
                 unresolved = [n for n in a.reads if n not in last and n not in names.BUILTINS and n not in bound]
@@ -224,6 +227,10 @@ class DraftNotebook:
                     self._imports.add(node)
                 if a.seeds or a.seeded:
                     self._seeding.add(node)
+                if a.draws or a.fresh:
+                    self._draws[node] = (set(a.draws), a.fresh)
+                if a.seeds:
+                    self._seeds_of[node] = set(a.seeds)
                 if a.seeds and not any(ld.network for ld in loads):  # a statement that downloads seeds no one
                     for lib in a.seeds:
                         seeds[lib] = node
@@ -371,6 +378,18 @@ class DraftNotebook:
     def seeded(self, nodes: list) -> bool:
         """Whether any of ``nodes`` seeds what it draws (a seeding call, a seeded generator or estimator)."""
         return any(n in self._seeding for n in nodes)
+
+    def unseeded(self, nodes: list) -> str:
+        """What in the program draws random numbers no seed of it fixes (``numpy``, ``a generator made
+        without a seed``), '' where nothing does: its output changes from run to run."""
+        seeded = set().union(*(self._seeds_of.get(n, set()) for n in nodes))
+        for n in nodes:
+            libs, fresh = self._draws.get(n, (set(), False))
+            if fresh:
+                return "a generator made without a seed"
+            if libs - seeded:
+                return f"{sorted(libs - seeded)[0]}'s generator, unseeded"
+        return ""
 
     def shell_only(self, i: int) -> bool:
         """Whether cell ``i`` is shell commands or magics only (its output is not Python's)."""

@@ -94,6 +94,12 @@ def _output(nbk: DraftNotebook, d: Draft, p: Proposal, found: dict | None) -> li
         return [p]
     _timing(p, found)
     changing = (found.get("details") or {}).get("changing_at")
+    differing = (found.get("details") or {}).get("differing_at")
+    unseeded = nbk.unseeded(p.cells)
+    if status == "failed" and unseeded and differing:  # two runs agreed by chance: still a draw, not the book's
+        changing = {"positions": differing, "count": len(printed.numbers(str(p.expected))), "counts": False,
+                    "said": f"its program draws from {unseeded}"}
+        status = "inconclusive"
     if status != "inconclusive" or not changing:
         tolerance = printed.rounding_tolerance((found.get("details") or {}).get("largest_relative"))
         if status == "failed" and tolerance is not None:  # the last digits only: float rounding of another version
@@ -107,6 +113,9 @@ def _output(nbk: DraftNotebook, d: Draft, p: Proposal, found: dict | None) -> li
     # the program shows other numbers on every run
     stated = printed.numbers(str(p.expected))
     positions = set(changing.get("positions") or [])
+    # a number that changes takes its line's numbers with it: those of one array or tensor may agree by chance
+    lines = {stated[k].line for k in positions if k < len(stated)}
+    positions |= {k for k, n in enumerate(stated) if n.line in lines}
     metrics = [metric_from(nbk, d, p, c) for c in p.stochastic]
     if changing.get("counts") or len(stated) != changing.get("count") or len(positions) >= len(stated):
         d.not_placed(cell, str(p.stated), "changes", f"{changing.get('said', 'its numbers change')} between two "

@@ -47,7 +47,7 @@ VOLATILE: tuple[tuple[str, re.Pattern], ...] = (
     ("a version number", re.compile(r"(?<![\w.])v?\d+\.\d+\.\d+(?:[.+-]?[A-Za-z0-9]+)*(?![\w.])")),
     ("a figure (drawn, not printed)", re.compile(r"<Figure size [^>\n]*>")),
     ("NumPy's shape of a summarized array (printed since NumPy 2.2)",
-     re.compile(r",\s*shape=\(\d+(?:,\s*\d+)*,?\)(?=\))")),
+     re.compile(r",\s*shape=\(\d+(?:,\s*\d+)*,?\)(?=\s*[,)])")),
     ("a date of the environment", re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? +\d{1,2},? +\d{4}")),
     ("a clock time", re.compile(r"(?<![\w.:])\d{1,2}:\d{2}:\d{2}(?:\.\d+)?(?![\w.:])")),
 )

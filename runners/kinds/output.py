@@ -66,6 +66,8 @@ class Output(Kind):
         details = {"numbers": result.compared}
         if result.largest_relative is not None:
             details["largest_relative"] = result.largest_relative
+        if result.differences and result.stated == result.measured:
+            details["differing_at"] = [k for k, _, _ in result.differences]
         if run.substitute:
             details["substitute"] = run.substitute
         if result.agrees:
