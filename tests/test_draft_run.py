@@ -139,3 +139,27 @@ def test_an_unseeded_draw_two_runs_happened_to_agree_on_is_still_not_the_books(t
     assert nbk.unseeded(nbk.needs([2])) == "numpy's generator, unseeded"  # no numpy seed before it
     assert nbk.unseeded(nbk.needs(reads=["a"], at=4)) == ""                # seeded in its program
     assert nbk.unseeded(nbk.needs([4])) == "python's generator, unseeded"
+
+
+def test_the_files_a_notebook_reads_beside_it_and_above_it_come_with_it(tmp_path):
+    """A book's repository keeps data beside a notebook (`data/x.csv`) and beside its chapters
+    (`../shared/y.csv`): draft copies both in with the notebook, and the program runs where `..` is
+    what Jupyter's would be (engine/workfolder.py)."""
+    repo = tmp_path / "repo"
+    (repo / "ch04" / "data").mkdir(parents=True)
+    (repo / "shared").mkdir()
+    (repo / "ch04" / "data" / "a.txt").write_text("21\n")
+    (repo / "shared" / "b.txt").write_text("2\n")
+    nb = v4.new_notebook()
+    nb.cells = [v4.new_markdown_cell("# Chapter 4"),
+                _code("a = int(open('data/a.txt').read())\nb = int(open('../shared/b.txt').read())\nprint(a * b)",
+                      printed="42\n")]
+    nbformat.write(nb, str(repo / "ch04" / "04_io.ipynb"))
+    out = tmp_path / "claims" / "io" / "ch04" / "io.yaml"
+    proc = cli("draft", repo / "ch04" / "04_io.ipynb", "--book", "io", "--out", out, "--no-run", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (out.parent / "notebooks" / "data" / "a.txt").is_file() and (out.parent / "shared" / "b.txt").is_file()
+    proc = cli("verify", "--tier", "static", "--claims", tmp_path / "claims", "--out", tmp_path / "out",
+               "--no-history", "--cache-dir", tmp_path / "cache", cwd=tmp_path)
+    [result] = json.loads((tmp_path / "out" / "results.json").read_text())["results"]
+    assert result["status"] == "passed", result["reason"]

@@ -42,18 +42,18 @@ READ_ONLY = frozenset({
     "parameters", "named_parameters", "state_dict", "children", "named_children", "modules", "named_modules",
     "buffers", "size", "dim", "numel", "detach", "view", "view_as", "unsqueeze", "permute", "contiguous", "float",
     "double", "long", "int", "half", "bool", "clone", "t", "sigmoid", "softmax", "exp", "log", "abs", "pow", "sqrt",
-    "matmul", "mm", "norm", "eq", "ne", "gt", "lt", "ge", "le", "type", "expand", "repeat", "split", "chunk",
+    "matmul", "mm", "norm", "eq", "ne", "gt", "lt", "ge", "le", "type", "expand", "repeat", "chunk",
     "cumprod", "topk", "sort", "argsort", "unique", "to_dense", "nelement", "element_size", "storage", "stride",
     "is_contiguous", "data_ptr", "cpu",
     # pandas, NumPy, scikit-learn: methods that return a new object
     "to_string", "to_dict", "to_list", "sort_values", "sort_index", "nlargest", "nsmallest", "isnull", "isna",
-    "notnull", "notna", "count", "median", "quantile", "idxmax", "idxmin", "nunique", "unique", "pivot_table",
+    "notnull", "notna", "count", "median", "quantile", "idxmax", "idxmin", "nunique", "pivot_table",
     "agg", "aggregate", "apply", "applymap", "map", "query", "select_dtypes", "sample", "get_params",
     "get_feature_names_out", "predict_log_proba", "staged_predict", "cov", "diagonal", "trace", "conj",
-    "astype", "mean", "items", "isin", "between", "rolling", "resample", "shift", "diff", "pct_change", "rank",
-    "cummax", "cummin", "any", "all", "memory_usage", "equals", "dropna", "fillna", "drop", "rename",
-    "reset_index", "set_index", "merge", "join", "concat", "stack", "unstack", "melt", "explode", "reindex",
-    "astype", "round", "describe", "swapaxes", "tobytes", "searchsorted", "compress", "take", "choose",
+    "isin", "between", "rolling", "resample", "shift", "diff", "pct_change", "rank",
+    "cummax", "cummin", "memory_usage", "equals", "dropna", "fillna", "drop", "rename",
+    "reset_index", "set_index", "merge", "concat", "stack", "unstack", "melt", "explode", "reindex",
+    "swapaxes", "tobytes", "searchsorted", "compress", "take", "choose",
 })
 OPAQUE_CALLS = frozenset({"exec", "eval", "globals", "locals", "vars"})
 # the seeding calls, and the library each seeds (keras.utils.set_random_seed seeds numpy, tensorflow and python)

@@ -264,7 +264,10 @@ class DraftNotebook:
         """The chapter's heading (a ``#`` line, or a first line all in bold, as Géron's notebooks open), without
         its chapter or section number."""
         heading = self._chapter_heading()
-        return (NUMBERED.sub("", heading).strip() or "(untitled)") if heading else "(untitled)"
+        if heading:
+            return NUMBERED.sub("", heading).strip() or "(untitled)"
+        # no heading: the file's own name, in words (``3_tabular_wine`` -> "tabular wine")
+        return re.sub(r"[_\-]+", " ", re.sub(r"^[\d._\- ]+", "", self.path.stem)).strip() or "(untitled)"
 
     def chapter(self) -> str | None:
         """The chapter the chapter's heading names (``# Chapter 6 – ...`` 6; ``# Appendix B ...`` B), if it names one."""

@@ -109,7 +109,23 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9_]+", "_", text.lower()).strip("_") or "value"
 
 
+FOLDER_CHAPTER = re.compile(r"(?:^|[^a-z])ch(?:apter)?[_ -]?(\d+)$", re.I)
+
+
 def section_of(path: Path) -> tuple[str, str] | None:
+    """The chapter and section a notebook's folder and file name give: a folder named for a chapter
+    (``p1ch4/3_tabular_wine.ipynb``: 4 and "4.3"), else the file name alone (:func:`_from_name`)."""
+    folder = FOLDER_CHAPTER.search(Path(path).parent.name)
+    named = _from_name(path)
+    if folder:
+        chapter = str(int(folder.group(1)))
+        if named and named[0] != chapter and named[0].isdigit():
+            return chapter, f"{chapter}.{named[0]}"
+        return chapter, named[1] if named and named[0] == chapter else chapter
+    return named
+
+
+def _from_name(path: Path) -> tuple[str, str] | None:
     """The chapter and section a notebook's file name gives: ``5.2-using-convnets....ipynb`` -> ("5", "5.2"),
     ``06_decision_trees.ipynb`` -> ("6", "6") (a notebook per chapter); None where it gives none."""
     name = Path(path).name

@@ -195,7 +195,7 @@ def render_coverage(d: Draft, spec_path: Path) -> str | None:
     draft's run saw them (numbers that changed between two runs of the same program), each with why; None
     where there are none. (Numbers the draft could not place for another reason stay uncovered.)"""
     items = []
-    for cell, text, why in d.unplaced_by_kind().get("changes", []):
+    for cell, _text, why in d.unplaced_by_kind().get("changes", []):
         items.append({"cell": cell, "why": f"its numbers change from run to run ({why})"})
     for p in d.proposals:
         for text in dict.fromkeys(p.changing):

@@ -48,12 +48,14 @@ def run(args) -> int:
         print(f"claimcheck draft: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if done.copied:
-        print(f"copied {source} to {done.copied} (a spec runs only code inside its claims tree)")
+        print(f"copied {source} to {done.copied}, with the files beside it it reads (a spec runs only code inside "
+              "its claims tree)" + (f"; left out: {'; '.join(done.left_out[:5])}" if done.left_out else ""))
     kinds = Counter(p.kind for p in done.proposals)
     prose = sum(p.prose for p in done.proposals)
     unplaced = sum(len(v) for v in done.unplaced.values())
-    print(f"wrote {done.spec}: {len(done.proposals)} proposed claims ("
-          + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + f"; {prose} from the prose), "
+    print(f"wrote {done.spec}: {len(done.proposals)} proposed claims"
+          + (" (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + f"; {prose} from the prose)"
+             if done.proposals else "") + ", "
           f"{unplaced} numbers not placed (listed at its end"
           + "".join(f"; {len(us)} {kind}" for kind, us in done.unplaced.items()) + ")"
           + (f"; {done.deduplicated} ids given a suffix to keep them unique" if done.deduplicated else ""))
@@ -62,7 +64,9 @@ def run(args) -> int:
     elif done.ran is not None:
         print("the draft's run here: " + ", ".join(f"{n} {status}" for status, n in sorted(done.ran.items()))
               + " (passed: the output as the notebook stored it; failed: this run shows otherwise, a finding to "
-                "review; inconclusive: numbers that change from run to run, written {?})")
+                "review; inconclusive: numbers that change from run to run, written {?}"
+              + ("; error: its program raised here, so the claim is left out, each listed with its error at the "
+                 "end of the spec" if done.ran.get("error") else "") + ")")
     if done.coverage:
         print(f"wrote {done.coverage}: the numbers its run saw change from run to run (explained, not claimed)")
     for (reason, fix), n in done.not_run.items():

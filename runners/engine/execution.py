@@ -137,8 +137,9 @@ def execute(program: Program, workdir: Path, seed: int | None = None, environmen
         namespace["display"] = cells.display_into(shown)  # a builtin in Jupyter: a cell calls it without importing it
     start = time.perf_counter()
     Path(workdir).mkdir(parents=True, exist_ok=True)
-    left_out = workfolder.said(workfolder.copy_into(program.paths, workdir), workfolder.notebook_folders(program.paths))
-    with working_directory(workdir), contextlib.redirect_stdout(shown), headless(), as_main(main), \
+    cwd, copied = workfolder.working_folder(program.paths, [text for _, text in sources], workdir)
+    left_out = workfolder.said(copied, workfolder.notebook_folders(program.paths))
+    with working_directory(cwd), contextlib.redirect_stdout(shown), headless(), as_main(main), \
             (environment or contextlib.nullcontext()):
         for listing, text in sources:
             namespace["__file__"] = str(listing.path)
@@ -157,5 +158,5 @@ def execute(program: Program, workdir: Path, seed: int | None = None, environmen
     changes = program.changes()
     if left_out:
         changes["(working folder)"] = [left_out]
-    return Execution(namespace, out.getvalue(), time.perf_counter() - start, Path(workdir),
+    return Execution(namespace, out.getvalue(), time.perf_counter() - start, Path(cwd),
                      changes, list(program.substitute), shown.by_cell())

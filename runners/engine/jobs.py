@@ -81,7 +81,8 @@ class JobKeys:
             self.environment_key = environment_key()
         parts = {"listings": program.digest(), "seed": seed,
                  "data": fingerprint(requires, self.settings), "environment": self.environment_key}
-        beside = workfolder.digest(program.paths, Path(self.settings.cache_dir) / "work")
+        beside = workfolder.digest(program.paths, Path(self.settings.cache_dir) / "work",
+                                   [text for _, text in program.sources()])
         if beside is not None:  # a notebook's program: what its folder holds (listing files' keys stay as they were)
             parts["beside"] = beside
         return parts

@@ -19,6 +19,12 @@ The copy is bounded, and never leaves the folder:
 What was left out is said: among the program's changes, and after the error of a program that
 raises (a file it could not read may be one of them).
 
+Where the code names a file above the notebook's folder by a literal relative path (``'../data/wine.csv'``,
+as a book's repository lays out its data beside its chapters), the copy of the notebook's folder sits at
+its place in a copy of the book's folder (``claims/<book>``) that holds those files too, and the program
+runs there: ``..`` is what Jupyter's would be (:func:`working_folder`). Nothing outside the book's
+folder is copied.
+
 A training run's cache key holds the digest of what the copy holds (:func:`digest`): a file beside
 the notebook that a cell reads can change its values.
 """
@@ -26,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,6 +111,68 @@ def plan(folder: Path, scratch: Path) -> Plan:
     return out
 
 
+UPWARD = re.compile(r"""['"]((?:\.\./)+[\w.\-/]+)['"]""")
+
+
+def upward(paths, texts) -> list[tuple[str, Path]]:
+    """The files and folders above a notebook's folder its code names by a literal relative path
+    (``'../data/wine.csv'``), found inside its book's folder (``claims/<book>``): [(the path as written,
+    the source)], each once. Jupyter runs the notebook in its folder, so ``..`` is the folder above it."""
+    folders = notebook_folders(paths)
+    if not folders:
+        return []
+    home = folders[0].resolve()
+    book = _book_folder(home)
+    found: dict[str, Path] = {}
+    for text in texts:
+        for written in UPWARD.findall(text):
+            source = (home / written).resolve()
+            if book is not None and source.is_relative_to(book) and not source.is_relative_to(home) \
+                    and source.exists() and written not in found:
+                found[written] = source
+    return list(found.items())
+
+
+def _book_folder(folder: Path) -> Path | None:
+    """``claims/<book>`` above a notebook's folder (its nearest ancestor under a folder named ``claims``)."""
+    for parent in [folder, *folder.parents]:
+        if parent.parent.name == "claims":
+            return parent
+    return None
+
+
+def working_folder(paths, texts, workdir: Path) -> tuple[Path, list[str]]:
+    """Where a notebook's program runs, and what its copy left out. The notebook's folder is copied into
+    the working folder (:func:`copy_into`); where its code names files above that folder (``../data``,
+    :func:`upward`), the copy sits at its place in a copy of the book's folder holding those files too,
+    and the program runs there, as Jupyter would."""
+    workdir = Path(workdir)
+    above = upward(paths, texts)
+    if not above:
+        return workdir, copy_into(paths, workdir)
+    home = notebook_folders(paths)[0].resolve()
+    book = _book_folder(home)
+    cwd = workdir / "book" / home.relative_to(book)
+    left_out = copy_into(paths, cwd)
+    budget = MAX_BYTES
+    for _, source in above:
+        files = [source] if source.is_file() else sorted(p for p in source.rglob("*") if p.is_file())
+        for f in files:
+            if f.is_symlink() and not f.resolve().is_relative_to(book):
+                left_out.append(f"{f.relative_to(book)} (a link that leads out of the book's folder)")
+                continue
+            size = f.stat().st_size
+            if size > budget:
+                left_out.append(f"{f.relative_to(book)} (over the copy's {MAX_BYTES >> 20} MiB)")
+                continue
+            budget -= size
+            target = workdir / "book" / f.relative_to(book)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.exists():
+                shutil.copyfile(f, target)
+    return cwd, left_out
+
+
 def copy_into(paths, workdir: Path) -> list[str]:
     """Copy the folder of each notebook among ``paths`` into ``workdir`` (the first folder's file wins
     a name); what was left out, one line each."""
@@ -133,8 +202,9 @@ def said(left_out: list[str], folders) -> str:
     return f"the working folder is a copy of the notebook's folder ({where}) but for: {shown}"
 
 
-def digest(paths, scratch: Path) -> str | None:
-    """The digest of what the copy of each notebook's folder holds (None for a program without one)."""
+def digest(paths, scratch: Path, texts=()) -> str | None:
+    """The digest of what the copy of each notebook's folder holds, and of the files above it its code
+    names (None for a program without a notebook)."""
     folders = notebook_folders(paths)
     if not folders:
         return None
@@ -144,4 +214,9 @@ def digest(paths, scratch: Path) -> str | None:
             h.update(rel.encode() + b"\0")
             with open(source, "rb") as f:
                 h.update(hashlib.file_digest(f, "sha256").digest())
+    for written, source in upward(paths, texts):
+        for f in [source] if source.is_file() else sorted(p for p in source.rglob("*") if p.is_file()):
+            h.update(f"{written}:{f.name}".encode() + b"\0")
+            with open(f, "rb") as fh:
+                h.update(hashlib.file_digest(fh, "sha256").digest())
     return h.hexdigest()[:24]

@@ -31,10 +31,11 @@ import yaml
 from ..authoring import requirements, spec
 from ..authoring.drafting import propose, settled
 from ..catalog.loader import claims_root, load
-from ..claim import notebooks
 from ..catalog.validation import problems_of, support_file_problems
+from ..claim import notebooks
 from ..claim.yamlload import SpecSyntaxError, load_yaml
 from ..core.settings import resolve
+from ..engine import workfolder
 from ..engine.session import Session
 
 PROBE_TIMEOUT_S = 300.0  # a program that takes longer in the draft's run is left out, saying so (the sandbox's own default)
@@ -49,6 +50,7 @@ class Drafted:
     unplaced: dict
     deduplicated: int
     copied: Path | None = None
+    left_out: list = field(default_factory=list)  # files beside the notebook not copied in with it
     references: int = 0
     library_lines: list = field(default_factory=list)
     problems: list = field(default_factory=list)
@@ -65,7 +67,7 @@ def draft_notebook(source: Path, out: Path, book: str = "draft", run: bool = Tru
     d = propose(source, book)
     out.parent.mkdir(parents=True, exist_ok=True)
     tree = claims_root(out)
-    copied = None
+    copied, beside = None, []
     if not source.resolve().is_relative_to(tree.resolve()):
         copied = out.parent / "notebooks" / source.name
         copied.parent.mkdir(exist_ok=True)
@@ -73,6 +75,7 @@ def draft_notebook(source: Path, out: Path, book: str = "draft", run: bool = Tru
         sidecar = notebooks.sidecar_path(source)
         if sidecar.is_file():  # its recorded changes go with it
             shutil.copyfile(sidecar, notebooks.sidecar_path(copied))
+        beside = _copy_beside(source, copied, tree)
         d.notebook = copied
     library_lines = requirements.propose(source, out)  # before the run: a missing library's skip names it
     findings, ran, not_run = None, None, {}
@@ -93,8 +96,44 @@ def draft_notebook(source: Path, out: Path, book: str = "draft", run: bool = Tru
     added = _add_references(refs, d, out, stream)
     claims = load(out)
     problems = [*map(str, problems_of(claims)), *support_file_problems(out.parent)]
-    return Drafted(out, d.proposals, d.unplaced_by_kind(), d.deduplicated, copied, added, library_lines, problems,
-                   ran, not_run, coverage_file if explained is not None else None)
+    return Drafted(out, d.proposals, d.unplaced_by_kind(), d.deduplicated, copied, beside, added, library_lines,
+                   problems, ran, not_run, coverage_file if explained is not None else None)
+
+
+def _copy_beside(source: Path, copied: Path, tree: Path) -> list[str]:
+    """The files a notebook reads by relative path, copied in with it: its folder's (bounded as a program's
+    working folder is: engine/workfolder.py) and those above it its code names (``'../data/x.csv'``),
+    put at the same place beside the copy where that stays in its book's folder; what was left out."""
+    left_out = []
+    planned = workfolder.plan(source.parent, copied.parent / ".claimcheck-none")
+    for rel, path in planned.files.items():
+        target = copied.parent / rel
+        if path.resolve() == source.resolve() or target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    left_out += planned.left_out
+    code = [c.source for c in notebooks.read(source).cells if c.cell_type == "code"]
+    book = next((p for p in [copied.parent, *copied.parent.parents] if p.parent == tree), None)
+    budget = workfolder.MAX_BYTES
+    for written in dict.fromkeys(m for text in code for m in workfolder.UPWARD.findall(text)):
+        found = (source.parent / written).resolve()
+        target = (copied.parent / written).resolve()
+        if not found.exists() or found.is_relative_to(source.parent.resolve()):
+            continue
+        if book is None or not target.is_relative_to(book.resolve()):
+            left_out.append(f"{written} (above the book's folder {book}: no program may read it)")
+            continue
+        for f in [found] if found.is_file() else sorted(p for p in found.rglob("*") if p.is_file()):
+            size = f.stat().st_size
+            if size > budget or f.is_symlink():
+                left_out.append(f"{written}: {f.name} (over the copy's bound, or a link)")
+                continue
+            budget -= size
+            dest = target / f.relative_to(found) if found.is_dir() else target
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, dest)
+    return left_out
 
 
 def probe(d, out: Path, timeout: float, stream) -> dict:
