@@ -102,13 +102,14 @@ def draft_notebook(source: Path, out: Path, book: str = "draft", run: bool = Tru
 
 def _copy_beside(source: Path, copied: Path, tree: Path) -> list[str]:
     """The files a notebook reads by relative path, copied in with it: its folder's (bounded as a program's
-    working folder is: engine/workfolder.py) and those above it its code names (``'../data/x.csv'``),
-    put at the same place beside the copy where that stays in its book's folder; what was left out."""
+    working folder is: engine/workfolder.py; never a file the claims tree reads as its own, another
+    notebook or a hidden one) and those above it its code names (``'../data/x.csv'``), put at the same
+    place beside the copy where that stays in its book's folder; what was left out."""
     left_out = []
     planned = workfolder.plan(source.parent, copied.parent / ".claimcheck-none")
     for rel, path in planned.files.items():
         target = copied.parent / rel
-        if path.resolve() == source.resolve() or target.exists():
+        if path.resolve() == source.resolve() or target.exists() or _has_meaning_here(rel):
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
@@ -134,6 +135,14 @@ def _copy_beside(source: Path, copied: Path, tree: Path) -> list[str]:
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(f, dest)
     return left_out
+
+
+def _has_meaning_here(rel: str) -> bool:
+    """A file that a claims tree reads as its own (a spec, a book's requirements), another notebook, or a
+    hidden one (``.git``): not copied in beside a notebook."""
+    path = Path(rel)
+    return (path.suffix in (".yaml", ".yml", ".ipynb") or path.name in ("requirements.txt", "apt.txt")
+            or any(part.startswith(".") for part in path.parts))
 
 
 def probe(d, out: Path, timeout: float, stream) -> dict:
