@@ -163,3 +163,26 @@ def test_the_files_a_notebook_reads_beside_it_and_above_it_come_with_it(tmp_path
                "--no-history", "--cache-dir", tmp_path / "cache", cwd=tmp_path)
     [result] = json.loads((tmp_path / "out" / "results.json").read_text())["results"]
     assert result["status"] == "passed", result["reason"]
+
+
+def test_a_seeded_program_takes_the_draws_made_since_its_seed(tmp_path):
+    """A value drawn after a seed depends on every draw made since: where the program cut to what the value
+    names reproduces the notebook otherwise, the draft runs it again with the statements since the seed that
+    use the seeded library, and keeps that program where it reproduces the notebook."""
+    import numpy as np
+
+    np.random.seed(0)
+    np.random.rand(3)
+    shown = f"{np.random.rand():.6f}\n"
+    nb = v4.new_notebook()
+    nb.cells = [v4.new_markdown_cell("# Chapter 1"), _code("import numpy as np\nnp.random.seed(0)"),
+                _code("a = np.random.rand(3)"),                              # a draw no later value names
+                _code("b = np.random.rand()\nprint(f'{b:.6f}')", printed=shown)]
+    nbformat.write(nb, str(tmp_path / "01_seed.ipynb"))
+    out = tmp_path / "claims" / "s" / "ch01" / "s.yaml"
+    proc = cli("draft", tmp_path / "01_seed.ipynb", "--book", "s", "--out", out, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1 seeded programs showed otherwise" in proc.stderr
+    [claim] = loader.load(out)
+    assert claim.measure["listings"] == ["notebooks/01_seed.ipynb#1-3"] and "the draws made since its seed" in out.read_text()
+    assert "the draft's run here: 1 passed" in proc.stdout

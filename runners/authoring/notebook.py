@@ -70,7 +70,9 @@ class DraftNotebook:
         self.fits = [i for i in self.code if FIT.search(self.nb.cells[i].source)
                      or EPOCH_LOG.search(notebooks.output_text(self.nb.cells[i]))]
         # the code cells a later cell may need (no display-only, plot or save cells), in order
-        self._needed = [i for i in self.code if not (display_only(self.source(i)) or _side_only(self.source(i)))]
+        # (nor a cell that raised in the author's run)
+        self._needed = [i for i in self.code if not (display_only(self.source(i)) or _side_only(self.source(i))
+                                                     or notebooks.raised(self.nb.cells[i]))]
         self._link()
         self._memo: dict = {}
 
@@ -99,6 +101,7 @@ class DraftNotebook:
         self._seeding: set = set()          # nodes that seed something (a library, a generator, an estimator)
         self._draws: dict = {}              # node -> (libraries whose global generator it draws on, makes an unseeded one)
         self._seeds_of: dict = {}           # node -> the libraries it seeds
+        self._uses: dict = {}               # node -> the libraries it uses (their generators it may draw on)
         self._shell: set = set()            # cells whose code is shell commands or magics only
         self._unresolved: dict[tuple, list] = {}  # node -> the names it reads that nothing before it defines
         self._imports: set = set()          # nodes that only import
@@ -140,6 +143,8 @@ class DraftNotebook:
                          for lib in _libraries(bound[m])}
                 # the last seeding statement of each library it uses (and does not seed itself)
                 links |= {seeds[lib] for lib in used if lib in seeds and lib not in a.seeds}
+                if used or a.draws:
+                    self._uses[node] = used | {"python" if lib == "python" else lib for lib in a.draws}
                 if any(n in bound for n in a.reads):
                     links |= set(options)  # print options and the like shape what it shows
                 if a.imports:
@@ -381,6 +386,32 @@ class DraftNotebook:
     def seeded(self, nodes: list) -> bool:
         """Whether any of ``nodes`` seeds what it draws (a seeding call, a seeded generator or estimator)."""
         return any(n in self._seeding for n in nodes)
+
+    def with_draws(self, nodes: list) -> list:
+        """A seeded program with every statement since its seeds that may draw on the seeded generators (it
+        uses their library), and what those need: a seeded generator's state is every draw since its seed,
+        and a program cut to what a value names may miss one (the first training loop before the second)."""
+        end = max(nodes) if nodes else None
+        extra = []
+        for seed in [n for n in nodes if n in self._seeds_of]:
+            libs = self._seeds_of[seed]
+            extra += [n for n, used in self._uses.items() if seed < n < end and used & libs and n not in nodes]
+        return sorted(set(nodes) | set(self._needs_nodes(extra)))
+
+    def _needs_nodes(self, starts: list) -> list:
+        """What the nodes ``starts`` need, themselves included (the walk :meth:`needs` makes)."""
+        seen: set = set()
+        stack = list(starts)
+        while stack:
+            c = stack.pop()
+            if c in seen:
+                continue
+            seen.add(c)
+            stack.extend(self._edges.get(c, ()))
+            stack.extend(self._hoist.get(c, ()))
+            if (self._opaque and self._is_opaque(c)) or c in self._reads_all:
+                stack.extend(self.program(c))
+        return sorted(seen)
 
     def unseeded(self, nodes: list) -> str:
         """What in the program draws random numbers no seed of it fixes (``numpy``, ``a generator made

@@ -148,12 +148,44 @@ def _has_meaning_here(rel: str) -> bool:
 def probe(d, out: Path, timeout: float, stream) -> dict:
     """Run the draft's static proposals as ``verify --tier static`` would, once (the output kind looks
     twice where it differs): {claim id: what came back, as a dict, with ``program_s``, the time of the
-    program it ran (the longest of the claims that share it)}."""
+    program it ran (the longest of the claims that share it)}.
+
+    A seeded program cut to the statements its value needs may miss a draw the notebook made in between
+    (a seeded generator's state is every draw since its seed): an output that differs from the notebook
+    on such a program runs once more with every statement since its seeds that uses the seeded library
+    (authoring/notebook.py ``with_draws``), and where that reproduces the notebook, that is its program
+    (said in its comment)."""
     static = [p for p in d.proposals if p.tier == "static" and p.kind != "metric"]
     if not static:
         return {}
+    print(f"claimcheck draft: running the programs of {len(static)} proposed claims, as `verify --tier static` "
+          f"would, to see what they show here ({timeout:.0f} s at most each)", file=stream, flush=True)
+    findings = _run(d, static, out, timeout, stream)
+    nbk = d.source
+    retry = [p for p in static if p.kind == "output" and findings.get(p.id, {}).get("status") == "failed"
+             and nbk.seeded(p.cells)]
+    if retry:
+        cut = {p.id: p.cells for p in retry}
+        for p in retry:
+            p.cells = nbk.with_draws(p.cells)
+        retry = [p for p in retry if p.cells != cut[p.id]]
+        print(f"claimcheck draft: {len(retry)} seeded programs showed otherwise: running them again with every "
+              "statement since their seeds that may draw on the seeded generators", file=stream, flush=True)
+        again = _run(d, retry, out, timeout, stream) if retry else {}
+        for p in retry:
+            if again.get(p.id, {}).get("status") == "passed":
+                findings[p.id] = again[p.id]
+                p.why += ("; it depends on the draws made since its seed (a seeded generator's state): its program "
+                          "holds every statement since then that uses the seeded library")
+            else:
+                p.cells = cut[p.id]
+    return findings
+
+
+def _run(d, proposals: list, out: Path, timeout: float, stream) -> dict:
+    """One ``verify --tier static`` session of ``proposals``, from a hidden spec file beside ``out``."""
     trial = copy.copy(d)
-    trial.proposals = static
+    trial.proposals = proposals
     path = out.parent / f".{out.stem}.draft-run.yaml"  # hidden from the catalog: never a book's spec
     scratch = Path(tempfile.mkdtemp(prefix="claimcheck-draft-"))
     session = None
@@ -161,8 +193,6 @@ def probe(d, out: Path, timeout: float, stream) -> dict:
         path.write_text(spec.render(trial, path), encoding="utf-8")
         settings = resolve(None, claims=str(path), tier="static", cache_dir=str(scratch / "cache"),
                            out=str(scratch / "out"), no_history=True, timeout=timeout)
-        print(f"claimcheck draft: running the programs of {len(static)} proposed claims, as `verify --tier static` "
-              f"would, to see what they show here ({timeout:.0f} s at most each)", file=stream, flush=True)
         session = Session(settings, stream)
         session.warm_up()
         claims = session.take(load(path))
