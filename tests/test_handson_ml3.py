@@ -162,7 +162,7 @@ def test_the_books_specs_validate_as_written():
     done = cli("validate", "--claims", BOOK)
     assert done.returncode == 0, done.stdout + done.stderr
     said = done.stdout + done.stderr
-    assert "claims in 3 files: valid" in said and "problem" not in said
+    assert "claims in 4 files: valid" in said and "problem" not in said
 
 
 def test_a_false_value_planted_in_the_books_static_claims_fails_and_the_true_ones_pass(tmp_path):

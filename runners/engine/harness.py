@@ -16,7 +16,8 @@ from pathlib import Path
 
 MEASURING = (
     "core.errors", "core.formatting",
-    "engine.confine", "engine.devices", "engine.environ", "engine.execution", "engine.pool", "engine.progress",
+    "engine.cells", "engine.confine", "engine.devices", "engine.environ", "engine.execution", "engine.pool",
+    "engine.progress",
     "engine.separate", "engine.training",
     "engine.workfolder",
     "environment.compat", "environment.machine", "environment.numerics",
