@@ -51,3 +51,12 @@ def test_inconclusive_exits_zero_unless_asked_to_fail(tmp_path):
     claims = tmp_path / "claims"
     assert verify("--claims", claims, "--jobs", "0", "--out", tmp_path / "a") == 0
     assert verify("--claims", claims, "--jobs", "0", "--out", tmp_path / "b", "--fail-on", "inconclusive") == 1
+
+
+def test_every_subcommands_help_ends_with_an_example():
+    from claimcheck.runners.cli import parser
+
+    sub = next(a for a in parser()._actions if a.__class__.__name__ == "_SubParsersAction")
+    for name, command in sub.choices.items():
+        text = " ".join(command.format_help().split())
+        assert f"example: claimcheck {name} " in text and text.rindex("example:") > len(text) - 200, name

@@ -12,7 +12,8 @@ from .options import claims_arg
 
 
 def add(sub) -> None:
-    p = sub.add_parser("coverage", help="which checkable numbers of a source text the claims check")
+    p = sub.add_parser("coverage", help="which checkable numbers of a source text the claims check",
+                       epilog='example: claimcheck coverage claims/ml-pytorch-sklearn/notebooks/ch12_part2.ipynb --claims claims')
     p.add_argument("source", help="the chapter's text, e.g. ../shared/sources/dlwp2-ch08-notes-ko.md")
     claims_arg(p)
     p.add_argument("--min-share", type=float, default=0.0, help="exit 1 when the covered share is below this (0-1)")

@@ -12,7 +12,8 @@ from .options import claims_arg, key_file, key_file_arg
 
 
 def add(sub) -> None:
-    p = sub.add_parser("errata", help="write a Markdown errata draft from a run's results")
+    p = sub.add_parser("errata", help="write a Markdown errata draft from a run's results",
+                       epilog='example: claimcheck errata --results build/verify/results.json > errata.md')
     p.add_argument("--results", default="build/verify/results.json",
                    help="a run's results.json, checked with its folder's key (or --key-file's)")
     claims_arg(p)

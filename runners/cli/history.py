@@ -10,7 +10,8 @@ from .options import key_file_arg
 
 
 def add(sub) -> None:
-    p = sub.add_parser("history", help="verdicts and values over runs; what changed in the newest")
+    p = sub.add_parser("history", help="verdicts and values over runs; what changed in the newest",
+                       epilog='example: claimcheck history -k dlwp2.ch08 --changed')
     p.add_argument("--store", help="results store (default build/history, or $CLAIMCHECK_HISTORY)")
     p.add_argument("-k", metavar="TEXT", help="only claims whose id contains TEXT")
     p.add_argument("--run", help="compare this run (an id the listing shows) instead of the newest")

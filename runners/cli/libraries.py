@@ -17,7 +17,8 @@ from ..service.status import EXIT_BAD_CLAIMS, EXIT_OK
 
 
 def add(sub) -> None:
-    p = sub.add_parser("libraries", help="list (or --install) every book's libraries, claims/<book>/requirements.txt")
+    p = sub.add_parser("libraries", help="list (or --install) every book's libraries, claims/<book>/requirements.txt",
+                       epilog='example: claimcheck libraries --install --claims claims --constraint constraints.txt')
     p.add_argument("--claims", default="claims", help="the claims tree whose books to read (default: claims)")
     p.add_argument("--install", action="store_true",
                    help="pip-install those the running Python does not have (nothing runs when it has them all)")

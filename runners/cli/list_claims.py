@@ -12,7 +12,8 @@ from .options import claims_arg
 
 
 def add(sub) -> None:
-    p = sub.add_parser("list", help="list the claims")
+    p = sub.add_parser("list", help="list the claims",
+                       epilog='example: claimcheck list -k handson-ml3.ch04')
     claims_arg(p)
     p.add_argument("-k", dest="keyword", action="append", metavar="PATTERN")
     p.set_defaults(func=run)

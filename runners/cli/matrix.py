@@ -11,7 +11,8 @@ from .options import claims_arg
 
 
 def add(sub) -> None:
-    p = sub.add_parser("matrix", help="join verify runs of several environments into one matrix report and errata")
+    p = sub.add_parser("matrix", help="join verify runs of several environments into one matrix report and errata",
+                       epilog='example: claimcheck matrix build/verify build/verify-keras2 --out build/matrix')
     p.add_argument("dirs", nargs="+", metavar="DIR", help="each run's --out folder (holding results.json)")
     claims_arg(p)
     p.add_argument("--out", default="build/matrix", help="output folder (default: build/matrix)")

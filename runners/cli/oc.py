@@ -12,7 +12,8 @@ from .options import claims_arg
 
 def add(sub) -> None:
     p = sub.add_parser("oc", help="the operating characteristic of every stochastic claim, as a Markdown table; "
-                                  "exit 1 if one misses its targets")
+                                  "exit 1 if one misses its targets",
+                       epilog='example: claimcheck oc --claims claims > docs/operating-characteristic.md')
     claims_arg(p)
     p.set_defaults(func=run)
 

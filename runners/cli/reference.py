@@ -9,7 +9,8 @@ from .options import add_options, resolve
 
 def add(sub) -> None:
     p = sub.add_parser("reference", help="train a claim's program on reference seeds (100 up) and print the "
-                                         "references.yaml entry")
+                                         "references.yaml entry",
+                       epilog='example: claimcheck reference dlwp2.ch02.dense.test_acc --name dense-test-acc --runs 10')
     p.add_argument("claim", nargs="+", help="the id of a metric claim whose program and value the reference "
                                             "records; several claims of one program share each seed's run (the claims first, then the options)")
     p.add_argument("--name", required=True, action="append",

@@ -13,7 +13,8 @@ from .options import claims_arg
 
 
 def add(sub) -> None:
-    p = sub.add_parser("validate", help="check every spec against the schema; exit 1 on problems")
+    p = sub.add_parser("validate", help="check every spec against the schema; exit 1 on problems",
+                       epilog='example: claimcheck validate --claims claims')
     claims_arg(p)
     p.set_defaults(func=run)
 

@@ -10,7 +10,8 @@ from .options import add_options, resolve
 
 def add(sub) -> None:
     p = sub.add_parser("verify", help="run the claims; write results.json, report.html, errata.md",
-                       epilog=help_text(), formatter_class=argparse.RawDescriptionHelpFormatter)
+                       epilog=help_text() + "\n\nexample: claimcheck verify --tier static --claims claims/dlwp2/ch02",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     add_options(p)
     p.set_defaults(func=run)
 
