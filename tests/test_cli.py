@@ -60,3 +60,26 @@ def test_every_subcommands_help_ends_with_an_example():
     for name, command in sub.choices.items():
         text = " ".join(command.format_help().split())
         assert f"example: claimcheck {name} " in text and text.rindex("example:") > len(text) - 200, name
+
+
+def test_a_run_with_no_claims_starts_nothing_and_leaves_nothing(tmp_path):
+    """No spec under --claims: a usage error before any sandbox starts (no fork server, no bubblewrap),
+    so nothing is left running and nothing is printed after the one line."""
+    import os
+
+    from helpers import cli
+
+    (tmp_path / "claims").mkdir()
+    proc = cli("verify", "--claims", tmp_path / "claims", "--out", tmp_path / "out", "--no-history",
+               "--cache-dir", tmp_path / "cache", cwd=tmp_path)
+    assert proc.returncode == 2 and "no claims found" in proc.stderr
+    assert "bwrap" not in proc.stderr and "Traceback" not in proc.stderr
+    mine = []
+    for pid in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if str(tmp_path / "cache").encode() in f.read():
+                    mine.append(pid)
+        except OSError:
+            continue
+    assert not mine
