@@ -16,6 +16,7 @@ def test_a_gpu_is_recorded_whatever_the_backend(monkeypatch, backend):
     monkeypatch.setattr(machine, "backend", lambda: backend)
     monkeypatch.setattr(machine, f"_gpus_{backend}", lambda: dict(found))
     monkeypatch.setattr(machine, "_driver", lambda: "580.159.04")
+    monkeypatch.setattr(machine, "_no_gpu_here", lambda: False)  # a machine with a GPU's device files
     machine.gpus.cache_clear()
     machine.describe.cache_clear()
     try:
@@ -33,8 +34,34 @@ def test_a_broken_driver_is_no_gpu_not_a_crash(monkeypatch):
         raise RuntimeError("CUDA driver version is insufficient")
 
     monkeypatch.setattr(machine, f"_gpus_{machine.backend()}", broken)
+    monkeypatch.setattr(machine, "_no_gpu_here", lambda: False)
     machine.gpus.cache_clear()
     try:
         assert machine.gpus() is None and machine.accelerator() is None
     finally:
         machine.gpus.cache_clear()
+
+
+def test_the_stack_is_named_without_importing_the_framework(tmp_path, monkeypatch):
+    """The claimcheck process runs no book code: it names Keras' version and backend from the installed
+    metadata and Keras' own configuration (KERAS_BACKEND, keras.json), as Keras decides at its import."""
+    import subprocess
+    import sys
+
+    code = ("import sys, json; from claimcheck.runners.environment import machine; d = machine.describe(); "
+            "print(json.dumps([d['stack'], d['keras'], 'keras' in sys.modules, 'tensorflow' in sys.modules]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    import json
+
+    stack, version, keras_imported, tf_imported = json.loads(out.stdout.strip().splitlines()[-1])
+    assert stack.startswith("keras") and version and not keras_imported and not tf_imported
+    (tmp_path / ".keras").mkdir()
+    (tmp_path / ".keras" / "keras.json").write_text('{"backend": "jax"}')
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("KERAS_BACKEND", raising=False)
+    monkeypatch.delenv("KERAS_HOME", raising=False)
+    if machine.keras_major() >= 3:
+        assert machine.backend() == "jax"
+        monkeypatch.setenv("KERAS_BACKEND", "torch")
+        assert machine.backend() == "torch"

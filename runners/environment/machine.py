@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import platform
 import re
@@ -77,16 +78,36 @@ def installed_version(*distributions: str) -> str | None:
     return None
 
 
-def keras_major() -> int:
-    import keras
+def keras_version() -> str:
+    """Keras' version, read from its installed metadata (the module itself is not imported: the claimcheck
+    process runs no book's code, and importing the framework costs seconds at every start)."""
+    import keras  # noqa: F401 - where metadata is missing (a source checkout), the module says
 
-    return int(keras.__version__.split(".")[0])
+    return keras.__version__
+
+
+@functools.lru_cache(maxsize=1)
+def _keras_version() -> str:
+    return installed_version("keras") or keras_version()
+
+
+def keras_major() -> int:
+    return int(_keras_version().split(".")[0])
 
 
 def backend() -> str:
-    import keras
-
-    return keras.backend.backend()
+    """The Keras backend this process would run: Keras 2 is TensorFlow's; Keras 3's is ``KERAS_BACKEND``,
+    else its ``keras.json``'s, else TensorFlow, as Keras itself decides at import (nothing imported here)."""
+    if keras_major() < 3:
+        return "tensorflow"
+    chosen = os.environ.get("KERAS_BACKEND")
+    if chosen:
+        return chosen
+    home = Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras")
+    try:
+        return str(json.loads((home / "keras.json").read_text()).get("backend") or "tensorflow")
+    except (OSError, ValueError, AttributeError):
+        return "tensorflow"
 
 
 def stack() -> str:
@@ -155,9 +176,19 @@ def _gpus_jax() -> dict | None:
             "jax_cuda_plugin": installed_version("jax-cuda12-plugin", "jax-cuda13-plugin")}
 
 
+def _no_gpu_here() -> bool:
+    """No GPU device or driver on this machine at all (then no framework need be imported to ask)."""
+    import glob
+
+    return not (glob.glob("/dev/nvidia*") or glob.glob("/dev/dri/render*") or os.path.exists("/dev/kfd")
+                or os.path.exists("/proc/driver/nvidia"))
+
+
 @functools.lru_cache(maxsize=1)
 def gpus() -> dict | None:
     """The GPUs the Keras backend sees: name, count, driver, CUDA, cuDNN; None without one."""
+    if _no_gpu_here():
+        return None
     probe = {"tensorflow": _gpus_tensorflow, "torch": _gpus_torch, "jax": _gpus_jax}.get(backend())
     try:
         found = probe() if probe else None
@@ -208,13 +239,11 @@ def accelerator() -> str | None:
 
 @functools.lru_cache(maxsize=1)
 def describe() -> dict:
-    import keras
-
     gpu = gpus()
     return {
         "python": platform.python_version(),
         "tensorflow": installed_version("tensorflow", "tensorflow-cpu"),
-        "keras": keras.__version__,
+        "keras": _keras_version(),
         "backend": backend(),
         "stack": stack(),
         "device": gpu["name"] if gpu else f"CPU: {_cpu_name()}",
