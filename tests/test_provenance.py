@@ -155,9 +155,10 @@ CHANGES = {  # name: (change, requires of the run, a retrain expected)
     "numpy": (_framework("numpy"), ("mnist",), True),
     "the CPU's threads": (_cpu, ("mnist",), True),
     "a GPU where there was none": (_gpu, ("mnist",), True),
-    "TF_ENABLE_ONEDNN_OPTS": (_env("TF_ENABLE_ONEDNN_OPTS", "0"), ("mnist",), True),
     "XLA_FLAGS": (_env("XLA_FLAGS", "--xla_cpu_enable_fast_math=true"), ("mnist",), True),
-    "OMP_NUM_THREADS": (_env("OMP_NUM_THREADS", "1"), ("mnist",), True),
+    "ONEDNN_DEFAULT_FPMATH_MODE": (_env("ONEDNN_DEFAULT_FPMATH_MODE", "BF16"), ("mnist",), True),
+    "the pinned instruction set (CLAIMCHECK_CPU_ISA)": (_env("CLAIMCHECK_CPU_ISA", "AVX2"), ("mnist",), True),
+    "the pinned threads (CLAIMCHECK_THREADS)": (_env("CLAIMCHECK_THREADS", "1"), ("mnist",), True),
     "keras.json": (_keras_json, ("mnist",), True),
     "the MNIST files": (_mnist_fingerprint, ("mnist",), True),
     "the images, for a run that reads them": (_dogs_fingerprint, ("dogs_vs_cats",), True),
@@ -167,6 +168,10 @@ CHANGES = {  # name: (change, requires of the run, a retrain expected)
     "Pillow, for an MNIST run": (_pillow, ("mnist",), False),
     "the MNIST files, for a dogs run": (_mnist_fingerprint, ("dogs_vs_cats",), False),
     "an unrelated environment variable": (_env("CLAIMCHECK_UNRELATED", "1"), ("mnist",), False),
+    # what claimcheck pins: the caller's value never reaches a program, so the same run
+    "the caller's ONEDNN_MAX_CPU_ISA": (_env("ONEDNN_MAX_CPU_ISA", "AVX"), ("mnist",), False),
+    "the caller's TF_ENABLE_ONEDNN_OPTS": (_env("TF_ENABLE_ONEDNN_OPTS", "0"), ("mnist",), False),
+    "the caller's OMP_NUM_THREADS": (_env("OMP_NUM_THREADS", "1"), ("mnist",), False),
     "a module that does not measure": (_unrelated_module, ("mnist",), False),
 }
 
@@ -174,7 +179,8 @@ CHANGES = {  # name: (change, requires of the run, a retrain expected)
 @pytest.mark.parametrize("name", list(CHANGES))
 def test_each_part_of_the_key_retrains_and_nothing_else_does(name, tmp_path, monkeypatch):
     change, requires, retrain = CHANGES[name]
-    for flag in ("TF_ENABLE_ONEDNN_OPTS", "XLA_FLAGS", "OMP_NUM_THREADS", "KERAS_HOME"):
+    for flag in ("TF_ENABLE_ONEDNN_OPTS", "XLA_FLAGS", "OMP_NUM_THREADS", "KERAS_HOME", "ONEDNN_MAX_CPU_ISA",
+                 "ONEDNN_DEFAULT_FPMATH_MODE", "CLAIMCHECK_CPU_ISA", "CLAIMCHECK_THREADS"):
         monkeypatch.delenv(flag, raising=False)
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "no-keras-home"))
     program = recorded(tmp_path, requires)
@@ -182,6 +188,48 @@ def test_each_part_of_the_key_retrains_and_nothing_else_does(name, tmp_path, mon
     change(tmp_path, monkeypatch)
     machine.describe.cache_clear() if hasattr(machine.describe, "cache_clear") else None
     assert is_cached(tmp_path, program, requires) is not retrain, name
+
+
+PINS = ("import os\nisa_avx512 = float(os.environ.get('ONEDNN_MAX_CPU_ISA') == 'AVX512_CORE')\n"
+        "isa_avx2 = float(os.environ.get('ONEDNN_MAX_CPU_ISA') == 'AVX2')\n"
+        "threads = float(os.environ.get('TF_NUM_INTRAOP_THREADS', 0))\n"
+        "omp = float(os.environ.get('OMP_NUM_THREADS', 0))\n")
+
+
+def _seen_by_a_worker(tmp_path, name):
+    program = Program((write(tmp_path / "claims", name, PINS),))
+    ex = executor_for(tmp_path, jobs=1)
+    try:
+        return ex.record(ex.job(program, 0, (), ["isa_avx512", "isa_avx2", "threads", "omp"]))["values"]
+    finally:
+        ex.close()
+
+
+def test_a_program_runs_with_the_cpu_arithmetic_claimcheck_pins_not_the_callers(tmp_path, monkeypatch):
+    """Issue 38: the caller's ONEDNN_MAX_CPU_ISA=AVX (or its threads) never reaches a program; the pinned
+    level does, and CLAIMCHECK_CPU_ISA / CLAIMCHECK_THREADS change it (and the key, above)."""
+    monkeypatch.setenv("ONEDNN_MAX_CPU_ISA", "AVX")
+    monkeypatch.setenv("OMP_NUM_THREADS", "7")
+    for name in ("CLAIMCHECK_CPU_ISA", "CLAIMCHECK_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    assert _seen_by_a_worker(tmp_path / "a", "pins.py") == {"isa_avx512": 1.0, "isa_avx2": 0.0, "threads": 2.0,
+                                                            "omp": 2.0}
+    monkeypatch.setenv("CLAIMCHECK_CPU_ISA", "avx2")
+    monkeypatch.setenv("CLAIMCHECK_THREADS", "1")
+    assert _seen_by_a_worker(tmp_path / "b", "pins.py") == {"isa_avx512": 0.0, "isa_avx2": 1.0, "threads": 1.0,
+                                                            "omp": 1.0}
+
+
+def test_a_pinned_level_claimcheck_does_not_know_is_refused_by_name(monkeypatch):
+    from claimcheck.runners.environment import numerics
+
+    monkeypatch.setenv("CLAIMCHECK_CPU_ISA", "AVX9000")
+    with pytest.raises(ValueError, match="CLAIMCHECK_CPU_ISA='AVX9000'"):
+        numerics.pinned()
+    monkeypatch.setenv("CLAIMCHECK_CPU_ISA", "AVX2")
+    monkeypatch.setenv("CLAIMCHECK_THREADS", "0")
+    with pytest.raises(ValueError, match="CLAIMCHECK_THREADS"):
+        numerics.pinned()
 
 
 def test_a_gpu_key_holds_its_driver_cuda_cudnn_and_plugin(tmp_path, monkeypatch):
@@ -503,7 +551,8 @@ def test_the_result_records_the_device_and_numerics_it_ran_with(tmp_path):
     record = ex.record(ex.job(program, 3, ("mnist",), ["acc"]))
     ex.close()
     assert record["device"]["platform"] == "cpu" and record["numerics"] == {
-        "tf32": "off", "deterministic_ops": "cpu kernels (repeatable)"}
+        "tf32": "off", "deterministic_ops": "cpu kernels (repeatable)",
+        "cpu_isa": {"level": "AVX512_CORE", "supported": record["numerics"]["cpu_isa"]["supported"]}, "threads": 2}
     parts = record["key_parts"]["environment"]
     assert parts["harness"] == harness.digest() and parts["device"]["cpu"]["threads"] >= 1
     assert parts["numerics"]["policy"] == record["numerics"]

@@ -11,6 +11,7 @@ import yaml
 from claimcheck.runners import stats
 from claimcheck.runners.claim import readers
 from claimcheck.runners.claim.verdict import Status
+from claimcheck.runners.environment import machine
 from claimcheck.runners.kinds._stochastic import reference
 
 from helpers import CLAIMS, ROOT, SHARED, cli, make_claim, results_of, run, write
@@ -251,11 +252,37 @@ def test_the_spread_between_environments_is_measured_with_its_uncertainty():
         stats.spread([1.0], within)
 
 
+MINE = [0.9913, 0.9901, 0.9901, 0.9905, 0.9916, 0.9902, 0.9901, 0.9897, 0.9914, 0.9893]
+HERE = {"numerics": machine.describe()["numerics"]}  # recorded under this run's numerics, as `reference` writes it
+
+
+@pytest.mark.parametrize("recorded_on, why", [
+    ({"numerics": {**machine.describe()["numerics"], "cpu_isa": {"level": "AVX2", "supported": True}}},
+     "measured under other numerics (cpu_isa {'level': 'AVX2'"),
+    ({"numerics": {**machine.describe()["numerics"], "threads": 16}}, "measured under other numerics (threads 16"),
+    ({"environment": {"device": "NVIDIA H100 80GB HBM3"}}, "recorded on NVIDIA H100 80GB HBM3 before claimcheck pinned"),
+    ({}, "recorded on an unnamed device before claimcheck pinned"),
+])
+def test_this_machines_offset_is_never_taken_from_runs_under_other_numerics(tmp_path, recorded_on, why):
+    """Issue 38: a reference recorded under another instruction set, thread count or device is never
+    used as this machine's offset, and the result says so."""
+    runs_file(tmp_path / "claims/readers", [round(0.99 + 0.0017 * z, 5) for z in np.random.default_rng(1).normal(size=45)])
+    refs = {"r": {**READERS_REF, "within": "mine"},
+            "mine": {"source": "recorded", "values": MINE, "seeds": list(range(100, 110)), **recorded_on}}
+    claim = make_claim(tmp_path, "metric", {"listings": [], "value": "acc", "seeds": {"gpu": 5}}, "99.1%",
+                       tier="gpu", references=refs, reference="r")
+    ref = reference(claim, "r")
+    assert ref.offset_unused and why in ref.offset_unused and ref.shift == 0, ref.offset_unused
+    legacy = {"environment": {"device": machine.describe()["device"] + " (2 cores)"}}  # before the pin, this model
+    refs["mine"] = {"source": "recorded", "values": MINE, "seeds": list(range(100, 110)), **legacy}
+    write(tmp_path / "claims", "references.yaml", __import__("yaml").safe_dump({"references": refs}))
+    assert reference(claim, "r").offset_unused is None
+
+
 def test_a_readers_reference_with_this_machines_runs_sets_its_drift_from_them(tmp_path):
     runs_file(tmp_path / "claims/readers", [round(0.99 + 0.0017 * z, 5) for z in np.random.default_rng(1).normal(size=45)])
     refs = {"r": {**READERS_REF, "within": "mine"},
-            "mine": {"source": "recorded", "values": [0.9913, 0.9901, 0.9901, 0.9905, 0.9916, 0.9902, 0.9901,
-                                                      0.9897, 0.9914, 0.9893], "seeds": list(range(100, 110))}}
+            "mine": {"source": "recorded", "values": MINE, "seeds": list(range(100, 110)), **HERE}}
     claim = make_claim(tmp_path, "metric", {"listings": [], "value": "acc", "seeds": {"gpu": 5}}, "99.1%",
                        tier="gpu", references=refs, reference="r")
     ref = reference(claim, "r")
@@ -406,7 +433,7 @@ def test_a_machine_beyond_every_readers_environment_is_a_finding_about_the_stack
     runs_file(tmp_path / "claims/readers", readers_values)
     mine = [0.9902, 0.9902, 0.9905, 0.9901, 0.9903, 0.9909, 0.9906, 0.9906, 0.9906, 0.9903]
     refs = {"r": {**READERS_REF, "within": "mine"},
-            "mine": {"source": "recorded", "values": mine, "seeds": list(range(100, 110))}}
+            "mine": {"source": "recorded", "values": mine, "seeds": list(range(100, 110)), **HERE}}
     claim = make_claim(tmp_path, "metric", {"listings": [], "value": "acc", "seeds": {"gpu": 5}}, "0.989",
                        tier="gpu", references=refs, reference="r")
     ref = reference(claim, "r")
@@ -433,7 +460,8 @@ def test_an_offset_measured_on_another_stack_is_not_used(tmp_path):
             "tensorflow": machine.installed_version("tensorflow", "tensorflow-cpu")}
     for env, used in (({**here, "keras": "2.15.0", "tensorflow": "2.15.1"}, False), (here, True)):
         refs = {"r": {**READERS_REF, "within": "mine"},
-                "mine": {"source": "recorded", "values": mine, "seeds": list(range(100, 110)), "environment": env}}
+                "mine": {"source": "recorded", "values": mine, "seeds": list(range(100, 110)), "environment": env,
+                         **HERE}}
         claim = make_claim(tmp_path, "metric", {"listings": [], "value": "acc", "seeds": {"gpu": 5}}, "0.989",
                            tier="gpu", references=refs, reference="r")
         ref = reference(claim, "r")

@@ -5,6 +5,7 @@ import argparse
 import sys
 
 from ..core import settings as settings_mod
+from ..environment import numerics
 from ..service.status import EXIT_USAGE
 
 
@@ -27,6 +28,7 @@ def add_options(parser: argparse.ArgumentParser, names=None) -> None:
 
 def resolve(args, **overrides):
     try:
+        numerics.pinned()  # CLAIMCHECK_CPU_ISA / CLAIMCHECK_THREADS: refused here, before anything starts
         return settings_mod.resolve(vars(args), **overrides)
     except ValueError as exc:
         print(f"claimcheck: {exc}", file=sys.stderr)

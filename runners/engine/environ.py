@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 
-from ..environment.numerics import FLAGS
+from ..environment.numerics import FLAGS, pinned
 
 # the OS's and Python's
 SYSTEM = ("PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_NUMERIC", "LC_TIME",
@@ -35,8 +35,9 @@ def scrubbed(env) -> dict:
 
 
 def scrub(extra: dict | None = None) -> None:
-    """This process's own environment scrubbed (in a worker, before any program runs), plus ``extra``."""
-    kept = {**scrubbed(os.environ), **(extra or {})}
+    """This process's own environment scrubbed (in a worker, before any program runs), with the CPU
+    arithmetic pinned (environment/numerics.py ``pinned``), plus ``extra``."""
+    kept = {**scrubbed(os.environ), **pinned(), **(extra or {})}
     os.environ.clear()
     os.environ.update(kept)
 

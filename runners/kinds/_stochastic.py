@@ -100,7 +100,7 @@ def measure(claim, ctx, item: dict, seeds: list[int]) -> tuple[list, list]:
             raise ClaimError(f"'{item['value']}' is {value} with seed {seed}: not a finite number")
         values_.append(float(value))
         runs.append({"seed": seed, "value": float(value), "cached": record.get("cached", False),
-                     "seconds": record.get("seconds")})
+                     "seconds": record.get("seconds"), "numerics": record.get("numerics")})
     return values_, runs
 
 
@@ -129,7 +129,8 @@ def reference(claim, name: str) -> stats.Reference:
                           excluded=tuple(excluded))
     if len(ref.values) < 2 or ref.sd <= 0:
         raise ClaimError(f"reference '{name}': its values do not vary, so they give no scale")
-    elsewhere = other_stack((recorded(claim.file).get(entry.get("within") or "") or {}).get("environment"))
+    within = recorded(claim.file).get(entry.get("within") or "") or {}
+    elsewhere = other_stack(within.get("environment")) or other_numerics(within)
     if entry.get("within") and elsewhere:
         ref = dataclasses.replace(ref, offset_unused=elsewhere)
     elif entry.get("within"):
@@ -163,6 +164,28 @@ def other_stack(recorded_env) -> str | None:
     now = ", ".join(f"{k} {here[k]}" for k in differ)
     return (f"this machine's offset from the readers was measured on {said} and this run is {now}: not used "
             "(the band is on the stated value, with the drift allowance of a random environment)")
+
+
+def other_numerics(entry: dict) -> str | None:
+    """Why this machine's offset, measured by the runs a ``within`` reference recorded, does not hold
+    for this run's numerics (issue 38): another pinned instruction set or thread count, or, for runs
+    recorded before claimcheck pinned them (2026-12-07), another device; None where they are this run's."""
+    here = machine.describe()
+    there = entry.get("numerics") if isinstance(entry.get("numerics"), dict) else None
+    if there and "cpu_isa" in there:
+        now = here["numerics"]
+        differ = [f"{k} {there.get(k)!r} (this run {now.get(k)!r})" for k in ("cpu_isa", "threads")
+                  if there.get(k) != now.get(k)]
+        if not differ:
+            return None
+        return (f"this machine's offset from the readers was measured under other numerics ({'; '.join(differ)}): "
+                "not used (the band is on the stated value, with the drift allowance of a random environment)")
+    device = str((entry.get("environment") or {}).get("device") or "")
+    if device and (device == here["device"] or device.startswith(here["device"] + " (")):
+        return None  # recorded on this device model before the pin: its default level, measured equal (docs/reproducibility.md)
+    return (f"this machine's offset from the readers was recorded on {device or 'an unnamed device'} before "
+            f"claimcheck pinned the numerics, and this run is on {here['device']}: not used (the band is on the "
+            "stated value, with the drift allowance of a random environment)")
 
 
 def environment_spread(claim, name: str, entry: dict) -> stats.Spread:
