@@ -10,12 +10,19 @@ The reference's scale is the same statistic over its seeds, paired, after the ou
 
 A claim whose band covers more than half of its statistic's range (:data:`RANGES`) cannot fail
 on any run: it is invalid at ``claimcheck validate``, naming the spec's file and line.
+
+**An effect must show** (issue 38). A stated difference or error reduction says one side beats the
+other; no effect (0) is its opposite. ``validate`` refuses a claim whose band holds 0 (a run where
+a is no better than b would pass it: :func:`no_effect_problem`), and a verdict passes only where its
+seeds' interval excludes 0 on the stated side; otherwise it is inconclusive, naming the interval
+(:func:`effect_shown`). Zero spread (two sides that give the same values) is a verdict, not a division.
 """
 from __future__ import annotations
 
 from .. import stats
 from ..claim import values
 from ..claim.schema import Rule, check_fields
+from ..claim.verdict import Status, Verdict
 from ..core.errors import ClaimError, Skip
 from ._base import Kind
 from ._stochastic import (
@@ -72,6 +79,28 @@ def band_problem(claim, stated_: stats.Stated, ref: stats.Reference) -> str | No
             f"{RANGE_SHARE:.0%}: no run could fail it; record a reference whose spread lets it fail")
 
 
+def no_effect_problem(claim, stated_: stats.Stated, ref: stats.Reference) -> str | None:
+    """Why the claim's band holds no effect (0) though it states one, or None."""
+    if stated_.value == 0:
+        return None  # "no difference" is a claim of its own: its band is meant to hold 0
+    low, high = stats.band(stated_, ref.sd, ref.drift)
+    if not low <= 0.0 <= high:
+        return None
+    return (f"expected: its band [{low:.4g}, {high:.4g}] (reference sd {ref.sd:.3g}, {ref.runs} runs) holds 0, no "
+            f"{claim.measure['statistic']} at all: a run where a is no better than b would pass it; state the "
+            "effect the runs show, or record a reference whose spread lets its absence fail")
+
+
+def effect_shown(per_seed: list, stated_: stats.Stated) -> tuple[bool, str]:
+    """Whether the seeds' interval of the pooled statistic excludes 0 on the stated side, and in words."""
+    summary = stats.summarize(per_seed)
+    low, high = (summary.low, summary.high) if summary.sd is not None else (summary.mean, summary.mean)
+    shown = low > 0 if stated_.value > 0 else high < 0
+    side = "above" if stated_.value > 0 else "below"
+    return shown, (f"the seeds' {1 - 2 * stats.ALPHA:.0%} interval of the statistic, [{low:.4g}, {high:.4g}], "
+                   f"{'lies' if shown else 'does not lie'} wholly {side} 0")
+
+
 def stated(claim) -> stats.Stated:
     """The statistic's stated interval: printed as such, or implied by two printed figures."""
     e = claim.expected
@@ -123,6 +152,12 @@ class Comparison(StochasticKind, Kind):
                     why = None  # the reference's own check reports it (a pending one is skipped)
                 if why:
                     problems.append(why)
+                try:
+                    why = no_effect_problem(claim, *self.scale(claim))
+                except (ClaimError, Skip, ValueError, KeyError, TypeError, AttributeError):
+                    why = None
+                if why:
+                    problems.append(why)
         return problems
 
     def measurements(self, claim):
@@ -148,6 +183,14 @@ class Comparison(StochasticKind, Kind):
                          f"{values.describe(m['b']['value'])}")
         verdict.details["per_seed"] = per_seed  # each seed's own statistic; the verdict is on the pooled one
         verdict.details["pooled"] = verdict.observed
+        stated_ = stated(claim)
+        if stated_.value != 0:
+            shown, words = effect_shown(POOLED[m["statistic"]](a, b), stated_)
+            verdict.details["effect_shown"] = {"shown": shown, "text": words}
+            if verdict.status == Status.PASSED and not shown:
+                verdict = Verdict(Status.INCONCLUSIVE, verdict.observed,
+                                  f"the stated effect does not show on these seeds: {words} ({verdict.reason})",
+                                  verdict.details)
         return verdict
 
     def stated_interval(self, claim):
