@@ -184,3 +184,46 @@ def test_the_sandboxs_verdict_is_checked_again_outside_it():
 
     assert kind.agrees(Claim, "acc 0.9800") and not kind.agrees(Claim, "acc 0.97")
     assert not kind.agrees(Claim, {"forged": True})
+
+
+# from the second held-out trial (rasbt ch13_part2, 2026-12-07): outputs stored by older libraries
+@pytest.mark.parametrize("stated, measured", [
+    ("<tf.Tensor: id=33, shape=(2,), dtype=int32, numpy=array([1, 2], dtype=int32)>",
+     "<tf.Tensor: shape=(2,), dtype=int32, numpy=array([1, 2], dtype=int32)>"),  # TensorFlow 2.0's object counter
+    ("{0, 1, 14}", "{np.int64(0), np.int64(1), np.int64(14)}"),  # NumPy 2's scalar repr
+    ("(2.5, 3)", "(np.float64(2.5), np.int32(3))"),
+])
+def test_an_older_librarys_printing_of_the_same_values_agrees(stated, measured):
+    from claimcheck.runners.claim import printed
+
+    assert printed.compare(stated, measured).agrees
+    planted = stated.replace("14", "15").replace("2.5", "2.7").replace("[1, 2]", "[1, 3]")
+    assert not printed.compare(planted, measured).agrees
+
+
+def test_the_first_number_of_a_set_or_dict_is_read():
+    from claimcheck.runners.claim import printed
+
+    assert [n.text for n in printed.numbers("{0: 'a', 1: 'b'}")] == ["0", "1"]
+
+
+def test_a_module_beside_the_notebook_imports_as_in_jupyter(tmp_path):
+    """Second held-out trial (amueller's 01-introduction: `import preamble`): the kernel has its folder on
+    sys.path; a program runs with its working folder there, and forgets the module after."""
+    root = tmp_path / "claims"
+    nb = v4.new_notebook()
+    nb.cells = [v4.new_markdown_cell("# 1.1 A test"), v4.new_code_cell("import helper_beside\nimport sys"),
+                v4.new_code_cell("helper_beside.VALUE * 2")]
+    nb.cells[2].outputs.append(v4.new_output("execute_result", data={"text/plain": "84"}, execution_count=2))
+    (root / "notebooks").mkdir(parents=True)
+    nbformat.write(nb, str(root / "notebooks" / "nb.ipynb"))
+    write(root / "notebooks", "helper_beside.py", "VALUE = 42\n")
+    claims = [_output_claim("t.beside", 2, "84"), _output_claim("t.planted", 2, "85", quote="84")]
+    write(root, "nb.yaml", yaml.safe_dump({"book": "t", "chapter": 1, "section": "1.1", "title": "t",
+                                           "notebook": "notebooks/nb.ipynb", "claims": claims}, sort_keys=False))
+    code, results = verify(claims=str(root), out=str(tmp_path / "out"), tier="static",
+                           cache_dir=str(tmp_path / "cache"), history=str(tmp_path / "history"))
+    assert {k: r["status"] for k, r in results.items()} == {"t.beside": "passed", "t.planted": "failed"}, results
+    import sys
+
+    assert "helper_beside" not in sys.modules

@@ -46,6 +46,10 @@ VOLATILE: tuple[tuple[str, re.Pattern], ...] = (
     ("a memory address", re.compile(r"0x[0-9a-fA-F]{4,}")),
     ("a version number", re.compile(r"(?<![\w.])v?\d+\.\d+\.\d+(?:[.+-]?[A-Za-z0-9]+)*(?![\w.])")),
     ("a figure (drawn, not printed)", re.compile(r"<Figure size [^>\n]*>")),
+    ("TensorFlow's tensor id (an object counter, printed until TensorFlow 2.1)",
+     re.compile(r"(?<=<tf\.Tensor: )id=\d+,\s*")),
+    ("NumPy's scalar type (printed since NumPy 2.0)",
+     re.compile(r"(?<![\w.])np\.(?:u?int|float|complex|bool_|str_|longdouble|intp|uintp)\d*(?=\()")),
     ("NumPy's shape of a summarized array (printed since NumPy 2.2)",
      re.compile(r",\s*shape=\(\d+(?:,\s*\d+)*,?\)(?=\s*[,)])")),
     ("a date of the environment", re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? +\d{1,2},? +\d{4}")),
@@ -67,7 +71,7 @@ def clean(text: str) -> str:
     return "\n".join(lines)
 
 NUMBER = re.compile(r"""
-    (?<![\w.{])                        # not inside a name, not after a decimal point
+    (?<![\w.])                         # not inside a name, not after a decimal point
     (?P<sign>[-+])?
     (?:
         (?P<special>(?i:nan|inf)|True|False|None)

@@ -66,6 +66,24 @@ def working_directory(path: Path):
 
 
 @contextlib.contextmanager
+def importable(folder: Path):
+    """The working folder first on ``sys.path`` while the program runs, as Jupyter's kernel has its
+    folder (``''``) there: a module beside the notebook (``import preamble``) imports as in the author's
+    run. What was imported from it is forgotten after, so another program's module of that name is its own."""
+    entry = str(folder)
+    sys.path.insert(0, entry)
+    try:
+        yield
+    finally:
+        if entry in sys.path:
+            sys.path.remove(entry)
+        for name, module in list(sys.modules.items()):
+            where = getattr(module, "__file__", None) or ""
+            if where.startswith(entry + os.sep):
+                sys.modules.pop(name, None)
+
+
+@contextlib.contextmanager
 def headless():
     """matplotlib draws off screen while the program runs, as in Jupyter (never a window, never an error):
     its backend is Agg (``MPLBACKEND``, and ``matplotlib.use`` where it is already imported). A
@@ -139,7 +157,7 @@ def execute(program: Program, workdir: Path, seed: int | None = None, environmen
     Path(workdir).mkdir(parents=True, exist_ok=True)
     cwd, copied = workfolder.working_folder(program.paths, [text for _, text in sources], workdir)
     left_out = workfolder.said(copied, workfolder.notebook_folders(program.paths))
-    with working_directory(cwd), contextlib.redirect_stdout(shown), headless(), as_main(main), \
+    with working_directory(cwd), importable(cwd), contextlib.redirect_stdout(shown), headless(), as_main(main), \
             (environment or contextlib.nullcontext()):
         for listing, text in sources:
             namespace["__file__"] = str(listing.path)
