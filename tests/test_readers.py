@@ -256,6 +256,16 @@ MINE = [0.9913, 0.9901, 0.9901, 0.9905, 0.9916, 0.9902, 0.9901, 0.9897, 0.9914, 
 HERE = {"numerics": machine.describe()["numerics"]}  # recorded under this run's numerics, as `reference` writes it
 
 
+def _with_my_runs(tmp_path, recorded_on: dict):
+    """A claim on readers' runs placed at this machine's runs (MINE), recorded as ``recorded_on`` says."""
+    runs_file(tmp_path / "claims/readers", [round(0.99 + 0.0017 * z, 5) for z in np.random.default_rng(1).normal(size=45)])
+    refs = {"r": {**READERS_REF, "within": "mine"},
+            "mine": {"source": "recorded", "values": MINE, "seeds": list(range(100, 110)), **recorded_on}}
+    claim = make_claim(tmp_path, "metric", {"listings": [], "value": "acc", "seeds": {"gpu": 5}}, "99.1%",
+                       tier="gpu", references=refs, reference="r")
+    return claim, refs
+
+
 @pytest.mark.parametrize("recorded_on, why", [
     ({"numerics": {**machine.describe()["numerics"], "cpu_isa": {"level": "AVX2", "supported": True}}},
      "measured under other numerics (cpu_isa {'level': 'AVX2'"),
@@ -266,11 +276,7 @@ HERE = {"numerics": machine.describe()["numerics"]}  # recorded under this run's
 def test_this_machines_offset_is_never_taken_from_runs_under_other_numerics(tmp_path, recorded_on, why):
     """Issue 38: a reference recorded under another instruction set, thread count or device is never
     used as this machine's offset, and the result says so."""
-    runs_file(tmp_path / "claims/readers", [round(0.99 + 0.0017 * z, 5) for z in np.random.default_rng(1).normal(size=45)])
-    refs = {"r": {**READERS_REF, "within": "mine"},
-            "mine": {"source": "recorded", "values": MINE, "seeds": list(range(100, 110)), **recorded_on}}
-    claim = make_claim(tmp_path, "metric", {"listings": [], "value": "acc", "seeds": {"gpu": 5}}, "99.1%",
-                       tier="gpu", references=refs, reference="r")
+    claim, refs = _with_my_runs(tmp_path, recorded_on)
     ref = reference(claim, "r")
     assert ref.offset_unused and why in ref.offset_unused and ref.shift == 0, ref.offset_unused
     legacy = {"environment": {"device": machine.describe()["device"] + " (2 cores)"}}  # before the pin, this model
@@ -280,11 +286,7 @@ def test_this_machines_offset_is_never_taken_from_runs_under_other_numerics(tmp_
 
 
 def test_a_readers_reference_with_this_machines_runs_sets_its_drift_from_them(tmp_path):
-    runs_file(tmp_path / "claims/readers", [round(0.99 + 0.0017 * z, 5) for z in np.random.default_rng(1).normal(size=45)])
-    refs = {"r": {**READERS_REF, "within": "mine"},
-            "mine": {"source": "recorded", "values": MINE, "seeds": list(range(100, 110)), **HERE}}
-    claim = make_claim(tmp_path, "metric", {"listings": [], "value": "acc", "seeds": {"gpu": 5}}, "99.1%",
-                       tier="gpu", references=refs, reference="r")
+    claim, refs = _with_my_runs(tmp_path, HERE)
     ref = reference(claim, "r")
     spread = stats.spread(ref.values, refs["mine"]["values"])
     # issue 25: the band is placed at this machine's measured offset, its 90% uncertainty the allowance
