@@ -170,3 +170,27 @@ def test_epoch_progress_is_reported(tmp_path, capsys):
     run(claim, tier="cpu", cache_dir=tmp_path / "cache", quiet=False)
     err = capsys.readouterr().err
     assert "tiny seed 0: epoch 1/2: accuracy:" in err and "epoch 2/2" in err
+
+
+# issue 38, item 4: the claim's own seeds screened. Seeds 0-3 give 0.991882, 0.991812, 0.990792, 0.991894
+# (module docstring); the listing below makes seed 2 odd (0.95, some 80 sd below the reference's seeds).
+ODD_SEED = ("import numpy as np\nacc = 0.991 + float(np.random.normal(0, 0.0005))\n"
+            "acc = 0.95 if abs(acc - 0.990792) < 1e-6 else acc\n")
+
+
+def test_a_planted_odd_seed_is_named_and_replaced_and_a_true_value_passes(tmp_path):
+    result = verdict(metric(tmp_path, "0.991", listing=ODD_SEED), tmp_path)
+    assert result.status is Status.PASSED, result.reason
+    screen = result.details["seed_screen"]
+    assert [o["seed"] for o in screen["odd"]] == [2] and screen["odd"][0]["value"] == 0.95
+    assert "seed 2 (0.9500" in screen["text"] and "by seed 4" in screen["text"] and "by seed 4" in result.reason
+    assert [r["seed"] for r in result.details["runs"]] == [0, 1, 4, 3] and result.details["summary"]["n"] == 4
+    planted = verdict(metric(tmp_path / "planted", "0.95", listing=ODD_SEED), tmp_path / "planted")
+    assert planted.status is Status.FAILED, "the odd seed's own value, stated, is not what the seeds give"
+
+
+def test_a_machine_whose_every_seed_moved_keeps_them_all(tmp_path):
+    """More odd seeds than the rule replaces (1 in 4): the machine's values moved; nothing is left out."""
+    result = verdict(metric(tmp_path, "0.991", mean=0.96), tmp_path)
+    assert result.status is Status.FAILED, result.reason
+    assert "4 of 4 seeds lie beyond 5 sd: all kept" in result.details["seed_screen"]["text"]

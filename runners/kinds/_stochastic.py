@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import statistics
 
 from .. import stats
 from ..claim import readers, values
@@ -102,6 +103,60 @@ def measure(claim, ctx, item: dict, seeds: list[int]) -> tuple[list, list]:
         runs.append({"seed": seed, "value": float(value), "cached": record.get("cached", False),
                      "seconds": record.get("seconds"), "numerics": record.get("numerics")})
     return values_, runs
+
+
+# --- the claim's own seeds screened (issue 38, item 4) ----------------------------------------
+
+SEED_SCREEN_SD = 5.0  # a seed further than this many of the reference's seed sd from its median is odd
+SEED_REPLACE_SHARE = 4  # at most one seed in this many replaced (at least 1): more odd seeds are a shift
+
+
+def seed_scale(ref: stats.Reference) -> tuple[float, float] | None:
+    """Where one seed of this machine is expected and its spread: the median and sd of this machine's
+    recorded seeds (a readers reference's ``within`` runs), else of the reference's runs; None for a
+    stand-in sd (no runs to place a seed against)."""
+    runs = ref.machine if len(ref.machine) >= 2 else ref.values
+    if len(runs) < 2 or ref.assumed_sd is not None:
+        return None
+    sd = statistics.stdev(runs)
+    return (statistics.median(runs), sd) if sd > 0 else None
+
+
+def measure_screened(claim, ctx, item: dict, seeds: list[int], ref: stats.Reference) -> tuple[list, list, dict]:
+    """The claim's seeds measured, an odd one (further than SEED_SCREEN_SD seed sd from where this
+    machine's seeds lie) left out, named, and replaced by the next seed after the claim's own in a
+    fixed order (n, n+1, ...), so the count stays the claim's. At most one seed in SEED_REPLACE_SHARE:
+    where more are odd, none is left out (the whole machine has moved, and the result says so)."""
+    values_, runs = measure(claim, ctx, item, seeds)
+    scale = seed_scale(ref)
+    if scale is None:
+        return values_, runs, {}
+    centre, sd = scale
+    off = [(v - centre) / sd for v in values_]
+    odd = [k for k, x in enumerate(off) if abs(x) > SEED_SCREEN_SD]
+    if not odd:
+        return values_, runs, {}
+    screen = {"rule": f"a seed more than {SEED_SCREEN_SD:g} sd of this machine's seeds ({sd:.3g}) from their "
+                      f"median ({centre:.4f}) is left out and replaced by the next seed after the claim's own "
+                      "(runners/kinds/_stochastic.py)",
+              "odd": [{"seed": seeds[k], "value": values_[k], "sd_off": round(off[k], 2)} for k in odd]}
+    if len(odd) > max(1, len(seeds) // SEED_REPLACE_SHARE):
+        screen["text"] = (f"{len(odd)} of {len(seeds)} seeds lie beyond {SEED_SCREEN_SD:g} sd: all kept (more than "
+                          "the rule replaces: this machine's values have moved, not one seed)")
+        return values_, runs, screen
+    candidate, replaced = max(seeds) + 1, []
+    for k in odd:
+        for _ in range(2):  # a replacement that is odd too is passed over, once
+            [value], [run] = measure(claim, ctx, item, [candidate])
+            candidate += 1
+            if abs(value - centre) / sd <= SEED_SCREEN_SD:
+                replaced.append(f"seed {seeds[k]} ({values_[k]:.4f}, {off[k]:+.1f} sd) by seed {run['seed']}")
+                values_[k], runs[k] = value, run
+                break
+        else:
+            replaced.append(f"seed {seeds[k]} kept (its two replacements were odd too)")
+    screen["text"] = "odd seeds replaced: " + "; ".join(replaced)
+    return values_, runs, screen
 
 
 # --- references --------------------------------------------------------------------------

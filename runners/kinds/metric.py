@@ -18,7 +18,7 @@ from ._stochastic import (
     StochasticKind,
     check_seeds,
     from_readers,
-    measure,
+    measure_screened,
     off_scale,
     readers_reference,
     reference,
@@ -81,8 +81,12 @@ class Metric(StochasticKind, Kind):
         wrong_scale = off_scale(claim, interval, ref)
         if wrong_scale is not None:
             return wrong_scale
-        per_seed, runs = measure(claim, ctx, claim.measure, seeds_for(claim, ctx))
-        return verdict_over_seeds(claim, ctx, interval, ref, per_seed, runs, values.describe(claim.measure["value"]))
+        per_seed, runs, screen = measure_screened(claim, ctx, claim.measure, seeds_for(claim, ctx), ref)
+        verdict = verdict_over_seeds(claim, ctx, interval, ref, per_seed, runs, values.describe(claim.measure["value"]))
+        if screen:
+            verdict.details["seed_screen"] = screen
+            verdict.reason = f"{verdict.reason} ({screen['text']})"
+        return verdict
 
     def quantity(self, claim):
         return ("metric", self.listings(claim), values.key(claim.measure.get("value")))
