@@ -59,8 +59,9 @@ def scratch(tmp_path):
         (shim / name).symlink_to(tmp_path / name, target_is_directory=True)
 
     def plant(path: str, line: str) -> None:
-        target = tmp_path / path
-        target.write_text(target.read_text(encoding="utf-8") + f"\n{line}  # planted\n", encoding="utf-8")
+        target = tmp_path / path  # a new module where it does not exist yet
+        before = target.read_text(encoding="utf-8") if target.exists() else '"""A planted module."""\n'
+        target.write_text(before + f"\n{line}  # planted\n", encoding="utf-8")
 
     def run(code: str) -> subprocess.CompletedProcess:
         # the shim comes first on the path, before the editable install of the checkout
@@ -97,12 +98,31 @@ def test_the_contracts_hold_on_the_tree(scratch):
     # one resource borrowing from another
     ("runners/resources/weights.py", "from . import mnist", "claimcheck.runners.resources.weights is not allowed to "
                                                             "import claimcheck.runners.resources.mnist"),
+    ("runners/resources/fashion_mnist.py", "from . import mnist", "claimcheck.runners.resources.fashion_mnist is "
+                                                                  "not allowed to import claimcheck.runners.resources.mnist"),
+    # issue 37: a new kind or resource, named in no list, is inside its contract (derived from the folder)
+    ("runners/kinds/planted_kind.py", "from . import metric", "claimcheck.runners.kinds.planted_kind is not allowed "
+                                                              "to import claimcheck.runners.kinds.metric"),
+    ("runners/resources/planted_data.py", "from . import weights", "claimcheck.runners.resources.planted_data is not "
+                                                                   "allowed to import claimcheck.runners.resources.weights"),
 ])
 def test_a_planted_violation_breaks_a_contract(scratch, path, line, broken):
     scratch(path, line)
     out = scratch.run(LINT)
     assert out.returncode == 1, out.stdout + out.stderr
     assert broken in " ".join(out.stdout.split()), out.stdout
+
+
+def test_every_shared_helper_of_kinds_and_resources_is_named_in_its_contract():
+    """The contracts take every module of kinds/ and resources/ (a wildcard); what the modules share
+    (``_*.py``) is named in the contract's ignore_imports, or a kind importing it would break it."""
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    for folder in ("kinds", "resources"):
+        [contract] = [c for c in contracts if c.get("modules") == [f"claimcheck.runners.{folder}.*"]]
+        helpers = sorted(f.stem for f in (ROOT / "runners" / folder).glob("_*.py") if f.stem != "__init__")
+        assert helpers, folder
+        for helper in helpers:
+            assert f"claimcheck.runners.{folder}.* -> claimcheck.runners.{folder}.{helper}" in contract["ignore_imports"]
 
 
 def test_no_import_cycle_remains(scratch):

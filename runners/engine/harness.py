@@ -22,7 +22,7 @@ MEASURING = (
     "engine.workfolder",
     "environment.compat", "environment.machine", "environment.numerics",
     "claim.jupyter", "claim.libraries", "claim.listings", "claim.notebooks", "claim.values", "claim.yamlload",
-    "resources.dogs_vs_cats", "resources.downloads", "resources.fashion_mnist", "resources.machine",
+    "resources._idx", "resources.dogs_vs_cats", "resources.downloads", "resources.fashion_mnist", "resources.machine",
     "resources.mnist", "resources.registry", "resources.weights",
 )
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..core.errors import Skip
 from ..environment.compat import modules_with
-from .mnist import MirrorError, answering, read_idx
+from ._idx import MirrorError, answering, read_idx
 
 NAME = "fashion-mnist"
 APT_PACKAGE = "dataset-fashion-mnist"

@@ -9,16 +9,14 @@ unchanged: from its cache, or by download where the machine is online.
 from __future__ import annotations
 
 import contextlib
-import gzip
 import hashlib
 import importlib.util
 import os
 from pathlib import Path
 
-import numpy as np
-
-from ..core.errors import ClaimError, Skip
+from ..core.errors import Skip
 from ..environment.compat import modules_with
+from ._idx import MirrorError, answering, read_idx  # noqa: F401 (MirrorError, read_idx: MNIST's own names too)
 
 FILES = {
     "train_images": "train-images-idx3-ubyte.gz",
@@ -28,10 +26,6 @@ FILES = {
 }
 FIX = ("point --data-dir (or CLAIMCHECK_DATA_DIR) at a folder with mnist/ holding the four IDX "
        ".gz files and SHA256SUMS, or run once online so Keras caches ~/.keras/datasets/mnist.npz")
-
-
-class MirrorError(ClaimError):
-    pass
 
 
 def mirror_dir(data_dir: Path | None) -> Path | None:
@@ -80,24 +74,6 @@ def _sums(folder: Path) -> dict[str, str]:
     return sums
 
 
-def read_idx(path: Path, expected_sha256: str | None) -> np.ndarray:
-    """One IDX file (gzip-compressed), refused unless its raw bytes match the SHA-256."""
-    with gzip.open(path, "rb") as f:
-        raw = f.read()
-    digest = hashlib.sha256(raw).hexdigest()
-    if expected_sha256 is None:
-        raise MirrorError(f"{path.name} is not listed in SHA256SUMS")
-    if digest != expected_sha256:
-        raise MirrorError(f"{path} does not match SHA256SUMS (sha256 {digest}, "
-                          f"expected {expected_sha256}): refusing it")
-    if raw[:2] != b"\x00\x00" or raw[2] != 0x08:
-        raise MirrorError(f"{path} is not an unsigned-byte IDX file")
-    ndim = raw[3]
-    dims = [int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
-    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
-    return data.reshape(dims)
-
-
 def load_mirror(data_dir: Path):
     """``((x_train, y_train), (x_test, y_test))`` from the mirror, as Keras returns them."""
     folder = mirror_dir(data_dir)
@@ -120,28 +96,6 @@ def _loader_modules() -> list:
     if importlib.util.find_spec("tensorflow") is not None:
         names.append("tensorflow.keras.datasets.mnist")  # as printed: from tensorflow.keras.datasets import mnist
     return modules_with(names, "load_data")
-
-
-@contextlib.contextmanager
-def answering(modules: list, load):
-    """While active, ``load_data()`` of each of ``modules`` returns copies of what ``load()`` returns
-    (read once, on the first call): the book's own loader call, answered from local files."""
-    cached = {}
-
-    def load_data(*args, **kwargs):
-        if "arrays" not in cached:
-            cached["arrays"] = load()
-        (a, b), (c, d) = cached["arrays"]
-        return (a.copy(), b.copy()), (c.copy(), d.copy())
-
-    originals = [m.load_data for m in modules]
-    for m in modules:
-        m.load_data = load_data
-    try:
-        yield
-    finally:
-        for m, original in zip(modules, originals):
-            m.load_data = original
 
 
 @contextlib.contextmanager
