@@ -94,6 +94,21 @@ def _harness_edit(tmp_path, monkeypatch):
     monkeypatch.setattr(harness, "module_path", edited)
 
 
+def _reworded_progress(tmp_path, monkeypatch):
+    """A progress line reworded (engine/progress.py): how a run is shown, not what it measures."""
+    real = harness.module_path
+
+    def edited(name):
+        if name != "engine.progress":
+            return real(name)
+        copy = tmp_path / "progress-copy.py"
+        text = real(name).read_text()
+        copy.write_text(text.replace(" epoch {self.epoch}: ", " epoch {self.epoch} done: "))
+        assert copy.read_text() != text
+        return copy
+    monkeypatch.setattr(harness, "module_path", edited)
+
+
 def _cpu(tmp_path, monkeypatch):
     cpu = machine.cpu()
     monkeypatch.setattr(machine, "cpu", lambda: {**cpu, "threads": cpu["threads"] + 6})
@@ -173,6 +188,7 @@ CHANGES = {  # name: (change, requires of the run, a retrain expected)
     "the caller's TF_ENABLE_ONEDNN_OPTS": (_env("TF_ENABLE_ONEDNN_OPTS", "0"), ("mnist",), False),
     "the caller's OMP_NUM_THREADS": (_env("OMP_NUM_THREADS", "1"), ("mnist",), False),
     "a module that does not measure": (_unrelated_module, ("mnist",), False),
+    "a progress line reworded": (_reworded_progress, ("mnist",), False),
 }
 
 
@@ -257,7 +273,8 @@ def test_the_harness_digest_covers_the_training_path_as_imported():
             "claimcheck.runners.engine.devices", "claimcheck.runners.engine.environ"}
     for module in list(path):
         path |= set(graph.find_upstream_modules(module))
-    assert sorted(m.removeprefix("claimcheck.runners.") for m in path) == sorted(harness.MEASURING)
+    assert sorted(m.removeprefix("claimcheck.runners.") for m in path) == sorted(harness.MEASURING + harness.DISPLAY)
+    assert not set(harness.DISPLAY) & set(harness.MEASURING)
     assert all(harness.module_path(m).is_file() for m in harness.MEASURING)
 
 
