@@ -16,14 +16,13 @@ goes into every run's cache key and result:
   reductions and scatters may not repeat, and the references carry that spread (docs/gpu-tier.md).
 * **The CPU kernels as they are.** On the CPU the backends' default kernels repeat bit for bit
   (tests/test_provenance.py trains one seed twice in fresh workers), and TensorFlow's op
-  determinism would change the values, not their repeatability: the chapter 2 dense network's
-  seed 0 gives 0.9794 without it and 0.9799 with it, each twice over (2026-12-01, TF 2.21,
-  scripts/op-determinism.py); the references were recorded without it.
+  determinism would change the values, not their repeatability (measured: docs/reproducibility.md);
+  the references were recorded without it.
 * **The CPU's arithmetic pinned** (``pinned``): oneDNN's instruction set (``ONEDNN_MAX_CPU_ISA``) and
   the threads (TensorFlow's intra- and inter-op pools, OpenMP's for PyTorch and the BLAS) are set by
   claimcheck in every program's process, static or training, whatever the caller's environment says:
   left to the machine, oneDNN picks the widest instruction set the CPU has, and the same seed gives
-  another rounding (issue 38: 0.9794 against 0.9789 with ``AVX``). ``CLAIMCHECK_CPU_ISA`` and
+  another rounding (docs/reproducibility.md). ``CLAIMCHECK_CPU_ISA`` and
   ``CLAIMCHECK_THREADS`` change them for a fleet whose machines share another level; a CPU without the
   level runs the widest it has, and the record says which (``cpu_isa``: ``supported`` false). JAX's
   XLA offers no stable switch for either (an unknown flag aborts the process): not pinned.

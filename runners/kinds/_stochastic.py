@@ -228,7 +228,8 @@ def other_stack(recorded_env) -> str | None:
 def other_numerics(entry: dict) -> str | None:
     """Why this machine's offset, measured by the runs a ``within`` reference recorded, does not hold
     for this run's numerics (issue 38): another pinned instruction set or thread count, or, for runs
-    recorded before claimcheck pinned them (2026-12-07), another device; None where they are this run's."""
+    recorded before claimcheck pinned them (they name only their device), another device; None where
+    they are this run's."""
     here = machine.describe()
     there = entry.get("numerics") if isinstance(entry.get("numerics"), dict) else None
     if there and "cpu_isa" in there:

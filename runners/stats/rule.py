@@ -38,11 +38,9 @@ The rule
   allow (``99.1%`` vs ``97.8%``: a gap of 1.2-1.4 points).
 * The **band** is the stated interval's centre ± ``max(half-width, K_SINGLE·sd) + DRIFT_SD·sd``:
   a single run lands within K_SINGLE = 2.5 sd of the mean 98.8% of the time; the rounding
-  counts within that, unless it is wider; DRIFT_SD = 1 sd more allows for environment drift
-  (measured 2026-12-01: the same five dense-network seeds gave a mean test accuracy of 0.9791 on
-  Keras 3 and 0.9780 on Keras 2, docs/results/matrix, 0.63 sd of the 20 reference runs; a
-  difference of two 5-seed means has itself an sd of 0.63, so the drift measured is within noise,
-  and 1 sd is an allowance above it, not a fit to it). Where the reference is readers' runs, one
+  counts within that, unless it is wider; DRIFT_SD = 1 sd more allows for environment drift (an
+  allowance above the drift measured between Keras 3 and Keras 2, not a fit to it: the measurement
+  in docs/reproducibility.md, *Measurements behind the constants*). Where the reference is readers' runs, one
   run each in its own environment, and names this machine's recorded seeds (``within``), this
   machine's offset is *measured* (environments.py): the band is centred on the stated value moved
   by it (where this machine's runs are expected), and the drift allowance is the offset's 90%
