@@ -10,6 +10,12 @@ packages=()
 bad=0
 shopt -s nullglob
 for file in "$root"/*/apt.txt; do
+  # a regular file of at most 64 KiB, not a link (one to /proc/self/environ would print the environment)
+  if [ -L "$file" ] || [ ! -f "$file" ] || [ "$(stat -c %s "$file")" -gt 65536 ]; then
+    echo "$file: not a regular file of at most 64 KiB (a link, a device, a FIFO or too large): refused" >&2
+    bad=1
+    continue
+  fi
   n=0
   while IFS= read -r line || [ -n "$line" ]; do
     n=$((n + 1))
@@ -17,10 +23,11 @@ for file in "$root"/*/apt.txt; do
     line="${line#"${line%%[![:space:]]*}"}"   # leading and trailing blanks
     line="${line%"${line##*[![:space:]]}"}"
     [ -z "$line" ] && continue
-    if [[ "$line" =~ ^[a-z0-9][a-z0-9.+-]+$ ]]; then
+    # Debian's name grammar, and no trailing '-' or '+' (apt-get reads them as remove / install)
+    if [[ "$line" =~ ^[a-z0-9][a-z0-9.+-]*[a-z0-9.]$ ]]; then
       packages+=("$line")
     else
-      echo "$file:$n: '$line' is not a Debian package name (one name a line)" >&2
+      echo "$file:$n: '${line:0:60}' is not a Debian package name (one name a line; none ending in - or +)" >&2
       bad=1
     fi
   done < "$file"

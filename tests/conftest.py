@@ -7,7 +7,9 @@ through a private copy (:func:`mnist_cache`).
 """
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -30,7 +32,15 @@ def _snapshot(folder: Path) -> dict:
     return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
 
 
-USER_STORES = (ROOT / "build/history", ROOT / ".cache")
+# the user's key folder (stores/keys.py), read before any test points CLAIMCHECK_KEY_HOME elsewhere:
+# the real-MNIST tests copy the verify cache's key from it (never write it)
+from claimcheck.runners.stores import keys  # noqa: E402
+
+USER_KEY_HOME = keys.key_home()
+USER_STORES = (ROOT / "build/history", ROOT / ".cache", USER_KEY_HOME)
+# every store's key this session makes (module fixtures and subprocesses included) goes to a folder of
+# its own, set before any fixture runs
+os.environ[keys.HOME_ENV] = tempfile.mkdtemp(prefix="claimcheck-test-keys-")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -94,8 +104,10 @@ def mnist_cache(tmp_path):
     for source in (ROOT / ".cache/claimcheck/runs",):
         for path in source.glob("*.json") if source.is_dir() else []:
             shutil.copy2(path, cache / "runs" / path.name)
-        if (source.parent / "key").is_file():  # the records are sealed with their cache's key
-            shutil.copy2(source.parent / "key", cache / "key")
+        user_key = USER_KEY_HOME / keys.path_of(source.parent).name  # sealed with their cache's key
+        if user_key.is_file():
+            keys.ensure_home()
+            shutil.copy2(user_key, keys.path_of(cache))
     return cache
 
 

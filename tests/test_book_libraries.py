@@ -213,6 +213,25 @@ def test_the_apt_packages_script_reads_every_books_apt_txt_and_refuses_anything_
     assert proc.returncode == 0 and proc.stdout == ""
 
 
+@pytest.mark.parametrize("content, link", [("bubblewrap-\n", None), ("graphviz+\n", None),
+                                           (None, "/proc/self/environ"), (None, "/dev/zero")])
+def test_apt_txt_refuses_apts_suffixes_and_files_that_are_not_its_own(tmp_path, content, link):
+    """Issue 36: 'bubblewrap-' is apt-get's 'remove bubblewrap' (and .ci/run runs it as root); an apt.txt
+    linked to /proc/self/environ printed the environment."""
+    root = tmp_path / "claims"
+    write(root / "a", "apt.txt", "graphviz\n")
+    target = root / "b" / "apt.txt"
+    target.parent.mkdir(parents=True)
+    if link:
+        target.symlink_to(link)
+    else:
+        target.write_text(content)
+    proc = subprocess.run(["bash", str(ROOT / "scripts" / "apt-packages.sh"), str(root)], capture_output=True,
+                          text=True, env={"PATH": "/usr/bin:/bin", "SECRET_TOKEN": "s3cr3t"}, timeout=30)
+    assert proc.returncode == 1 and proc.stdout == "" and str(target) in proc.stderr, proc
+    assert "s3cr3t" not in proc.stderr
+
+
 def test_tox_installs_every_books_libraries_without_naming_a_book():
     ini = (ROOT / "tox.ini").read_text()
     assert "commands_pre = claimcheck libraries --install --claims {tox_root}{/}claims" in ini

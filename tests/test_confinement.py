@@ -9,6 +9,8 @@ import socket
 import pytest
 import yaml
 
+from claimcheck.runners.stores import keys
+
 from helpers import ROOT, cli, write
 
 SECRET = "s3cr3t-confine-0123456789"
@@ -284,7 +286,7 @@ def test_a_training_run_is_confined_as_a_program_is(tmp_path):
     assert not accepted
     for path in [*targets, str(cache / "escaped.txt")]:  # the cache is a scratch of its own to the run
         assert not os.path.exists(path), path
-    assert (cache / "key").is_file()  # the store was there, and sealed, while the runs could not see it
+    assert keys.path_of(cache).is_file()  # the store was there, and sealed, while the runs could not see it
 
 
 @pytest.fixture(scope="module")

@@ -41,7 +41,7 @@ def key_texts(*folders) -> list[str]:
     """Every key of these stores, as its file writes it and as bytes would print."""
     found = []
     for folder in folders:
-        path = Path(folder) / keys.NAME
+        path = keys.path_of(Path(folder))
         if path.is_file():
             text = path.read_text().strip()
             found += [text, text.upper(), repr(bytes.fromhex(text))[2:-1]]
@@ -58,7 +58,7 @@ def assert_no_key(texts, *folders):
 
 def test_a_stores_key_is_made_once_mode_0600_and_never_by_a_reader(tmp_path):
     store = tmp_path / "store"
-    with pytest.raises(keys.NoKey, match="has no key file"):
+    with pytest.raises(keys.NoKey, match="has no key in"):
         keys.store_key(store, create=False)
     assert not store.exists()  # a reader makes nothing
     old = os.umask(0)  # whatever the umask, the key is the owner's only
@@ -66,8 +66,10 @@ def test_a_stores_key_is_made_once_mode_0600_and_never_by_a_reader(tmp_path):
         key = keys.store_key(store, create=True)
     finally:
         os.umask(old)
-    path = store / keys.NAME
+    path = keys.path_of(store)
+    assert not path.is_relative_to(store) and not (store / keys.NAME).exists()  # never in the store (issue 36)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600 and len(key) == keys.SIZE
+    assert stat.S_IMODE(keys.key_home().stat().st_mode) == 0o700
     assert path.read_text() == key.hex() + "\n"
     assert keys.store_key(store, create=True) == key == keys.store_key(store, create=False)
     assert keys.store_key(tmp_path / "other", create=True) != key  # a key per store
@@ -93,7 +95,9 @@ def test_processes_starting_at_once_end_with_one_key(tmp_path):
     assert all(p.returncode == 0 for p in procs), [err for _, err in outs]
     seen = {out.strip() for out, _ in outs}
     assert seen == {hashlib.sha256(keys.store_key(store, create=False)).hexdigest()}
-    assert sorted(p.name for p in store.iterdir()) == [f".{keys.NAME}.lock", keys.NAME]
+    assert not store.exists() or not any(store.iterdir())  # nothing of the key in the store
+    key = keys.path_of(store)
+    assert sorted(p.name for p in key.parent.iterdir() if key.name in p.name) == [f".{key.name}.lock", key.name]
 
 
 def test_a_key_file_that_is_a_link_or_no_key_is_refused_without_showing_it(tmp_path):
@@ -101,7 +105,8 @@ def test_a_key_file_that_is_a_link_or_no_key_is_refused_without_showing_it(tmp_p
     store.mkdir()
     elsewhere = tmp_path / "planted"
     elsewhere.write_text("ab" * 32 + "\n")
-    (store / keys.NAME).symlink_to(elsewhere)  # a key someone else knows
+    keys.ensure_home()
+    keys.path_of(store).symlink_to(elsewhere)  # a key someone else knows
     with pytest.raises(keys.KeyProblem, match="a link"):
         keys.store_key(store, create=True)
     bad = tmp_path / "bad.key"
@@ -197,10 +202,10 @@ def test_a_results_json_away_from_its_key_is_read_with_the_key_given(tmp_path):
     away.parent.mkdir()
     shutil.copy(path, away)
     moved = errata(away, tmp_path)
-    assert moved.returncode == 2 and f"refused {away}: {away.parent} has no key file" in moved.stderr
-    given = errata(away, tmp_path, "--key-file", tmp_path / "out" / keys.NAME)
+    assert moved.returncode == 2 and f"refused {away}: {away.parent} has no key in" in moved.stderr
+    given = errata(away, tmp_path, "--key-file", keys.path_of(tmp_path / "out"))
     assert given.returncode == 0, given.stderr
-    assert errata(away, tmp_path, env={"CLAIMCHECK_KEY_FILE": str(tmp_path / "out" / keys.NAME)}).returncode == 0
+    assert errata(away, tmp_path, env={"CLAIMCHECK_KEY_FILE": str(keys.path_of(tmp_path / "out"))}).returncode == 0
 
 
 # -- history and the nightly rule ----------------------------------------------------------------------------
@@ -243,7 +248,7 @@ def test_a_history_run_copied_or_renamed_is_refused(tmp_path):
     assert name == copy.name and "renamed" in why
     other = tmp_path / "other"
     history.append({"run_id": "r2", "started": "t"}, [{"id": "c", "kind": "metric", "status": "passed"}], other)
-    assert [name for name, _ in history.refused(history.table(other, key_file=store / keys.NAME))]
+    assert [name for name, _ in history.refused(history.table(other, key_file=keys.path_of(store)))]
 
 
 # -- merge: what a shard's runs/ may hold -------------------------------------------------------------------
@@ -284,6 +289,8 @@ def copied(shards, tmp_path) -> Path:
     base, claims = shards
     for name in ("s1", "s2"):
         shutil.copytree(base / name, tmp_path / name)
+        if keys.path_of(base / name).is_file():  # a store moved: its key moves with it (keys live apart)
+            shutil.copy2(keys.path_of(base / name), keys.path_of(tmp_path / name))
     return claims
 
 
@@ -395,7 +402,7 @@ def test_with_one_key_for_every_shard_merge_still_takes_only_each_shards_own_run
                                                                                    tmp_path, capsys):
     claims = copied(shards_with_a_key, tmp_path)
     key_file = shards_with_a_key[0] / "shared.key"
-    assert not (tmp_path / "s1" / keys.NAME).exists()  # the key given: no store keeps one
+    assert not keys.path_of(tmp_path / "s1").exists()  # the key given: no store keeps one
     code, err, _ = merge(tmp_path, claims, capsys, "--key-file", key_file)
     assert code == 0, err
     path, why = plant(tmp_path, key_file)
@@ -406,4 +413,39 @@ def test_with_one_key_for_every_shard_merge_still_takes_only_each_shards_own_run
 def test_merge_without_the_key_refuses_the_shards_naming_the_file(shards_with_a_key, tmp_path, capsys):
     claims = copied(shards_with_a_key, tmp_path)
     code, err, _ = merge(tmp_path, claims, capsys)
-    assert code == 2 and f"refused {tmp_path / 's1/results.json'}: {tmp_path / 's1'} has no key file" in err
+    assert code == 2 and f"refused {tmp_path / 's1/results.json'}: {tmp_path / 's1'} has no key in" in err
+
+
+# -- issue 36, item 1: a checkout cannot ship its own store keys -------------------------------------
+
+def test_a_key_committed_into_a_stores_folder_seals_nothing_this_claimcheck_trusts(tmp_path):
+    """A pull request commits .cache/claimcheck/key and a record sealed with it, for a false value: the
+    record is refused (the run trains), and the key file in the folder is never read."""
+    program = Program((write(tmp_path / "claims", "noisy.py", NOISY.format(mean=0.99, sd=0.001)),))
+    cache = tmp_path / "checkout" / ".cache" / "claimcheck"
+    planted_key = os.urandom(32)
+    (cache / "runs").mkdir(parents=True)
+    (cache / keys.NAME).write_text(planted_key.hex() + "\n")  # shipped by the checkout
+    ex = Executor(settings(cache_dir=cache))
+    try:
+        job = ex.job(program, 3, (), ["acc"])
+        forged = {"key": job.key, "seed": 3, "values": {"acc": 0.5}, "errors": {}, "seconds": 0.1,
+                  "key_parts": ex.keys.parts(program, 3, ())}
+        ex.cache.path(job.key).write_text(json.dumps(seal.sealed(forged, planted_key, seal.CACHE_RECORD)))
+        assert not ex.is_cached(job)
+        assert ex.cache.problem(job.key)  # refused, with why
+        assert ex.record(job)["values"]["acc"] != 0.5  # trained, not the planted value
+    finally:
+        ex.close()
+    assert keys.store_key(cache, create=False) != planted_key
+
+
+def test_a_key_file_inside_the_checkout_being_verified_is_refused(tmp_path):
+    checkout = tmp_path / "checkout"
+    (checkout / ".git").mkdir(parents=True)
+    shutil.copytree(CLAIMS / "dlwp2/ch02", checkout / "claims" / "ch02")
+    (checkout / "ci.key").write_text(os.urandom(32).hex() + "\n")
+    done = cli("verify", "--tier", "static", "--claims", checkout / "claims", "--out", tmp_path / "out",
+               "--no-history", "--cache-dir", tmp_path / "cache", "--key-file", checkout / "ci.key")
+    assert done.returncode == 2, done.stderr
+    assert f"{checkout / 'ci.key'} lies inside the checkout being verified ({checkout})" in done.stderr

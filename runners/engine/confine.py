@@ -139,11 +139,16 @@ def status(settings, in_process: bool) -> Confinement:
 
 
 def stores(settings) -> list[Path]:
-    """claimcheck's folders no program may read or write: the cache, the run's --out, the history."""
+    """claimcheck's folders no program may read or write: the cache, the run's --out, the history, and
+    the folder the stores' keys live in (made now if it is not there: a folder made after a program
+    started would be visible to it)."""
     out = []
     for value in (settings.cache_dir, settings.out, settings.history):
         if value is not None:
             out.append(Path(value).absolute())
+    from ..stores import keys  # here, not at the top: this file also runs alone, as the probe (``--probe``)
+
+    out.append(keys.ensure_home())
     return out
 
 

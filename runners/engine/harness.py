@@ -23,6 +23,7 @@ MEASURING = (
     "claim.jupyter", "claim.libraries", "claim.listings", "claim.notebooks", "claim.values", "claim.yamlload",
     "resources._idx", "resources.dogs_vs_cats", "resources.downloads", "resources.fashion_mnist", "resources.machine",
     "resources.mnist", "resources.registry", "resources.weights",
+    "stores.keys",
 )
 
 # on the training path but shown, not measured: how a run's epochs are displayed. Out of the digest,

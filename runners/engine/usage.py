@@ -41,6 +41,13 @@ def check_out(settings) -> None:
 def check_keys(settings, folders) -> None:
     """Each store's key (stores/keys.py) is there, or made now; a damaged key file, or a ``--key-file``
     that holds no key, is a usage error before any claim runs (named; its content never shown)."""
+    key_file = getattr(settings, "key_file", None)
+    if key_file is not None:
+        tree = checkout_of(Path(settings.claims))
+        try:
+            keys.outside_tree(Path(key_file), tree)
+        except keys.KeyProblem as exc:
+            raise UsageError(str(exc)) from None
     for folder in folders:
         try:
             keys.store_key(Path(folder), create=True, key_file=getattr(settings, "key_file", None))
@@ -48,6 +55,16 @@ def check_keys(settings, folders) -> None:
             raise UsageError(str(exc)) from None
         except OSError as exc:
             raise UsageError(f"the key of the store {folder} cannot be made ({exc.strerror or exc})") from None
+
+
+def checkout_of(claims: Path) -> Path:
+    """The checkout a claims folder belongs to: the nearest folder above it with ``.git``, else the
+    claims folder itself (a spec file's folder)."""
+    start = claims.absolute()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start if start.is_dir() else start.parent
 
 
 def check_usage(settings, claims) -> None:

@@ -7,8 +7,8 @@ Safe for several processes, and hosts that share the folder:
   others wait and then read what it wrote;
 * a record is written under a unique temporary name (host, pid, uuid) and renamed into place,
   so a reader sees a whole record or none;
-* a record carries the MAC of its content with the cache's key (seal.py, keys.py: the file ``key``
-  in the cache folder, or ``--key-file``) and is read back only whole, complete, with that MAC
+* a record carries the MAC of its content with the cache's key (seal.py, keys.py: kept in the
+  key folder, never in the cache folder, or ``--key-file``) and is read back only whole, complete, with that MAC
   matching and every field of the right type: a record edited by hand, truncated, malformed,
   resealed with a plain digest or with another store's key is no record (``problem`` says why),
   and its run is trained again.

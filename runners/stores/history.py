@@ -11,7 +11,7 @@ was chosen over SQLite because runs on different machines (a CI runner, a GPU bo
 merged by copying files, and a git commit or an artifact upload carries them as they are.
 
 Each run file is sealed with the MAC of its content and its file name, with the store's key
-(seal.py, keys.py: the file ``key`` in the store's folder, or ``--key-file``). ``table`` reads only
+(seal.py, keys.py: the store's key in the key folder, never in the store, or ``--key-file``). ``table`` reads only
 files that are whole, unedited, under their own name and well formed; every other ``*.json`` in the
 store is *refused*, named with why in ``table(...).attrs["refused"]``, which the history command
 and the report show: a truncated, hand-edited, forged, copied or renamed run is never silently

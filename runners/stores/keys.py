@@ -1,22 +1,28 @@
 """The key a store's records are sealed with (seal.py): one random key per store, or one given.
 
 Each store (the training cache, a run's ``--out`` folder, the history folder) has its own key: 32
-random bytes (``secrets.token_bytes``), written as 64 hex digits to a file named ``key`` directly in
-the store's folder, mode 0600, the first time the store is written. Two processes that start at
-once end with one key: the file is created under a lock (``filelock``) with ``O_EXCL``, fully
-written before the lock is released, and read back by everyone. A reader never creates a key: a
-store without one holds nothing this claimcheck can trust.
+random bytes (``secrets.token_bytes``), written as 64 hex digits, mode 0600, the first time the store
+is written. **The key never lives in the store's folder** (issue 36): a checkout controls every file
+in it, and a pull request that committed ``.cache/claimcheck/key`` with records sealed by it made a
+false claim pass. Keys live in the user's state folder (:func:`key_home`: ``$CLAIMCHECK_KEY_HOME``,
+else ``$XDG_STATE_HOME/claimcheck/keys``, else ``~/.local/state/claimcheck/keys``, mode 0700), one file
+per store named by the digest of the store's absolute path (:func:`path_of`). A ``key`` file inside a
+store is never read: its records are refused (history, merge, errata) or retrained (cache), with the
+path named. Two processes that start at once end with one key: the file is created under a lock
+(``filelock``) with ``O_EXCL``, fully written before the lock is released, and read back by everyone.
+A reader never creates a key: a store without one holds nothing this claimcheck can trust.
 
 ``--key-file FILE`` (``CLAIMCHECK_KEY_FILE``) gives one key for every store a command reads or
 writes instead (the same hex format, e.g. ``openssl rand -hex 32``): for shards on separate
-machines, whose ``--out`` folders, caches and history are read elsewhere. No ``key`` file is
-made or read then.
+machines, whose ``--out`` folders, caches and history are read elsewhere. No per-store key is made
+or read then; a key file inside the checkout being verified is refused (:func:`outside_tree`).
 
-A key is as safe as the folder that holds it: the book's programs must be unable to read the
-stores' folders and the key file (docs/sandbox.md). No message ever holds a key's value.
+A key is as safe as the folder that holds it: the book's programs cannot see the key folder (it is
+hidden like the stores, docs/sandbox.md). No message ever holds a key's value.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -35,8 +41,38 @@ class NoKey(KeyProblem):
     """The store has no key file (and none was given): nothing in it can be trusted."""
 
 
+HOME_ENV = "CLAIMCHECK_KEY_HOME"
+
+
+def key_home(env=None) -> Path:
+    """The folder the stores' keys live in, outside any checkout."""
+    env = os.environ if env is None else env
+    if env.get(HOME_ENV):
+        return Path(env[HOME_ENV]).expanduser().absolute()
+    state = env.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state).expanduser().absolute() / "claimcheck" / "keys"
+
+
+def ensure_home() -> Path:
+    """The key folder, made (mode 0700) if it is not there: the sandbox hides it from every program."""
+    home = key_home()
+    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return home
+
+
 def path_of(folder: Path) -> Path:
-    return Path(folder) / NAME
+    """Where the key of the store in ``folder`` lives: in the key folder, named for the store's path."""
+    name = hashlib.sha256(str(Path(folder).absolute()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return key_home() / f"{name}.{NAME}"
+
+
+def outside_tree(key_file: Path, tree: Path) -> None:
+    """Refuse a ``--key-file`` inside the checkout being verified (``tree``): its files are the pull request's."""
+    key, root = Path(key_file).absolute(), Path(tree).absolute()
+    for candidate in {key, Path(os.path.realpath(key))}:
+        if candidate.is_relative_to(root) or candidate.is_relative_to(Path(os.path.realpath(root))):
+            raise KeyProblem(f"the key file given (--key-file) {key_file} lies inside the checkout being verified "
+                             f"({tree}): a checkout controls its files; keep the key outside it")
 
 
 def store_key(folder: Path, *, create: bool, key_file: Path | None = None) -> bytes:
@@ -53,10 +89,13 @@ def store_key(folder: Path, *, create: bool, key_file: Path | None = None) -> by
                 raise
             # maybe another process is writing it right now: wait for its lock, read again below
     elif not create:
-        raise NoKey(f"{Path(folder)} has no key file ({path}): its records were not sealed here, or the "
+        inside = " (a key file inside a store is never read: a checkout can ship one)" if (
+            Path(folder) / NAME).exists() else ""
+        raise NoKey(f"{Path(folder)} has no key in {key_home()}{inside}: its records were not sealed here, or the "
                     "key was not copied with them (give the key with --key-file)")
     Path(folder).mkdir(parents=True, exist_ok=True)
-    with FileLock(Path(folder) / f".{NAME}.lock"):
+    ensure_home()
+    with FileLock(path.parent / f".{path.name}.lock"):
         if not (path.exists() or path.is_symlink()):
             try:
                 _create(path)

@@ -1,6 +1,6 @@
 """results.json: one record per claim, plus what the run was, sealed with the MAC of its content.
 
-The key is the ``--out`` folder's (keys.py: the file ``key`` beside results.json, or ``--key-file``).
+The key is the ``--out`` folder's (keys.py: in the key folder, never beside results.json; or ``--key-file``).
 ``read`` refuses a file whose MAC is missing or does not match (seal.py): ``claimcheck merge`` and
 ``claimcheck errata`` never read results that were edited, forged or resealed after the run wrote
 them, nor a results.json moved away from its folder's key.
