@@ -194,3 +194,11 @@ def test_a_machine_whose_every_seed_moved_keeps_them_all(tmp_path):
     result = verdict(metric(tmp_path, "0.991", mean=0.96), tmp_path)
     assert result.status is Status.FAILED, result.reason
     assert "4 of 4 seeds lie beyond 5 sd: all kept" in result.details["seed_screen"]["text"]
+
+
+@pytest.mark.parametrize("seeds", [1000000000, {"cpu": 5, "gpu": 10**9}])
+def test_a_spec_asking_for_a_billion_seeds_is_refused_before_anything_is_built(tmp_path, seeds):
+    """Issue 36: `seeds: 1000000000` validated, then verify ended in MemoryError (exit 3)."""
+    claim = make_claim(tmp_path, "metric", {"value": "acc", "seeds": seeds}, "0.991", listing=NOISY.format(
+        mean=0.991, sd=0.0005), tier="cpu", references=REFERENCE, reference="noisy", check=False)
+    assert any("at most 1000" in p or "to 1000" in p for p in claim.problems), claim.problems

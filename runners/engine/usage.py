@@ -71,6 +71,8 @@ def check_usage(settings, claims) -> None:
     s = settings
     if s.seeds is not None and s.seeds < 2:
         raise UsageError(f"--seeds {s.seeds}: a verdict needs the spread of at least 2 seeds")
+    if s.seeds is not None and s.seeds > 1000:
+        raise UsageError(f"--seeds {s.seeds}: at most 1000 (each seed is a training run)")
     if s.jobs < 0 or (s.jobs_per_gpu is not None and s.jobs_per_gpu < 1):
         raise UsageError("--jobs takes 0 or more, --jobs-per-gpu 1 or more")
     if s.timeout is not None and not (math.isfinite(s.timeout) and s.timeout > 0):

@@ -23,6 +23,7 @@ from ..core.tiers import TIERS
 from ..environment import machine
 
 MIN_SEEDS = 2
+MAX_SEEDS = 1000  # a bound checked before anything is built (issue 36: `seeds: 1000000000` ended in MemoryError)
 SEEDS_FIELD = Rule((dict, int), required=True,
                    doc="seeds per tier, e.g. `{cpu: 5, gpu: 10}`; seeds `0..n-1`, at least 2, fixed before the run")
 MEASUREMENT_FIELDS = {
@@ -36,12 +37,15 @@ MEASUREMENT_FIELDS = {
 
 def check_seeds(seeds) -> list[str]:
     if isinstance(seeds, int) and not isinstance(seeds, bool):
+        if seeds > MAX_SEEDS:
+            return [f"measure.seeds: at most {MAX_SEEDS} (a bound on what a spec may ask for), not {seeds}"]
         return [] if seeds >= MIN_SEEDS else [f"measure.seeds: at least {MIN_SEEDS} (a verdict needs a spread)"]
     if not isinstance(seeds, dict):
         return []
     problems = [f"measure.seeds: unknown tier '{k}'" for k in seeds if k != "__line__" and k not in TIERS]
-    problems += [f"measure.seeds.{k}: a whole number of at least {MIN_SEEDS} (a verdict needs a spread)"
-                 for k, v in seeds.items() if k in TIERS and (not is_type(v, (int,)) or v < MIN_SEEDS)]
+    problems += [f"measure.seeds.{k}: a whole number from {MIN_SEEDS} (a verdict needs a spread) to {MAX_SEEDS}"
+                 for k, v in seeds.items()
+                 if k in TIERS and (not is_type(v, (int,)) or not MIN_SEEDS <= v <= MAX_SEEDS)]
     return problems
 
 
