@@ -146,3 +146,14 @@ def test_a_spec_with_a_huge_selector_loads_at_once_with_a_problem_naming_it(tmp_
     assert time.perf_counter() - start < 1
     assert any(f"{NAME}#1-50000000: cells '1-50000000': the range runs past the last cell (the notebook has 2 cells, 0-1)"
                in p for p in loaded.problems), loaded.problems
+
+
+def test_a_selector_repeating_a_range_is_refused_by_its_length_before_it_is_read(tmp_path):
+    """Issue 36: '0-1999' repeated 140,000 times passed the range check part by part and ran for ever."""
+    path = notebook(tmp_path, "x = 1", "y = 2")
+    selector = ",".join(["0-2"] * 140_000)
+    start = time.perf_counter()
+    with pytest.raises(ClaimError, match=r"a selector of 559,999 characters, over the 8,192 a spec may write"):
+        notebooks.select(notebooks.read(path), selector, f"{NAME}#...")
+    assert time.perf_counter() - start < 0.5
+    assert notebooks.select(notebooks.read(path), ",".join(["1-2"] * 2000), NAME) == [1, 2]  # under it: read

@@ -118,6 +118,9 @@ def read(path: Path) -> nbformat.NotebookNode:
     return _read(str(path), stamp(path))
 
 
+MAX_SELECTOR = 8192  # characters of one selector (issue 36: a bound on what a spec may ask for)
+
+
 def select(nb, selector: str, where: str) -> list[int]:
     """The indexes of the code cells ``selector`` names, in notebook order."""
     return [cell for cell, _ in selection(nb, selector, where)]
@@ -129,6 +132,9 @@ def selection(nb, selector: str, where: str) -> list[tuple[int, tuple | None]]:
 
     An item is a cell (``5``), a range of cells (``3-7``), or lines of one cell: ``23:9`` (its line 9),
     ``23:2-4``; a cell named whole and by lines runs whole."""
+    if len(selector or "") > MAX_SELECTOR:  # checked before it is read: '0-1999' repeated 140,000 times hung
+        raise ClaimError(f"{where}: cells '{(selector or '')[:40]}...': a selector of {len(selector):,} characters, "
+                         f"over the {MAX_SELECTOR:,} a spec may write")
     m = SELECTOR.match(selector or "")
     if not m:
         raise ClaimError(f"{where}: cells '{selector}': give an index (5), a range (3-7), a list (3,5,9-11), "
