@@ -59,7 +59,7 @@ def load_file(path: Path, root: Path | None = None) -> list[Claim]:
 
 def _load_file(path: Path, root: Path) -> list[Claim]:
     try:
-        data = load_yaml(path)
+        data = load_yaml(path, root)
     except SpecSyntaxError as exc:
         return [_broken_file(path, exc.line, exc.message)]
     if isinstance(data, dict):  # x-... keys hold YAML anchors for the claims to reuse

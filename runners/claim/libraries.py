@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import Skip
+from ..core.files import FileRefused, read_bounded
 
 FILE = "requirements.txt"
 APT_FILE = "apt.txt"
@@ -139,11 +140,15 @@ def parse_line(raw: str, file: Path, number: int) -> Requirement | None:
                               "only (`name`, `name[extra]`, `name>=1.2,<2`)")
 
 
-def read(path: Path) -> list[Requirement]:
-    """The requirements of one file; :class:`RequirementsProblem` naming every bad line."""
+def read(path: Path, root: Path | None = None) -> list[Requirement]:
+    """The requirements of one file (inside the claims tree ``root``: by default the folder above its
+    book's); :class:`RequirementsProblem` naming every bad line."""
     path = Path(path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        tree = Path(root) if root is not None else path.absolute().parent.parent
+        lines = read_bounded(path, 65_536, "a requirements.txt", tree).decode("utf-8").splitlines()
+    except FileRefused as exc:
+        raise RequirementsProblem(str(exc)) from None
     except UnicodeDecodeError:
         raise RequirementsProblem(f"{path}: is not UTF-8 text") from None
     found, problems = [], []
@@ -176,7 +181,7 @@ def collect(root: Path) -> list[Requirement]:
     found = []
     for path in files:
         try:
-            found.extend(read(path))
+            found.extend(read(path, root))
         except RequirementsProblem as exc:
             problems.append(str(exc))
     if problems:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from ..core.files import FileRefused, read_bounded
 from .values import FunctionRef, file_stamp
 
 LINE_KEY = "__line__"
@@ -94,13 +95,13 @@ def _expanded_size(node, limit: int) -> int:
     return size(node)
 
 
-def _text(path: Path) -> str:
+def _text(path: Path, root: Path | None = None) -> str:
     try:
-        data = Path(path).read_bytes()
+        data = read_bounded(Path(path), MAX_BYTES, "a spec", root)
+    except FileRefused as exc:
+        raise SpecSyntaxError(path, None, str(exc).split(": ", 1)[1]) from None
     except OSError as exc:
         raise SpecSyntaxError(path, None, f"cannot read: {exc.strerror}") from exc
-    if len(data) > MAX_BYTES:
-        raise SpecSyntaxError(path, None, f"{len(data):,} bytes: over the {MAX_BYTES:,} a spec may have")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -135,12 +136,15 @@ def _parse(path: str, stamp) -> object:
         loader.dispose()
 
 
-def load_yaml(path: Path) -> object:
-    """Parse one YAML file (once per version of it); every problem names the file and line."""
+def load_yaml(path: Path, root: Path | None = None) -> object:
+    """Parse one YAML file (once per version of it); every problem names the file and line. With
+    ``root``, a file whose link leads out of that tree is refused (core/files.py)."""
     path = Path(path)
     stamp = file_stamp(path)
     if stamp is None:
         raise SpecSyntaxError(path, None, "cannot read: no such file")
+    if root is not None:
+        _text(path, root)  # the tree's bound, checked before the parse is taken from the cache
     return copy.deepcopy(_parse(str(path.resolve()), stamp))
 
 
