@@ -192,12 +192,15 @@ def test_the_sandboxs_verdict_is_checked_again_outside_it():
      "<tf.Tensor: shape=(2,), dtype=int32, numpy=array([1, 2], dtype=int32)>"),  # TensorFlow 2.0's object counter
     ("{0, 1, 14}", "{np.int64(0), np.int64(1), np.int64(14)}"),  # NumPy 2's scalar repr
     ("(2.5, 3)", "(np.float64(2.5), np.int32(3))"),
+    ("True", "np.True_"),  # third held-out trial: PDSH 02.06's np.any / np.all
+    ("(False, 14)", "(np.False_, np.int64(14))"),
 ])
 def test_an_older_librarys_printing_of_the_same_values_agrees(stated, measured):
     from claimcheck.runners.claim import printed
 
     assert printed.compare(stated, measured).agrees
-    planted = stated.replace("14", "15").replace("2.5", "2.7").replace("[1, 2]", "[1, 3]")
+    planted = stated.replace("14", "15").replace("2.5", "2.7").replace("[1, 2]", "[1, 3]").replace(
+        "True", "False") if stated != "(False, 14)" else "(True, 14)"
     assert not printed.compare(planted, measured).agrees
 
 

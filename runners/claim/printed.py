@@ -50,6 +50,8 @@ VOLATILE: tuple[tuple[str, re.Pattern], ...] = (
      re.compile(r"(?<=<tf\.Tensor: )id=\d+,\s*")),
     ("NumPy's scalar type (printed since NumPy 2.0)",
      re.compile(r"(?<![\w.])np\.(?:u?int|float|complex|bool_|str_|longdouble|intp|uintp)\d*(?=\()")),
+    ("NumPy's boolean scalar (np.True_, printed since NumPy 2.0)", re.compile(r"(?<=np\.True)_|(?<=np\.False)_")),
+    ("NumPy's boolean scalar (np.True_, printed since NumPy 2.0)", re.compile(r"(?<![\w.])np\.(?=True|False)")),
     ("NumPy's shape of a summarized array (printed since NumPy 2.2)",
      re.compile(r",\s*shape=\(\d+(?:,\s*\d+)*,?\)(?=\s*[,)])")),
     ("a date of the environment", re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? +\d{1,2},? +\d{4}")),
