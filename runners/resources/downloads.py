@@ -116,9 +116,24 @@ def tried_network(exc: BaseException, listing: str, text: str) -> Skip | None:
                     f"to download {what}; programs have no network here",
                     f"download it once on a machine with network and copy it into {cache} "
                     "(programs run without network: docs/sandbox.md)")
+    urls = urls or URL.findall(line)
+    beside = _copy_beside(listing, urls)
+    if beside is not None:  # the book ships the file next to its notebook (a UCI dataset, a CSV)
+        return Skip(f"the program tried to download {what}, and programs have no network here",
+                    f"a copy is beside the notebook ({beside}): read it instead, with a change in the notebook's "
+                    f"sidecar (NOTEBOOK.changes.yaml: old '{urls[0]}', new '{beside}'; docs/schema.md)")
     return Skip(f"the program tried to download {what}, and programs have no network here",
                 f"download it once on a machine with network and copy it into {where or 'the folder the code reads it from'} "
                 "(programs run without network: docs/sandbox.md)")
+
+
+def _copy_beside(listing: str, urls: list) -> str | None:
+    """The name of a file beside the listing that the first URL's last part names, or None."""
+    if not urls:
+        return None
+    name = urls[0].rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0]
+    folder = Path(listing).parent
+    return name if name and (folder / name).is_file() else None
 
 
 def _library_cache(chain) -> str:
