@@ -36,7 +36,8 @@ def _snapshot(folder: Path) -> dict:
 # the real-MNIST tests copy the verify cache's key from it (never write it)
 from claimcheck.runners.stores import keys  # noqa: E402
 
-USER_KEY_HOME = keys.key_home()
+# (the first process, xdist's controller, notes it for the workers, which inherit its CLAIMCHECK_KEY_HOME)
+USER_KEY_HOME = Path(os.environ.setdefault("CLAIMCHECK_TEST_USER_KEY_HOME", str(keys.key_home())))
 USER_STORES = (ROOT / "build/history", ROOT / ".cache", USER_KEY_HOME)
 # every store's key this session makes (module fixtures and subprocesses included) goes to a folder of
 # its own, set before any fixture runs
