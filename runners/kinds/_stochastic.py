@@ -43,7 +43,7 @@ def check_seeds(seeds) -> list[str]:
     if not isinstance(seeds, dict):
         return []
     problems = [f"measure.seeds: unknown tier '{k}'" for k in seeds if k != "__line__" and k not in TIERS]
-    problems += [f"measure.seeds.{k}: a whole number from {MIN_SEEDS} (a verdict needs a spread) to {MAX_SEEDS}"
+    problems += [f"measure.seeds.{k}: a whole number of at least {MIN_SEEDS} (a verdict needs a spread), at most {MAX_SEEDS}"
                  for k, v in seeds.items()
                  if k in TIERS and (not is_type(v, (int,)) or not MIN_SEEDS <= v <= MAX_SEEDS)]
     return problems
