@@ -81,32 +81,30 @@ def _keras_json(tmp_path, monkeypatch):
     monkeypatch.setenv("KERAS_HOME", str(home))
 
 
-def _harness_edit(tmp_path, monkeypatch):
-    """A copy of the harness with one measuring module edited (engine/training.py)."""
+def _module_edited(tmp_path, monkeypatch, module: str, edit) -> None:
+    """The harness reads a copy of one of its modules, changed by ``edit`` (text -> text)."""
     real = harness.module_path
 
     def edited(name):
-        if name != "engine.training":
+        if name != module:
             return real(name)
-        copy = tmp_path / "harness-copy.py"
-        copy.write_text(real(name).read_text() + "\n# seeding changed\n")
+        copy = tmp_path / f"{module}-copy.py"
+        text = real(name).read_text()
+        copy.write_text(edit(text))
+        assert copy.read_text() != text
         return copy
     monkeypatch.setattr(harness, "module_path", edited)
+
+
+def _harness_edit(tmp_path, monkeypatch):
+    """A copy of the harness with one measuring module edited (engine/training.py)."""
+    _module_edited(tmp_path, monkeypatch, "engine.training", lambda text: text + "\n# seeding changed\n")
 
 
 def _reworded_progress(tmp_path, monkeypatch):
     """A progress line reworded (engine/progress.py): how a run is shown, not what it measures."""
-    real = harness.module_path
-
-    def edited(name):
-        if name != "engine.progress":
-            return real(name)
-        copy = tmp_path / "progress-copy.py"
-        text = real(name).read_text()
-        copy.write_text(text.replace(" epoch {self.epoch}: ", " epoch {self.epoch} done: "))
-        assert copy.read_text() != text
-        return copy
-    monkeypatch.setattr(harness, "module_path", edited)
+    _module_edited(tmp_path, monkeypatch, "engine.progress",
+                   lambda text: text.replace(" epoch {self.epoch}: ", " epoch {self.epoch} done: "))
 
 
 def _cpu(tmp_path, monkeypatch):
