@@ -205,6 +205,10 @@ def reference(claim, name: str) -> stats.Reference:
     return ref
 
 
+# what a result says when this machine's measured offset is not used (other_stack, other_numerics)
+NOT_USED = "not used (the band is on the stated value, with the drift allowance of a random environment)"
+
+
 def other_stack(recorded_env) -> str | None:
     """Why this machine's offset, measured by runs recorded on one stack (a ``within`` reference's
     ``environment``), does not hold for this run: another Keras, backend or TensorFlow (major.minor),
@@ -225,8 +229,7 @@ def other_stack(recorded_env) -> str | None:
         return None
     said = ", ".join(f"{k} {there[k]}" for k in differ)
     now = ", ".join(f"{k} {here[k]}" for k in differ)
-    return (f"this machine's offset from the readers was measured on {said} and this run is {now}: not used "
-            "(the band is on the stated value, with the drift allowance of a random environment)")
+    return f"this machine's offset from the readers was measured on {said} and this run is {now}: {NOT_USED}"
 
 
 def other_numerics(entry: dict) -> str | None:
@@ -242,14 +245,12 @@ def other_numerics(entry: dict) -> str | None:
                   if there.get(k) != now.get(k)]
         if not differ:
             return None
-        return (f"this machine's offset from the readers was measured under other numerics ({'; '.join(differ)}): "
-                "not used (the band is on the stated value, with the drift allowance of a random environment)")
+        return f"this machine's offset from the readers was measured under other numerics ({'; '.join(differ)}): {NOT_USED}"
     device = str((entry.get("environment") or {}).get("device") or "")
     if device and (device == here["device"] or device.startswith(here["device"] + " (")):
         return None  # recorded on this device model before the pin: its default level, measured equal (docs/reproducibility.md)
     return (f"this machine's offset from the readers was recorded on {device or 'an unnamed device'} before "
-            f"claimcheck pinned the numerics, and this run is on {here['device']}: not used (the band is on the "
-            "stated value, with the drift allowance of a random environment)")
+            f"claimcheck pinned the numerics, and this run is on {here['device']}: {NOT_USED}")
 
 
 def environment_spread(claim, name: str, entry: dict) -> stats.Spread:

@@ -147,17 +147,11 @@ class Comparison(StochasticKind, Kind):
             problems += found
             if not found and not problems:
                 try:
-                    why = band_problem(claim, *self.scale(claim))
+                    scale = self.scale(claim)
                 except (ClaimError, Skip, ValueError, KeyError, TypeError, AttributeError):
-                    why = None  # the reference's own check reports it (a pending one is skipped)
-                if why:
-                    problems.append(why)
-                try:
-                    why = no_effect_problem(claim, *self.scale(claim))
-                except (ClaimError, Skip, ValueError, KeyError, TypeError, AttributeError):
-                    why = None
-                if why:
-                    problems.append(why)
+                    scale = None  # the reference's own check reports it (a pending one is skipped)
+                if scale is not None:
+                    problems += [why for why in (band_problem(claim, *scale), no_effect_problem(claim, *scale)) if why]
         return problems
 
     def measurements(self, claim):
