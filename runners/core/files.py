@@ -1,4 +1,4 @@
-"""One bounded reader for the files a checkout holds (issue 36): a spec, a requirements.txt, a notebook.
+"""One bounded reader for the files a checkout holds (issue 36): today a spec and a requirements.txt.
 
 A checkout controls every file in it: a spec linked to ``/dev/zero`` grew claimcheck to 2.47 GB, a FIFO
 named ``zz.yaml`` blocked ``validate`` for ever, a requirements.txt linked to ``/proc/self/environ``
