@@ -14,8 +14,12 @@ from claimcheck.runners.stores import keys
 from helpers import ROOT, cli, write
 
 SECRET = "s3cr3t-confine-0123456789"
-MARK = "7777.25"  # the sleep of every process a listing leaves behind: found by its command line
+# the sleep of every process a listing leaves behind, found by its command line: one per test process,
+# so that another xdist worker's run of these listings is not taken for this one's survivors
+MARK = f"7777.{os.getpid()}"
 CITE = {"stated": "x", "cite": [{"from": "book", "quote": "q"}]}
+
+pytestmark = pytest.mark.xdist_group("confined")  # one confined verify for the module, not one a worker
 
 needs_bwrap = pytest.mark.skipif(not os.access("/usr/bin/bwrap", os.X_OK), reason="bubblewrap is not installed")
 

@@ -15,7 +15,7 @@ import hashlib
 from pathlib import Path
 
 MEASURING = (
-    "core.errors", "core.formatting",
+    "core.errors", "core.files", "core.formatting",
     "engine.cells", "engine.confine", "engine.devices", "engine.environ", "engine.execution", "engine.pool",
     "engine.separate", "engine.training",
     "engine.workfolder",
