@@ -268,10 +268,10 @@ def _with_my_runs(tmp_path, recorded_on: dict):
 
 @pytest.mark.parametrize("recorded_on, why", [
     ({"numerics": {**machine.describe()["numerics"], "cpu_isa": {"level": "AVX2", "supported": True}}},
-     "measured under other numerics (cpu_isa {'level': 'AVX2'"),
-    ({"numerics": {**machine.describe()["numerics"], "threads": 16}}, "measured under other numerics (threads 16"),
-    ({"environment": {"device": "NVIDIA H100 80GB HBM3"}}, "recorded on NVIDIA H100 80GB HBM3 before claimcheck pinned"),
-    ({}, "recorded on an unnamed device before claimcheck pinned"),
+     "recorded under other numerics (cpu_isa {'level': 'AVX2'"),
+    ({"numerics": {**machine.describe()["numerics"], "threads": 16}}, "recorded under other numerics (threads 16"),
+    ({"environment": {"device": "NVIDIA H100 80GB HBM3"}}, "recorded under NVIDIA H100 80GB HBM3, before claimcheck pinned"),
+    ({}, "recorded under an unnamed device, before claimcheck pinned"),
 ])
 def test_this_machines_offset_is_never_taken_from_runs_under_other_numerics(tmp_path, recorded_on, why):
     """Issue 38: a reference recorded under another instruction set, thread count or device is never

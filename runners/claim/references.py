@@ -130,3 +130,20 @@ def recorded(spec_file: str) -> dict:
         for name, entry in (doc.get("references") or {}).items():
             found[name] = {**_resolved(path, entry), "file": str(path)}
     return found
+
+
+def elsewhere(entry: dict, here: dict) -> str | None:
+    """Why the runs a recorded reference holds were made under other numerics than ``here``'s (the
+    machine's description, environment/machine.py): another pinned instruction set or thread count,
+    or, for runs recorded before claimcheck pinned them (they name only their device), another device;
+    None where they are this machine's."""
+    there = entry.get("numerics") if isinstance(entry.get("numerics"), dict) else None
+    if there and "cpu_isa" in there:
+        now = here.get("numerics") or {}
+        differ = [f"{k} {there.get(k)!r} (this run {now.get(k)!r})" for k in ("cpu_isa", "threads")
+                  if there.get(k) != now.get(k)]
+        return f"other numerics ({'; '.join(differ)})" if differ else None
+    device = str((entry.get("environment") or {}).get("device") or "")
+    if device and (device == here["device"] or device.startswith(here["device"] + " (")):
+        return None  # recorded on this device model before the pin: its default level, measured equal (docs/reproducibility.md)
+    return f"{device or 'an unnamed device'}, before claimcheck pinned the numerics (this run: {here['device']})"

@@ -65,6 +65,7 @@ class Settings:
     weights_dir: Path | None = None
     cache_dir: Path = Path(".cache/claimcheck")
     refresh: bool = False
+    canary: bool = False
     seeds: int | None = None
     history: Path = Path("build/history")
     no_history: bool = False
@@ -147,6 +148,9 @@ OPTIONS = [
     Option("cache_dir", "--cache-dir", "where training runs are cached (default .cache/claimcheck)",
            Path, "CLAIMCHECK_CACHE_DIR", metavar="DIR"),
     Option("refresh", "--refresh", "retrain instead of reusing cached runs", flag_only=True),
+    Option("canary", "--canary", "first train each selected claim's recorded reference on its first seed again "
+           "(no cache) and say, before anything else, whether it repeats its recorded value to the last digit: "
+           "a finding about this machine's numerics, never a verdict", flag_only=True, cli_only=True),
     Option("seeds", "--seeds", "exploratory: every stochastic claim with seeds 0..N-1 instead of its spec's "
            "count (marked exploratory; never a nightly verdict change)", int, metavar="N"),
     Option("history", "--history", "results store to append this run to (default build/history)",

@@ -225,6 +225,11 @@ class Executor:
         finally:
             lock.release()
 
+    def fresh(self, job: Job) -> dict:
+        """The job trained now, in a worker as any run, its cache record neither read nor written:
+        a run that must be measured again (the canary), never one a verdict reads."""
+        return self._train(job)
+
     def failed_records(self) -> list[dict]:
         """The records of the runs that failed in this session (a shard hands them to the merge)."""
         return list(self._failed_records.values())

@@ -9,7 +9,7 @@ from .stack import Stack
 
 
 def run_record(settings, stack: Stack, *, run_id: str, runner: str, started, seconds: float,
-               interrupted: bool, executor=None, confinement=None) -> dict:
+               interrupted: bool, executor=None, confinement=None, canaries=None) -> dict:
     """The run's record: its settings, stack, selection and training, as plain data."""
     s = settings
     return {
@@ -26,4 +26,5 @@ def run_record(settings, stack: Stack, *, run_id: str, runner: str, started, sec
         "training": {"trained": executor.trained, "reused": executor.reused} if executor is not None else {},
         **({"shard": list(s.shard)} if s.shard else {}),
         **({"confinement": confinement.to_dict()} if confinement is not None else {}),
+        **({"canary": [c.to_dict() for c in canaries]} if canaries is not None else {}),
     }

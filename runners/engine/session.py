@@ -26,7 +26,7 @@ from ..claim.schema import Claim
 from ..claim.variants import ClaimOnStack, on_stack
 from ..claim.verdict import Result, Status
 from ..kinds import registry
-from . import imports, record, shards
+from . import canary, imports, record, shards
 from .context import RunContext
 from .deciding import decide
 from .executor import Executor, Job
@@ -68,6 +68,7 @@ class Session:
         self.shard_jobs: list[Job] = []  # a shard's share of the planned runs (their records go to the merge)
         self._interrupted = False
         self.to_train: list[Job] | None = None  # prepared, not yet trained (the pytest plugin)
+        self.canaries: list[canary.Canary] | None = None  # --canary: the recorded first runs trained again
 
     @property
     def stream(self):
@@ -158,6 +159,13 @@ class Session:
         if spec_files(Path(self.settings.claims)):
             self.sandboxed.start()
 
+    def canary(self, claims: list[Claim]) -> list[canary.Canary]:
+        """``--canary``: each selected claim's recorded reference, its first seed trained again here
+        (canary.py); said on the stream before anything else, kept in the run record."""
+        say = lambda line: print(f"claimcheck: {line}", file=self.stream, flush=True)  # noqa: E731
+        self.canaries = canary.check(self.take(claims), self.context, self.planner.usable, self.environment(), say)
+        return self.canaries
+
     # -- deciding -----------------------------------------------------------------------------
     def run_claim(self, claim: Claim) -> Result:
         """Measure and decide one claim. Never raises: a crash becomes an ``error`` result."""
@@ -240,7 +248,7 @@ class Session:
         executor = self.executor if self.context.started else None
         return record.run_record(self.settings, self.stack, run_id=self.run_id, runner=self.runner,
                                  started=self.started, seconds=time.perf_counter() - self._t0,
-                                 interrupted=self.interrupted, executor=executor,
+                                 interrupted=self.interrupted, executor=executor, canaries=self.canaries,
                                  confinement=None if self.context.replaying else self.sandboxed.confinement)
 
     def close(self) -> None:

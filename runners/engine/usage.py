@@ -77,6 +77,9 @@ def check_usage(settings, claims) -> None:
         raise UsageError("--jobs takes 0 or more, --jobs-per-gpu 1 or more")
     if s.timeout is not None and not (math.isfinite(s.timeout) and s.timeout > 0):
         raise UsageError(f"--timeout {s.timeout}: a number of seconds above 0")
+    if getattr(s, "canary", False) and s.shard:
+        raise UsageError("--canary with --shard: the canary trains the recorded first runs once, before the "
+                         "claims; run it in a verify of its own, without --shard")
     wants_gpu = s.tier == "gpu" or any("gpu" in c.requires and s.includes(c.tier) for c in claims)
     if wants_gpu and not s.allow_cpu and machine.accelerator() is None:
         raise UsageError(

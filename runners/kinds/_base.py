@@ -154,6 +154,12 @@ class Kind:
         :meth:`check`. Default: none, a kind with no reference."""
         return []
 
+    def recorded_runs(self, claim: Claim) -> list[tuple[dict, str]]:
+        """Each measurement (an item of :meth:`measurements`) with the name of the references.yaml
+        entry that recorded its runs on seeds of their own. Called by the canary (engine/canary.py),
+        which trains the entry's first seed again. Default: none, a kind with no recorded runs."""
+        return []
+
     # --- readers' runs (``evidence:``): a claim that cannot run here ------------------------------
 
     def evidence(self, claim: Claim) -> tuple[Stated, Reference] | None:

@@ -15,7 +15,7 @@ import statistics
 
 from .. import stats
 from ..claim import readers, values
-from ..claim.references import recorded
+from ..claim.references import elsewhere, recorded
 from ..claim.schema import Rule, is_type
 from ..claim.verdict import Status, Verdict
 from ..core.errors import ClaimError, Skip
@@ -234,23 +234,9 @@ def other_stack(recorded_env) -> str | None:
 
 def other_numerics(entry: dict) -> str | None:
     """Why this machine's offset, measured by the runs a ``within`` reference recorded, does not hold
-    for this run's numerics (issue 38): another pinned instruction set or thread count, or, for runs
-    recorded before claimcheck pinned them (they name only their device), another device; None where
-    they are this run's."""
-    here = machine.describe()
-    there = entry.get("numerics") if isinstance(entry.get("numerics"), dict) else None
-    if there and "cpu_isa" in there:
-        now = here["numerics"]
-        differ = [f"{k} {there.get(k)!r} (this run {now.get(k)!r})" for k in ("cpu_isa", "threads")
-                  if there.get(k) != now.get(k)]
-        if not differ:
-            return None
-        return f"this machine's offset from the readers was measured under other numerics ({'; '.join(differ)}): {NOT_USED}"
-    device = str((entry.get("environment") or {}).get("device") or "")
-    if device and (device == here["device"] or device.startswith(here["device"] + " (")):
-        return None  # recorded on this device model before the pin: its default level, measured equal (docs/reproducibility.md)
-    return (f"this machine's offset from the readers was recorded on {device or 'an unnamed device'} before "
-            f"claimcheck pinned the numerics, and this run is on {here['device']}: {NOT_USED}")
+    for this run's numerics (issue 38); None where they are this run's."""
+    why = elsewhere(entry, machine.describe())
+    return f"this machine's offset from the readers was recorded under {why}: {NOT_USED}" if why else None
 
 
 def environment_spread(claim, name: str, entry: dict) -> stats.Spread:
@@ -323,6 +309,18 @@ class StochasticKind:
 
     def scale(self, claim) -> tuple[stats.Stated, stats.Reference]:
         raise NotImplementedError
+
+    def recorded_runs(self, claim) -> list[tuple[dict, str]]:
+        """Each measurement with the name of the reference that recorded its runs: one for a metric
+        (``reference: NAME``), one a side for a comparison (``reference: {a: NAME, b: NAME}``); none
+        while a reference is pending."""
+        if pending(claim):
+            return []
+        items, ref = self.measurements(claim), claim.reference
+        if isinstance(ref, dict):
+            return [(claim.measure[k], ref[k]) for k in ("a", "b")
+                    if isinstance(claim.measure.get(k), dict) and isinstance(ref.get(k), str)]
+        return [(items[0], ref)] if len(items) == 1 and isinstance(ref, str) else []
 
     def reference_problems(self, claim) -> list[str]:
         try:

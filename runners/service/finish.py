@@ -61,6 +61,12 @@ def finish(session, results: list[Result], claims: list[Claim] | None = None, ru
     counts = results_file.counts(results)
     if session.runner != "pytest":  # the summary is the command's output; progress went to stderr
         print(", ".join(f"{n} {k}" for k, n in counts.items() if n) + f" in {run['seconds']:.1f}s")
+        if run.get("canary"):
+            told = {}
+            for c in run["canary"]:
+                told[c["outcome"]] = told.get(c["outcome"], 0) + 1
+            print("canary: " + ", ".join(f"{n} {k}" for k, n in told.items())
+                  + (" (this machine's numerics: see the first lines)" if told.get("differs") else ""))
         print(f"wrote {json_path}, {html_path} and {errata_path}")
     if broken:
         print(f"claimcheck: internal error (exit {EXIT_INTERNAL}), please report it:\n" + "\n".join(broken),

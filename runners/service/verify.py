@@ -21,6 +21,8 @@ def verify(settings, stream=None) -> int:
         session.warm_up()  # the sandbox's server imports the framework while the claims load
         claims = session.load()
         session.check_usage(claims)
+        if settings.canary:
+            session.canary(claims)  # before anything else: a finding about this machine, never a verdict
         results = session.run(claims)
         status = finish_shard(session, results) if settings.shard else finish(session, results)
         if session.interrupted:
