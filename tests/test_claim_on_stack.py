@@ -83,3 +83,30 @@ def test_a_variant_of_the_wrong_type_is_the_claims_error_not_the_runs(tmp_path):
     assert claim.variant is None and claim.problems == ["variants.keras3.measure: expected a mapping, got int"]
     result = run(written)  # through a session: an error naming the field, and the run goes on
     assert result.status is Status.ERROR and "variants.keras3.measure" in result.reason
+
+
+def test_a_claim_on_its_stack_reads_its_references_once_whatever_its_kind_asks(tmp_path, monkeypatch):
+    """Issue 37, item 2: a metric's hooks (plan, pending, scale, the verdict) ask for its references
+    several times; the claim on its stack reads references.yaml once, and a comparison's two sides too."""
+    from claimcheck.runners.claim import references
+
+    listing = "import numpy as np\nacc = 0.991 + float(np.random.normal(0, 0.0005))\nerr = 1 - acc\n"
+    refs = {"r": {"source": "recorded", "seeds": [100, 101, 102], "values": [0.9905, 0.9912, 0.9909]},
+            "e": {"source": "recorded", "seeds": [100, 101, 102], "values": [0.0095, 0.0088, 0.0091]}}
+    metric = make_claim(tmp_path, "metric", {"value": "acc", "seeds": {"cpu": 3}}, "0.991", listing=listing,
+                        claim_id="m", tier="cpu", references=refs, reference="r")
+    reads = []
+    real = references.load_yaml
+    monkeypatch.setattr(references, "load_yaml", lambda path, *a, **k: reads.append(path) or real(path, *a, **k))
+    session = Session(settings(tier="cpu", cache_dir=tmp_path / "cache"))
+    try:
+        [claim] = session.take([metric])
+        session.plan([claim])
+        result = session.run_claim(claim)
+        assert result.status in (Status.PASSED, Status.INCONCLUSIVE, Status.FAILED), result.reason  # decided
+    finally:
+        session.close()
+    assert [p.name for p in reads] == ["references.yaml"], reads
+    again = on_stack(metric, TAGS)
+    assert again is not claim and again.references == claim.references  # a new resolution reads it anew
+    assert len(reads) == 2

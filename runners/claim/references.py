@@ -29,12 +29,14 @@ def files_for(spec_file: str) -> list[Path]:
     return [p / "references.yaml" for p in (folder, *folder.parents) if (p / "references.yaml").is_file()]
 
 
-def file_problems(path: Path) -> list[str]:
-    """What is wrong with one references.yaml, as ``FILE:LINE: message`` lines."""
-    try:
-        doc = load_yaml(path)
-    except SpecSyntaxError as exc:
-        return [str(exc)]
+def file_problems(path: Path, doc=None) -> list[str]:
+    """What is wrong with one references.yaml (``doc``: it, as load_yaml read it, where read already),
+    as ``FILE:LINE: message`` lines."""
+    if doc is None:
+        try:
+            doc = load_yaml(path)
+        except SpecSyntaxError as exc:
+            return [str(exc)]
     if doc is None:
         return []
     if not isinstance(doc, dict) or not isinstance(doc.get("references", {}), dict):
@@ -123,10 +125,14 @@ def recorded(spec_file: str) -> dict:
     file is a ClaimError naming it."""
     found = {}
     for path in reversed(files_for(spec_file)):
-        problems = file_problems(path)
+        try:
+            doc = load_yaml(path)
+        except SpecSyntaxError as exc:
+            raise ClaimError(str(exc)) from None
+        problems = file_problems(path, doc)
         if problems:
             raise ClaimError("; ".join(problems))
-        doc = strip_lines(load_yaml(path)) or {}
+        doc = strip_lines(doc) or {}
         for name, entry in (doc.get("references") or {}).items():
             found[name] = {**_resolved(path, entry), "file": str(path)}
     return found

@@ -3,15 +3,18 @@
 A spec may say that a field differs on a stack (``variants: {keras2: {measure: {layer: input_1},
 why: ...}}``). A run resolves every claim once, when its session takes the claim in
 (:func:`on_stack`); from there on the engine holds a :class:`ClaimOnStack`, whose type says that
-the variant is applied, and which variant it was (``variant``; the result records it). Reports,
+the variant is applied, and which variant it was (``variant``; the result records it), and carries
+the recorded references its kind reads (``references``, read once). Reports,
 coverage and the errata read the claims as written (:class:`Claim`).
 """
 from __future__ import annotations
 
 import copy
+import functools
 from dataclasses import dataclass, fields
 from typing import Any
 
+from .references import recorded
 from .schema import Claim
 
 
@@ -33,6 +36,17 @@ class ClaimOnStack(Claim):
     stack: str = ""  # the stack it was resolved for (the first of the stack's tags)
     variant: dict | None = None  # {"stack": tag, "why": ...} where a variant applied; None where none did
     written_expected: Any = None  # the value as the book states it (``expected`` is the variant's, if any)
+
+    @functools.cached_property
+    def references(self) -> dict:
+        """Every recorded reference the claim can name (references.recorded), read once for the claim
+        on its stack, however many of a kind's hooks ask; a malformed file raises each time."""
+        return recorded(self.file)
+
+
+def references_of(claim: Claim) -> dict:
+    """A claim's recorded references: held by a claim on its stack, read from its spec's files otherwise."""
+    return claim.references if isinstance(claim, ClaimOnStack) else recorded(claim.file)
 
 
 def on_stack(claim: Claim, tags) -> ClaimOnStack:

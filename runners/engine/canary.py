@@ -15,7 +15,8 @@ import concurrent.futures
 from dataclasses import asdict, dataclass
 
 from ..claim import values
-from ..claim.references import elsewhere, recorded
+from ..claim.references import elsewhere
+from ..claim.variants import references_of
 from ..core.errors import ClaimError, Skip
 from ..kinds import registry
 from .planning import join
@@ -68,7 +69,7 @@ def _first_runs(claims, ctx, usable, here) -> tuple[list[Canary], dict, dict]:
         if kind is None or not kind.stochastic or not usable(claim):
             continue
         try:
-            entries = recorded(claim.file)
+            entries = references_of(claim)
         except ClaimError:
             continue  # the claim says so when it is decided
         for item, name in kind.recorded_runs(claim):

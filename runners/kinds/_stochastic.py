@@ -15,8 +15,9 @@ import statistics
 
 from .. import stats
 from ..claim import readers, values
-from ..claim.references import elsewhere, recorded
+from ..claim.references import elsewhere
 from ..claim.schema import Rule, is_type
+from ..claim.variants import references_of
 from ..claim.verdict import Status, Verdict
 from ..core.errors import ClaimError, Skip
 from ..core.tiers import TIERS
@@ -77,7 +78,7 @@ def pending(claim) -> bool:
     writes it): the claim is skipped with the command that records it, and nothing is trained for it."""
     names = claim.reference.values() if isinstance(claim.reference, dict) else [claim.reference]
     try:
-        found = recorded(claim.file)
+        found = references_of(claim)
     except ClaimError:
         return False  # its problem is reported where the reference is read
     return any(isinstance(n, str) and (found.get(n) or {}).get("source") == "pending" for n in names)
@@ -170,7 +171,7 @@ def measure_screened(claim, ctx, item: dict, seeds: list[int], ref: stats.Refere
 # --- references --------------------------------------------------------------------------
 
 def reference(claim, name: str) -> stats.Reference:
-    entry = recorded(claim.file).get(name)
+    entry = references_of(claim).get(name)
     if entry is None:
         raise ClaimError(f"reference '{name}' is in no references.yaml beside or above {claim.file}")
     if entry.get("source") == "pending":
@@ -192,7 +193,7 @@ def reference(claim, name: str) -> stats.Reference:
                           excluded=tuple(excluded))
     if len(ref.values) < 2 or ref.sd <= 0:
         raise ClaimError(f"reference '{name}': its values do not vary, so they give no scale")
-    within = recorded(claim.file).get(entry.get("within") or "") or {}
+    within = references_of(claim).get(entry.get("within") or "") or {}
     elsewhere = other_stack(within.get("environment")) or other_numerics(within)
     if entry.get("within") and elsewhere:
         ref = dataclasses.replace(ref, offset_unused=elsewhere)
@@ -200,7 +201,7 @@ def reference(claim, name: str) -> stats.Reference:
         spread = environment_spread(claim, name, entry)
         ref = dataclasses.replace(ref, drift_sd=spread.offset_allowance, offset_sd=spread.offset_se,
                                   within_sd=spread.within_sd / spread.across_sd, shift=spread.shift,
-                                  stack=spread.stack, machine=tuple(stats.screen(recorded(claim.file)[
+                                  stack=spread.stack, machine=tuple(stats.screen(references_of(claim)[
                                       entry["within"]]["values"])[0]))
     return ref
 
@@ -241,7 +242,7 @@ def other_numerics(entry: dict) -> str | None:
 
 def environment_spread(claim, name: str, entry: dict) -> stats.Spread:
     """The spread between environments: a readers reference's runs against the recorded seeds it names."""
-    within = recorded(claim.file).get(entry["within"])
+    within = references_of(claim).get(entry["within"])
     if within is None or not within.get("values") or within.get("source") == "readers":
         raise ClaimError(f"reference '{name}': within names '{entry['within']}', which must be recorded runs "
                          "of one machine in references.yaml")
@@ -267,7 +268,7 @@ def paired(claim, names: dict, statistic, pooled=None) -> stats.Reference:
     whose statistic the outlier rule (stats.screen) excludes are left out, and listed. ``pooled``
     (a's values, b's values -> per-seed values whose mean is the pooled statistic): the values the
     scale is the sd of, computed over the seeds kept."""
-    entries = recorded(claim.file)
+    entries = references_of(claim)
     a, b = (entries.get(names.get(side)) for side in ("a", "b"))
     if a is None or b is None:
         raise ClaimError(f"reference {names!r}: both a and b must name entries of references.yaml")
