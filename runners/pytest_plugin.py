@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -224,8 +225,10 @@ def pytest_sessionfinish(session, exitstatus):
         if records:
             from .service.finish import finish
             from .service.shards import finish_shard
+            from .service.status import run_command
 
             results = sorted((Result.from_dict(r) for r in records.values()), key=lambda r: (r.file, r.line or 0))
-            (finish_shard if claim_session.settings.shard else finish)(claim_session, results)
+            write = finish_shard if claim_session.settings.shard else finish
+            run_command("claimcheck", lambda: write(claim_session, results), sys.stderr)
     finally:
         claim_session.close()

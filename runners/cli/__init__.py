@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 from ..engine.devices import share_gpus
+from ..service.status import run_command
 from . import coverage, draft, errata, history, libraries, list_claims, matrix, merge, oc, reference, validate, verify
 
 SUBCOMMANDS = (verify, merge, list_claims, validate, history, errata, coverage, matrix, oc, reference, draft,
@@ -33,4 +35,6 @@ def main(argv=None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter
     share_gpus()  # several processes may share one GPU
     args = parser().parse_args(argv)
-    return args.func(args)
+    # every way out of a subcommand (its own usage errors, Ctrl-C, a fault of claimcheck) through one
+    # mapping to the exit status (service/status.py); verify, merge and reference go through it themselves
+    return run_command(f"claimcheck {args.command}", lambda: args.func(args), sys.stderr)

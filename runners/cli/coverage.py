@@ -1,13 +1,13 @@
 """`claimcheck coverage SOURCE_FILE`: which checkable numbers of a chapter's text the claims check."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from ..catalog import coverage
 from ..catalog.loader import load
 from ..core.errors import ClaimError
-from ..service.status import EXIT_BAD_CLAIMS, EXIT_OK, EXIT_USAGE
+from ..engine.usage import UsageError
+from ..service.status import EXIT_BAD_CLAIMS, EXIT_OK
 from .options import claims_arg
 
 
@@ -23,12 +23,10 @@ def add(sub) -> None:
 def run(args) -> int:
     source = Path(args.source)
     if not source.is_file():
-        print(f"claimcheck coverage: {source}: no such file", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(f"{source}: no such file")
     try:
         report = coverage.measure(source, load(Path(args.claims)), coverage.load_notes(Path(args.claims), source))
     except (ClaimError, UnicodeDecodeError, ValueError) as exc:
-        print(f"claimcheck coverage: {source}: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(f"{source}: {exc}") from None
     print(coverage.render_text(report))
     return EXIT_OK if report.share >= args.min_share else EXIT_BAD_CLAIMS

@@ -13,8 +13,9 @@ from collections import Counter
 from pathlib import Path
 
 from ..core.errors import ClaimError
+from ..engine.usage import UsageError
 from ..service.drafting import PROBE_TIMEOUT_S, draft_notebook
-from ..service.status import EXIT_BAD_CLAIMS, EXIT_OK, EXIT_USAGE
+from ..service.status import EXIT_BAD_CLAIMS, EXIT_OK
 
 EXAMPLE = "example: claimcheck draft notebooks/ch02.ipynb --book mybook --out claims/mybook/ch02/ch02.yaml"
 
@@ -37,16 +38,13 @@ def run(args) -> int:
     source = Path(args.notebook)
     out = Path(args.out) if args.out else Path("drafts") / (source.stem + ".yaml")
     if out.exists() and not args.force:
-        print(f"claimcheck draft: {out} exists (pass --force to overwrite it)", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(f"{out} exists (pass --force to overwrite it)")
     if not args.timeout > 0:
-        print(f"claimcheck draft: --timeout must be a positive number of seconds, not {args.timeout}", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(f"--timeout must be a positive number of seconds, not {args.timeout}")
     try:
         done = draft_notebook(source, out, book=args.book, run=not args.no_run, timeout=args.timeout)
     except ClaimError as exc:
-        print(f"claimcheck draft: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(str(exc)) from None
     if done.copied:
         print(f"copied {source} to {done.copied}, with the files beside it it reads (a spec runs only code inside "
               "its claims tree)" + (f"; left out: {'; '.join(done.left_out[:5])}" if done.left_out else ""))

@@ -1,12 +1,12 @@
 """`claimcheck errata`: the Markdown errata draft of a run's results."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from ...reports import errata
 from ..catalog.loader import load
-from ..service.status import EXIT_OK, EXIT_USAGE
+from ..engine.usage import UsageError
+from ..service.status import EXIT_OK
 from ..stores import results as results_file
 from .options import claims_arg, key_file, key_file_arg
 
@@ -26,11 +26,9 @@ def run(args) -> int:
     try:
         run, results = results_file.read(Path(args.results), key_file(args))
     except results_file.Refused as exc:
-        print(f"claimcheck errata: refused {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(f"refused {exc}") from None
     except (OSError, ValueError) as exc:
-        print(f"claimcheck errata: {args.results}: cannot read ({exc})", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(f"{args.results}: cannot read ({exc})") from None
     path = errata.write(results, run, load(Path(args.claims)), Path(args.out))
     print(f"wrote {path}")
     return EXIT_OK

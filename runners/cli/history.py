@@ -4,7 +4,8 @@ from __future__ import annotations
 import sys
 
 from ..core.settings import resolve as resolve_settings
-from ..service.status import EXIT_OK, EXIT_USAGE
+from ..engine.usage import UsageError
+from ..service.status import EXIT_OK
 from ..stores import history
 from .options import key_file_arg
 
@@ -27,8 +28,7 @@ def run(args) -> int:
     for name, why in history.refused(df):
         print(f"claimcheck history: refused {store / name}: {why}", file=sys.stderr)
     if df.empty:
-        print(f"claimcheck: no runs in {store}", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(f"no runs in {store}")
     if args.k:
         df = df[df["id"].str.contains(args.k, regex=False)]
     runs = list(dict.fromkeys(df["run_id"]))

@@ -10,6 +10,17 @@ Writing what a run found (results.json, the history, the report) is the service'
 How a claim flows: spec (catalog/) -> on_stack -> the kind's ``plan`` (jobs) -> the executor (in
 process, or a worker with the disk cache) -> the kind's ``run`` (a measurement and a verdict, stats/
 for stochastic kinds) -> a Result.
+
+Its front-ends, and the calls each makes, in order (every one ends with ``close``):
+
+=================  =========================================================================
+verify             warm_up, load, check_usage, [canary], run, run_record (service/finish.py)
+verify --shard     the same, then shard_records (service/shards.py ``finish_shard``)
+pytest plugin      check_usage, prepare, train_planned, take + run_claim per test, run_record
+merge              (replaying the shards' records) take, plan, run_claim per pending claim, run_record
+reference          load, job per seed, train, record per job, environment
+draft              warm_up, take, run (its probe of a drafted spec)
+=================  =========================================================================
 """
 from __future__ import annotations
 
@@ -111,10 +122,12 @@ class Session:
         cached = sum(1 for j in jobs if self.executor.is_cached(j))
         return Plan(jobs, cached, self.stack.device(), training)
 
-    @property
-    def planned_jobs(self) -> list[Job]:
-        """Every training run planned in this session."""
-        return list(self.planner.jobs.values())
+    def shard_records(self) -> list[tuple[Job, dict]]:
+        """Each of this shard's runs with its record: the finished run's, or the failed run's with its
+        reason (the merge needs both); runs with neither (interrupted) are left out."""
+        failed = {r["key"]: r for r in self.executor.failed_records()}
+        found = [(job, self.executor.cache.read(job.key) or failed.get(job.key)) for job in self.shard_jobs]
+        return [(job, record) for job, record in found if record is not None]
 
     def job(self, claim: Claim, item: dict, seed: int) -> Job:
         return self.context.job(on_stack(claim, self.tags), item, seed)

@@ -17,7 +17,7 @@ from ..claim.schema import Claim
 from ..claim.verdict import Result
 from ..stores import history
 from ..stores import results as results_file
-from .status import EXIT_INTERNAL, exit_status
+from .status import EXIT_INTERNAL, Ended, exit_status
 
 
 def finish(session, results: list[Result], claims: list[Claim] | None = None, run: dict | None = None) -> int:
@@ -68,8 +68,6 @@ def finish(session, results: list[Result], claims: list[Claim] | None = None, ru
             print("canary: " + ", ".join(f"{n} {k}" for k, n in told.items())
                   + (" (this machine's numerics: see the first lines)" if told.get("differs") else ""))
         print(f"wrote {json_path}, {html_path} and {errata_path}")
-    if broken:
-        print(f"claimcheck: internal error (exit {EXIT_INTERNAL}), please report it:\n" + "\n".join(broken),
-              file=sys.stderr)
-        return EXIT_INTERNAL
+    if broken:  # said by status.run_command, with the exit status of claimcheck's own fault
+        raise Ended(f"internal error (exit {EXIT_INTERNAL}), please report it:\n" + "\n".join(broken), EXIT_INTERNAL)
     return exit_status(s, results, status_changes)

@@ -24,7 +24,7 @@ from ..engine.planning import join
 from ..engine.session import Session
 from ..engine.usage import UsageError
 from ..kinds import registry
-from .status import EXIT_BAD_CLAIMS, EXIT_OK, EXIT_USAGE
+from .status import EXIT_BAD_CLAIMS, EXIT_OK, Ended, run_command
 
 
 class _Unaliased(yaml.SafeDumper):
@@ -122,13 +122,15 @@ def record(settings, claim_ids: list[str], names: list[str], first: int, runs: i
     per claim (``names`` in the same order). Claims whose programs are one program share each seed's
     run: one training reads every value they name (a comparison's two sides, say)."""
     err = stream or sys.stderr
+    return run_command("claimcheck reference", lambda: _record(settings, claim_ids, names, first, runs, argv, err), err)
+
+
+def _record(settings, claim_ids, names, first, runs, argv, err) -> int:
     wrong = _usage(claim_ids, names, first, runs)
     if wrong:
-        print(f"claimcheck reference: {wrong}", file=err)
-        return EXIT_USAGE
-    session = None
+        raise UsageError(wrong)
+    session = Session(dataclasses.replace(settings, shard=None), err)  # a reference is never sharded
     try:
-        session = Session(dataclasses.replace(settings, shard=None), err)  # a reference is never sharded
         every = session.load()
         loaded = {c.id: c for c in every}  # an id defined twice is a problem of each (below)
         seeds = list(range(first, first + runs))
@@ -137,18 +139,15 @@ def record(settings, claim_ids: list[str], names: list[str], first: int, runs: i
             claim = loaded.get(claim_id)
             wrong = _claim_problem(claim, claim_id, every, settings.claims)
             if wrong:
-                print(f"claimcheck reference: {wrong}", file=err)
-                return EXIT_USAGE
+                raise UsageError(wrong)
             kind = registry().get(claim.kind)
             items = kind.measurements(claim) if kind is not None and kind.stochastic else []
             if len(items) != 1:
-                print(f"claimcheck reference: {claim_id} is not a metric claim with one measurement", file=err)
-                return EXIT_USAGE
+                raise UsageError(f"{claim_id} is not a metric claim with one measurement")
             used = max(kind.seed_counts(claim).values(), default=0)
             if first < used:
-                print(f"claimcheck reference: {claim_id}'s verdicts use seeds 0..{used - 1}: its reference must not "
-                      f"reuse them (--from-seed {used} or above)", file=err)
-                return EXIT_USAGE
+                raise UsageError(f"{claim_id}'s verdicts use seeds 0..{used - 1}: its reference must not "
+                                 f"reuse them (--from-seed {used} or above)")
             measured.append((claim, items[0], name))
         joined: dict = {}  # jobs by key: claims of one program share each seed's run
         keys = {}  # (claim id, seed): its job's key
@@ -159,22 +158,23 @@ def record(settings, claim_ids: list[str], names: list[str], first: int, runs: i
                     keys[claim.id, seed] = job.key
                     join(joined, job)
             except ClaimError as exc:  # its program cannot be read (a listing's bytes, a notebook's cells)
-                print(f"claimcheck reference: {claim.where}: [{claim.id}] {exc}", file=err)
-                return EXIT_USAGE
+                raise UsageError(f"{claim.where}: [{claim.id}] {exc}") from None
         entries, failed = {}, []
         with _stdout_to_stderr():
             session.train(list(joined.values()))
             env = session.environment()
-            runs = {}  # (claim id, seed): its value, or why none
+            values_of = {}  # (claim id, seed): its value, or why none
             for claim, item, _ in measured:
                 for seed in seeds:
                     try:
-                        runs[claim.id, seed] = _value(session.record(joined[keys[claim.id, seed]]),
-                                                      values.key(item["value"]))
+                        values_of[claim.id, seed] = _value(session.record(joined[keys[claim.id, seed]]),
+                                                           values.key(item["value"]))
                     except Exception as exc:  # a run that failed: no reference from part of its runs
                         failed.append(f"{claim.id}, seed {seed}: {exc}")
+        if failed:
+            raise Ended("runs failed, nothing recorded:\n  " + "\n  ".join(failed), EXIT_BAD_CLAIMS)
         for claim, item, name in measured:
-            got = [runs[claim.id, seed] for seed in seeds if (claim.id, seed) in runs]
+            got = [values_of[claim.id, seed] for seed in seeds if (claim.id, seed) in values_of]
             entries[name] = {
                 "source": "recorded",
                 "note": f"{', '.join(p.name for p in session.context.program(claim, item).paths)}: "
@@ -183,14 +183,9 @@ def record(settings, claim_ids: list[str], names: list[str], first: int, runs: i
                 "environment": {k: env.get(k) for k in ("python", "keras", "tensorflow", "backend", "device")},
                 "numerics": env.get("numerics"),
                 "seeds": seeds, "values": [round(v, 6) for v in got]}
-        if failed:
-            print("claimcheck reference: runs failed, nothing recorded:\n  " + "\n  ".join(failed), file=err)
-            return EXIT_BAD_CLAIMS
         print(yaml.dump(entries, Dumper=_Unaliased, sort_keys=False, width=110, default_flow_style=None), end="")
         return EXIT_OK
-    except (UsageError, ClaimError) as exc:  # a spec or a file it names that cannot be read: said, not a traceback
-        print(f"claimcheck reference: {exc}", file=err)
-        return EXIT_USAGE
+    except ClaimError as exc:  # a spec or a file it names that cannot be read: said, not a traceback
+        raise UsageError(str(exc)) from None
     finally:
-        if session is not None:
-            session.close()
+        session.close()

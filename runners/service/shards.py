@@ -32,7 +32,7 @@ from ..engine.usage import SHARD_MARK, UsageError, check_keys, check_out
 from ..stores import keys, seal
 from ..stores import results as results_file
 from .finish import finish
-from .status import EXIT_USAGE, exit_status
+from .status import exit_status, run_command
 
 
 def run_file(key: str) -> str:
@@ -49,17 +49,13 @@ def finish_shard(session: Session, results) -> int:
         shutil.rmtree(runs)
     runs.mkdir(parents=True, exist_ok=True)
     (runs / SHARD_MARK).write_text("run records of a claimcheck shard; a new shard replaces this folder\n")
-    executor = session.executor
     copied = 0
     run = {**session.run_record(), "pending": session.pending}
     key = keys.store_key(out, create=True, key_file=session.settings.key_file)
-    failed = {r["key"]: r for r in executor.failed_records()}
-    for job in session.shard_jobs:
-        record = executor.cache.read(job.key) or failed.get(job.key)
-        if record is not None:  # a finished run, or a failed one with its reason: the merge needs both
-            doc = seal.sealed({**record, "shard": run["shard"], "run_id": run["run_id"]}, key, seal.SHARD_RUN)
-            (runs / run_file(job.key)).write_text(json.dumps(doc), encoding="utf-8")
-            copied += 1
+    for job, record in session.shard_records():
+        doc = seal.sealed({**record, "shard": run["shard"], "run_id": run["run_id"]}, key, seal.SHARD_RUN)
+        (runs / run_file(job.key)).write_text(json.dumps(doc), encoding="utf-8")
+        copied += 1
     path = results_file.write(results, run, out / "results.json", session.settings.key_file)
     print(f"shard {run['shard'][0]}/{run['shard'][1]}: {len(results)} claims decided, "
           f"{len(run['pending'])} left to merge, {copied} run records; wrote {path}", file=session.stream)
@@ -69,64 +65,51 @@ def finish_shard(session: Session, results) -> int:
 def merge(dirs, settings, stream=None) -> int:
     """`claimcheck merge`: one run from the shards' outputs."""
     stream = stream or sys.stderr
-    try:
-        check_out(settings)
-    except UsageError as exc:
-        print(f"claimcheck merge: {exc}", file=stream)
-        return EXIT_USAGE
+    return run_command("claimcheck merge", lambda: _merge(dirs, settings, stream), stream)
+
+
+def _merge(dirs, settings, stream) -> int:
+    check_out(settings)
     shards = []
     for d in map(Path, dirs):
         try:
             run, results = results_file.read(d / "results.json", settings.key_file)
         except results_file.Refused as exc:
-            print(f"claimcheck merge: refused {exc}", file=stream)
-            return EXIT_USAGE
+            raise UsageError(f"refused {exc}") from None
         except (OSError, ValueError, KeyError) as exc:
-            print(f"claimcheck merge: {d / 'results.json'}: cannot read ({exc})", file=stream)
-            return EXIT_USAGE
+            raise UsageError(f"{d / 'results.json'}: cannot read ({exc})") from None
         if "shard" not in run:
-            print(f"claimcheck merge: {d} is not the output of a --shard run", file=stream)
-            return EXIT_USAGE
+            raise UsageError(f"{d} is not the output of a --shard run")
         shards.append((d, run, results))
     counts = {run["shard"][1] for _, run, _ in shards}
     indexes = sorted(run["shard"][0] for _, run, _ in shards)
     if len(counts) != 1 or indexes != list(range(1, counts.pop() + 1)):
-        print(f"claimcheck merge: the shards given are {indexes} of {sorted({r['shard'][1] for _, r, _ in shards})}: "
-              "every shard 1..N of one run is needed", file=stream)
-        return EXIT_USAGE
+        raise UsageError(f"the shards given are {indexes} of {sorted({r['shard'][1] for _, r, _ in shards})}: "
+                         "every shard 1..N of one run is needed")
     differ = _differences([(d, run.get("environment")) for d, run, _ in shards])
     if differ:
-        print(f"claimcheck merge: the shards ran in different environments ({differ}): one run's shards "
-              "run on one stack and one kind of machine", file=stream)
-        return EXIT_USAGE
+        raise UsageError(f"the shards ran in different environments ({differ}): one run's shards "
+                         "run on one stack and one kind of machine")
     records, seen, owners = [], [], {}
     for d, run, _ in shards:
         try:
             found = _run_records(d, run, settings.key_file)
         except Refusal as exc:
-            print(f"claimcheck merge: refused {exc}", file=stream)
-            return EXIT_USAGE
+            raise UsageError(f"refused {exc}") from None
         for path, record in found:
             match = recorded_match(record)
             if match in owners:
-                print(f"claimcheck merge: refused {path}: a record of the same run (listings, seed and data) as "
-                      f"{owners[match][0]}: one of them is not this run's", file=stream)
-                return EXIT_USAGE
+                raise UsageError(f"refused {path}: a record of the same run (listings, seed and data) as "
+                                 f"{owners[match][0]}: one of them is not this run's")
             owners[match] = (path, run["shard"][0])
             records.append(record)
             seen.append((path, record["key_parts"]["environment"]))
     differ = _differences(seen)
     if differ:
-        print(f"claimcheck merge: the shards' training runs were keyed in different environments ({differ})",
-              file=stream)
-        return EXIT_USAGE
+        raise UsageError(f"the shards' training runs were keyed in different environments ({differ})")
     first = shards[0][1]
     settings = dataclasses.replace(settings, tier=first["tier"], shard=None)
-    try:
-        check_keys(settings, [settings.out] + ([settings.history] if not settings.no_history else []))
-    except UsageError as exc:
-        print(f"claimcheck merge: {exc}", file=stream)
-        return EXIT_USAGE
+    check_keys(settings, [settings.out] + ([settings.history] if not settings.no_history else []))
     session = Session(settings, stream, runner="merge", replay={"run": first, "records": records})
     try:
         all_claims = load(Path(settings.claims))
@@ -135,8 +118,7 @@ def merge(dirs, settings, stream=None) -> int:
         plan = session.plan(claims)
         foreign = _foreign(plan.jobs, len(shards), {rec["key"]: owners[recorded_match(rec)] for rec in records})
         if foreign:
-            print(f"claimcheck merge: refused {foreign}", file=stream)
-            return EXIT_USAGE
+            raise UsageError(f"refused {foreign}")
         decided = [r for _, _, results in shards for r in results]
         decided += [session.run_claim(c) for c in claims]
         order = {c.id: n for n, c in enumerate(all_claims)}
@@ -146,9 +128,6 @@ def merge(dirs, settings, stream=None) -> int:
                "seconds": round(sum(r["seconds"] for _, r, _ in shards), 2),
                "merged": [{"dir": str(d), "run_id": r["run_id"], "shard": r["shard"]} for d, r, _ in shards]}
         return finish(session, decided, all_claims, run)
-    except UsageError as exc:
-        print(f"claimcheck merge: {exc}", file=stream)
-        return EXIT_USAGE
     finally:
         session.close()
 

@@ -3,13 +3,19 @@
 ``EXIT_CODES`` below is the one table of the exit status: each code, its name and what it means.
 ``claimcheck verify --help`` prints it (``help_text``); README.md and docs/schema.md hold it as a
 Markdown table (``markdown_table``), and tests/test_exit_status_doc.py fails when they drift from it.
+
+A command raises how it ends early (``UsageError``, :class:`Ended` with a code of the table) and
+:func:`run_command` turns every way out, Ctrl-C and claimcheck's own faults included, into its exit
+status and one message: the one place that does (as pytest's ``wrap_session``).
 """
 from __future__ import annotations
 
 import textwrap
+import traceback
 from typing import NamedTuple
 
 from ..claim.verdict import BAD, Result, Status
+from ..engine.usage import UsageError
 
 
 class ExitCode(NamedTuple):
@@ -58,3 +64,30 @@ def exit_status(settings, results: list[Result], changes: dict | None = None) ->
         print(f"{len(new)} new failures, {len(known)} known failures")
         return EXIT_BAD_CLAIMS if new else EXIT_OK
     return EXIT_BAD_CLAIMS if any(r.status in bad for r in results) else EXIT_OK
+
+
+class Ended(Exception):
+    """A command that ends before its work is done: the message says why, ``code`` is of EXIT_CODES."""
+
+    def __init__(self, message: str, code: int):
+        super().__init__(message)
+        self.code = code
+
+
+def run_command(name: str, body, stream) -> int:
+    """``body()``, a command's work returning its exit status, with every way out of it turned into an
+    exit status of EXIT_CODES and one message on ``stream``, prefixed ``name``."""
+    try:
+        return body()
+    except KeyboardInterrupt:
+        print(f"{name}: interrupted (Ctrl-C) before it finished; nothing written", file=stream)
+        return EXIT_INTERRUPTED
+    except UsageError as exc:
+        print(f"{name}: {exc}", file=stream)
+        return EXIT_USAGE
+    except Ended as exc:
+        print(f"{name}: {exc}", file=stream)
+        return exc.code
+    except Exception:  # a fault of claimcheck itself: its own exit status, never a verdict on the book
+        print(f"{name}: internal error (exit {EXIT_INTERNAL}), please report it:\n{traceback.format_exc()}", file=stream)
+        return EXIT_INTERNAL

@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 import sys
-import traceback
 
 from ..engine.session import Session
-from ..engine.usage import UsageError, check_out
+from ..engine.usage import check_out
 from .finish import finish
 from .shards import finish_shard
-from .status import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
+from .status import EXIT_INTERRUPTED, run_command
 
 
 def verify(settings, stream=None) -> int:
     err = stream or sys.stderr
+    return run_command("claimcheck", lambda: _verify(settings, stream, err), err)
+
+
+def _verify(settings, stream, err) -> int:
     session = None
     try:
         session = Session(settings, stream)
@@ -30,16 +33,6 @@ def verify(settings, stream=None) -> int:
                   "claims decided before it; the others are errors saying so", file=err)
             return EXIT_INTERRUPTED
         return status
-    except KeyboardInterrupt:
-        print("claimcheck: interrupted (Ctrl-C) before any claim was decided; nothing written", file=err)
-        return EXIT_INTERRUPTED
-    except UsageError as exc:
-        print(f"claimcheck: {exc}", file=err)
-        return EXIT_USAGE
-    except Exception:  # a fault of claimcheck itself: its own exit status, never a verdict on the book
-        print(f"claimcheck: internal error (exit {EXIT_INTERNAL}), please report it:\n{traceback.format_exc()}",
-              file=err)
-        return EXIT_INTERNAL
     finally:
         if session is not None:
             session.close()
