@@ -37,7 +37,8 @@ def table(claims) -> list[dict]:
                          "allowance": stats.allowance(stated, ref.sd, ref.drift), "oc": oc,
                          "unmet": stats.unmet_targets(oc), "standing": stats.standing(oc, ref, known=known)})
             data = stats.from_data(stated.halfwidth, ref, n)
-            rows[-1].update({"data": data, "data_standing": stats.data_standing(data, ref)})
+            cause = stats.data_cause(stated.halfwidth, ref, n) if data and stats.unmet_targets(data) else ""
+            rows[-1].update({"data": data, "data_cause": cause, "data_standing": stats.data_standing(data, ref, cause)})
         rows += _evidence_rows(claim, kind)
     return rows
 

@@ -8,10 +8,13 @@ The names below are the statistics' public face: the kinds, the reports and the 
 from . import evidence
 from .characteristic import (
     BOOTSTRAP,
+    CAUSES,
     CONTAMINATION,
     DELTAS,
     SIMULATIONS,
     TARGETS,
+    confirms,
+    data_cause,
     data_standing,
     evidence_characteristic,
     for_evidence,
@@ -47,7 +50,7 @@ from .rule import (
 )
 from .stated import Stated, from_figures, hedged, parse_stated, printed_like
 
-__all__ = ["ALPHA", "BOOTSTRAP", "DELTAS", "DRIFT_SD", "K_SINGLE", "MAD_TO_SD", "MIN_SPREAD", "OUTLIER_SD", "SIMULATIONS", "TARGETS", "Decision", "data_standing",
+__all__ = ["ALPHA", "BOOTSTRAP", "DELTAS", "DRIFT_SD", "K_SINGLE", "MAD_TO_SD", "MIN_SPREAD", "OUTLIER_SD", "SIMULATIONS", "TARGETS", "CAUSES", "Decision", "confirms", "data_cause", "data_standing",
            "CONTAMINATION", "Reference", "Stated", "Summary", "allowance", "band", "judge_mean", "distance_sd", "evidence_characteristic", "for_evidence", "for_known_sd", "for_reference", "from_data", "from_figures", "evidence", "hedged",
            "operating_characteristic", "parse_stated", "passing_values", "printed_like", "robust_sd", "screen", "scale_problem", "seeds_to_decide", "Spread", "spread", "standing", "summarize", "t_quantile",
            "unmet_targets"]
