@@ -202,3 +202,32 @@ def test_a_spec_asking_for_a_billion_seeds_is_refused_before_anything_is_built(t
     claim = make_claim(tmp_path, "metric", {"value": "acc", "seeds": seeds}, "0.991", listing=NOISY.format(
         mean=0.991, sd=0.0005), tier="cpu", references=REFERENCE, reference="noisy", check=False)
     assert any("at most 1000" in p or "to 1000" in p for p in claim.problems), claim.problems
+
+
+def test_two_claims_whose_bands_hold_each_others_value_are_flagged_by_validate(tmp_path):
+    """Issue 38, item 5: "model B 91.85%, on A 93.85%" where each band holds the other's value: no run can
+    tell them apart. validate flags the pair (a note; the exit status stays the problems'), and not a
+    pair whose bands keep the values apart."""
+    import yaml
+
+    from helpers import cli, write
+
+    claims = tmp_path / "claims"
+    write(claims, "p.py", "import numpy as np\na = 0.99 + float(np.random.normal(0, 0.001))\nb = a - 0.001\n")
+    write(claims, "references.yaml", yaml.safe_dump({"references": {
+        "ra": {"source": "recorded", "values": [0.9905, 0.9912, 0.9909, 0.9915, 0.9903]},
+        "rb": {"source": "recorded", "values": [0.9895, 0.9902, 0.9899, 0.9905, 0.9893]}}}))
+    cite = {"stated": "x", "cite": [{"from": "book", "quote": "q"}]}
+
+    def spec(b_states):
+        return [{"id": f"s.{v}", "kind": "metric", "tier": "cpu", "source": cite, "reference": f"r{v}",
+                 "expected": e, "measure": {"listings": ["p.py"], "value": v, "seeds": {"cpu": 3}}}
+                for v, e in (("a", "0.991"), ("b", b_states))]
+
+    for b_states, flagged in (("0.990", True), ("0.950", False)):
+        write(claims, "s.yaml", yaml.safe_dump({"book": "t", "chapter": 1, "section": "1.1", "title": "t",
+                                                "claims": spec(b_states)}))
+        done = cli("validate", "--claims", claims)
+        assert done.returncode == 0, done.stdout + done.stderr
+        said = "note: [s.a] and [s.b]: each band holds the other's stated value" in done.stdout
+        assert said == flagged, (b_states, done.stdout)

@@ -148,3 +148,33 @@ def support_file_problems(root: Path) -> list[str]:
         except libraries.RequirementsProblem as exc:
             problems += str(exc).splitlines()
     return problems
+
+
+def indistinct_pairs(claims: list[Claim]) -> list[str]:
+    """Pairs of stochastic claims of one spec file, each on one measurement and stating different
+    values of different things, whose bands each hold the other's stated value (issue 38, item 5):
+    no run can tell the two apart, so a claim that one beats the other needs a comparison of its own.
+    Flagged as notes (``FILE:LINE: note: ...``), not problems."""
+    from .. import stats
+
+    banded = []
+    for claim in claims:
+        kind = registry().get(claim.kind)
+        if kind is None or not kind.stochastic or claim.problems or len(kind.measurements(claim)) != 1:
+            continue
+        try:
+            stated, ref = kind.scale(claim)
+            banded.append((claim, kind.quantity(claim), stated, stats.band(stated, ref.sd, ref.drift, ref.shift)))
+        except Exception:  # noqa: BLE001 - a pending or broken reference: its own check says so
+            continue
+    notes_ = []
+    for i, (a, qa, sa, (alo, ahi)) in enumerate(banded):
+        for b, qb, sb, (blo, bhi) in banded[i + 1:]:
+            if a.file != b.file or qa == qb or sa.value == sb.value:
+                continue
+            if alo <= sb.value <= ahi and blo <= sa.value <= bhi:
+                notes_.append(f"{a.file}:{a.line}: note: [{a.id}] and [{b.id}]: each band holds the other's stated "
+                              f"value ({a.id} [{alo:.4g}, {ahi:.4g}] holds {sb.value:.4g}; {b.id} [{blo:.4g}, "
+                              f"{bhi:.4g}] holds {sa.value:.4g}): no run tells them apart; that one beats the "
+                              "other is a comparison claim's to decide")
+    return notes_

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ..catalog.loader import load
-from ..catalog.validation import problems_of, support_file_problems
+from ..catalog.validation import indistinct_pairs, problems_of, support_file_problems
 from ..core.formatting import one_line
 from ..service.status import EXIT_BAD_CLAIMS, EXIT_OK
 from .options import claims_arg
@@ -24,6 +24,8 @@ def run(args) -> int:
     problems = [*map(str, problems_of(claims)), *support_file_problems(Path(args.claims))]
     for p in problems:
         print(one_line(p, 1000))
+    for note in indistinct_pairs(claims):  # flagged, not a problem: the exit status is the problems'
+        print(one_line(note, 1000))
     files = len({c.file for c in claims})
     if problems:
         print(f"{len(problems)} problems in {len(claims)} claims from {files} files", file=sys.stderr)

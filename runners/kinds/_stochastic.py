@@ -194,9 +194,9 @@ def reference(claim, name: str) -> stats.Reference:
     if len(ref.values) < 2 or ref.sd <= 0:
         raise ClaimError(f"reference '{name}': its values do not vary, so they give no scale")
     within = references_of(claim).get(entry.get("within") or "") or {}
-    elsewhere = other_stack(within.get("environment")) or other_numerics(within)
-    if entry.get("within") and elsewhere:
-        ref = dataclasses.replace(ref, offset_unused=elsewhere)
+    apart = other_stack(within.get("environment")) or other_numerics(within)
+    if entry.get("within") and apart:
+        ref = dataclasses.replace(ref, offset_unused=apart)
     elif entry.get("within"):
         spread = environment_spread(claim, name, entry)
         ref = dataclasses.replace(ref, drift_sd=spread.offset_allowance, offset_sd=spread.offset_se,
