@@ -19,6 +19,7 @@ from ..runners.claim.verdict import Result
 from ..runners.core.errors import ClaimError
 from ..runners.core.formatting import show
 from ..runners.kinds import listings_of
+from ..runners.stores import results as results_file
 from . import markdown
 from .html import book_order, environment
 
@@ -35,13 +36,14 @@ class Run:
         return self.run.get("environment", {})
 
 
-def load_runs(folders) -> list[Run]:
+def load_runs(folders, key_file: Path | None = None) -> list[Run]:
+    """Each folder's results.json, checked with its folder's key (``key_file``'s where given): a file
+    edited, forged or moved after its run wrote it is refused (stores/results.py ``Refused``)."""
     runs = []
     for folder in map(Path, folders):
-        doc = json.loads((folder / "results.json").read_text(encoding="utf-8"))
-        run = doc["run"]
+        run, results = results_file.read(folder / "results.json", key_file)
         label = run.get("label") or run.get("environment", {}).get("stack") or folder.name
-        runs.append(Run(label, folder, run, {r["id"]: Result.from_dict(r) for r in doc["results"]}))
+        runs.append(Run(label, folder, run, {r.id: r for r in results}))
     return runs
 
 
@@ -173,8 +175,8 @@ def render_markdown(runs: list[Run], table: list[dict], listings: list[dict]) ->
     return "\n".join(lines) + "\n"
 
 
-def write(folders, claims, out: Path) -> dict:
-    runs = load_runs(folders)
+def write(folders, claims, out: Path, key_file: Path | None = None) -> dict:
+    runs = load_runs(folders, key_file)
     table = rows(runs, claims)
     listings = listing_status(runs, claims)
     out.mkdir(parents=True, exist_ok=True)

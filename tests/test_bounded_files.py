@@ -67,3 +67,30 @@ def test_a_spec_linked_out_of_its_tree_is_refused_naming_the_link(tmp_path):
     spec.symlink_to(outside)
     [broken] = loader.load_file(spec, tmp_path / "claims")
     assert any(f"a link out of {tmp_path / 'claims'}" in p for p in broken.problems), broken.problems
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "environ"])
+def test_a_notebook_a_listing_and_a_runs_file_are_read_bounded(tmp_path, kind):
+    """Issue 36: what a claim's program and references read from the checkout goes through the same
+    reader: a FIFO cannot block, /dev/zero cannot grow, /proc/self/environ is never read (a clear error
+    naming the file, in under two seconds)."""
+    from claimcheck.runners.claim import listings, notebooks, readers
+    from claimcheck.runners.core.errors import ClaimError
+
+    def planted(name):
+        path = tmp_path / kind / name
+        path.parent.mkdir(exist_ok=True)
+        if kind == "fifo":
+            os.mkfifo(path)
+        else:
+            path.symlink_to("/dev/zero" if kind == "dev-zero" else "/proc/self/environ")
+        return path
+
+    start = time.perf_counter()
+    with pytest.raises(ClaimError, match="nb.ipynb.*(not a regular file|the kernel's)"):
+        notebooks.read(planted("nb.ipynb"))
+    with pytest.raises(ClaimError, match="l.py.*(not a regular file|the kernel's)"):
+        listings.read_listing(planted("l.py"))
+    with pytest.raises(readers.ReadersError, match="runs.jsonl.*(not a regular file|the kernel's)"):
+        readers.load(planted("runs.jsonl"))
+    assert time.perf_counter() - start < 2

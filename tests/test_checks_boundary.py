@@ -8,6 +8,9 @@ import yaml
 
 from helpers import cli, write
 
+# its module fixture verifies a whole tree once: the module on one xdist worker, not once a worker
+pytestmark = pytest.mark.xdist_group("checks_boundary")
+
 GOOD = "x = [1, 2, 3]\n"
 CHECKS = {  # folder -> checks.py, each beside one claim that names it and one that does not
     "exits": "import sys\n\ndef first(x):\n    return x[0]\n\nsys.exit(0)\n",

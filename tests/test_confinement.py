@@ -356,3 +356,46 @@ def test_limits_are_settings():
     assert (s.memory_limit, s.process_limit, s.scratch_limit) == (4.0, 64, 0.5)
     with pytest.raises(ValueError):
         resolve({"memory_limit": "-1"})
+
+
+def _with_mark(mark: str) -> list[str]:
+    """The live processes whose command line holds ``mark``."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if mark.encode() in open(f"/proc/{pid}/cmdline", "rb").read():
+                found.append(pid)
+        except OSError:
+            continue
+    return found
+
+
+def test_a_bubblewrap_left_waiting_is_ended_with_the_run(tmp_path):
+    """bubblewrap's child waits for its parent to map its user ids; a bubblewrap killed before it did (a
+    server started as a usage error ended the run) left that child waiting for ever, orphaned, holding
+    the run's stdout and stderr open (a test reading them hung, twice on 2026-12-08): the run ends each
+    of its bubblewraps with what it started. Planted: a child named bwrap (a shell copy) that started a
+    sleep, beside a child of another name."""
+    import shutil
+    import subprocess
+    import time
+
+    from claimcheck.runners.engine import confine
+
+    fake = tmp_path / "bwrap"
+    shutil.copy("/bin/sh", fake)
+    mark = f"7777.{os.getpid()}1"
+    waiting = subprocess.Popen([str(fake), "-c", f"/bin/sleep {mark} & wait"])
+    other = subprocess.Popen(["/bin/sleep", "600"])
+    try:
+        deadline = time.time() + 10
+        while not _with_mark(mark):
+            assert time.time() < deadline, "the planted bwrap's child did not start"
+            time.sleep(0.05)
+        assert confine.end_children() == [waiting.pid]
+        time.sleep(0.2)
+        assert _with_mark(mark) == [] and other.poll() is None  # its child too; the other process untouched
+    finally:
+        for p in (waiting, other):
+            p.kill()
+            p.wait()

@@ -32,3 +32,29 @@ def test_without_a_copy_the_fix_says_where_one_goes(tmp_path):
     listing = write(tmp_path / "ch04", "ch04.py", CODE)
     skip = _skip(listing)
     assert "a copy is beside" not in skip.fix and "download it once on a machine with network" in skip.fix
+
+
+def test_allow_download_hands_no_secret_to_a_spec_only_substitute(tmp_path):
+    """Issue 36, item 7: with --allow-download a program runs unconfined (it reaches the network), and a
+    `measure.substitute` written in the spec alone reads the environment: it sees none of the CI's
+    secrets (the environment is the allowlist's), and none reaches stderr, results.json, the report
+    or the errata."""
+    import yaml
+
+    from helpers import cli, write
+
+    secret = "hunter2-allow-download-0123"
+    claims = tmp_path / "claims"
+    write(claims, "p.py", "x = 1\n")
+    reads = "__import__('os').environ.get('TF_HTTP_PASSWORD', 'none') + __import__('os').environ.get('TF_TOKEN_example_com', '')"
+    spec = {"id": "s.env", "kind": "listing_value", "tier": "static", "expected": "none",
+            "source": {"stated": "x", "cite": [{"from": "book", "quote": "q"}]},
+            "measure": {"listings": ["p.py"], "value": "x", "substitute": {"x = 1": f"x = {reads}"}}}
+    write(claims, "s.yaml", yaml.safe_dump({"book": "t", "chapter": 1, "section": "1.1", "title": "t", "claims": [spec]}))
+    out = tmp_path / "out"
+    done = cli("verify", "--claims", claims, "--tier", "static", "--allow-download", "--out", out,
+               "--cache-dir", tmp_path / "cache", "--no-history",
+               env={"TF_HTTP_PASSWORD": secret, "TF_TOKEN_example_com": secret})
+    assert done.returncode == 0, done.stderr[-2000:]
+    for text in (done.stdout, done.stderr, *(p.read_text() for p in out.glob("*.*"))):
+        assert secret not in text

@@ -19,6 +19,9 @@ import yaml
 
 from helpers import CLAIMS, MIRROR, ROOT, cli
 
+# its module fixture verifies a whole tree once: the module on one xdist worker, not once a worker
+pytestmark = pytest.mark.xdist_group("hostile_inputs")
+
 SECRET = "ghp_s3cr3t-do-not-leak-0123456789"
 ETC_PASSWD_LINE = "root:x:0:0"
 CITE = {"stated": "x", "cite": [{"from": "book", "quote": "q"}]}
@@ -42,6 +45,13 @@ LISTINGS = {
     "segfaults.py": "import ctypes\nctypes.string_at(0)\n",
     "patches.py": "import claimcheck.runners.kinds.listing_value as lv\nlv.agree = lambda *a: True\n"
                   "import claimcheck.runners.kinds._base as base\nbase.Kind.agrees = lambda *a: True\nx = [1, 2, 3]\n",
+    # the result built in the program's own process, forged: what the claim states, evidence, time, details
+    "forges.py": ("import claimcheck.runners.claim.verdict as v\nsent = v.Result.to_dict\n"
+                  "def forged(self):\n    d = sent(self)\n"
+                  "    d.update(status='passed', expected='FORGED-EXPECTED', title='FORGED-TITLE', "
+                  "source={'stated': 'FORGED-SOURCE'}, evidence='reader runs', duration_s='slow', "
+                  "details={'evidence': {'runs': 999}, 'stack': 'FORGED-STACK', 'n': 1})\n    return d\n"
+                  "v.Result.to_dict = forged\nx = [1, 2, 3]\n"),
     "floatx.py": "import keras\nkeras.config.set_floatx('float16')\nx = keras.config.floatx()\n",
     "floatx_after.py": "import keras\nx = keras.config.floatx()\n",
     "reads_env.py": "import os\nx = os.environ.get('GITHUB_TOKEN', 'none')\nenv = os.environ\n",
@@ -65,6 +75,8 @@ def hostile_claims():
         claim("h.segfaults", "segfaults.py"),
         claim("h.patches", "patches.py", expected=[9, 9, 9]),
         claim("h.after-patch", "good.py", expected=[9, 9, 8]),
+        claim("h.forges-false", "forges.py", expected=[9, 9, 9]),
+        claim("h.forges-true", "forges.py", expected=[1, 2, 3]),
         claim("h.floatx", "floatx.py", expected="float16"),
         claim("h.floatx-after", "floatx_after.py", expected="float32"),
         claim("h.reads-env", "reads_env.py", expected="none"),
@@ -222,6 +234,8 @@ OUTCOMES = {  # claim -> (status, words its reason holds)
     "h.segfaults": ("error", "SIGSEGV"),
     "h.patches": ("error", "a listing changed the harness"),
     "h.after-patch": ("failed", "the claim states [9, 9, 8]"),
+    "h.forges-false": ("error", "a listing changed the harness"),
+    "h.forges-true": ("passed", ""),
     "h.floatx": ("passed", ""),
     "h.floatx-after": ("passed", ""),  # float16 in another listing's process does not leak here
     "h.reads-env": ("passed", ""),  # the listing sees no GITHUB_TOKEN: the environment is scrubbed
@@ -282,6 +296,22 @@ def test_each_unreadable_file_is_one_error_naming_it(run, name):
     [record] = [r for rs in run["results"].values() for r in rs if r["id"] == f"file:{run['base']}/claims/hostile/{name}"]
     assert record["status"] == "error" and BROKEN[name] in record["reason"], record["reason"]
     assert name in record["reason"]
+
+
+def test_a_result_forged_in_the_programs_process_is_made_again_from_the_claim(run):
+    """Issue 36, item 3: the process sends back a measurement; what the claim states, where the verdict
+    comes from and how long it took are claimcheck's. Forged, they reach neither the console, nor
+    results.json, nor the report, and a string duration crashes nothing."""
+    for cid in ("h.forges-false", "h.forges-true"):
+        record = one(run, cid)
+        assert record["title"] != "FORGED-TITLE" and record["expected"] != "FORGED-EXPECTED", record
+        assert record["source"]["stated"] != "FORGED-SOURCE" and record["evidence"] == "", record
+        assert "evidence" not in record["details"] and "stack" not in record["details"], record["details"]
+        assert isinstance(record["duration_s"], float), record["duration_s"]
+    texts = [run["proc"].stdout, run["proc"].stderr] + [(run["out"] / n).read_text() for n in
+                                                         ("results.json", "report.html", "errata.md")]
+    for text in texts:
+        assert "FORGED" not in text and "999 reader runs" not in text
 
 
 def test_an_id_defined_twice_is_an_error_in_both_places(run):

@@ -5,7 +5,9 @@ import re
 
 from claimcheck.reports import matrix
 from claimcheck.runners.catalog import loader
+from claimcheck.runners.claim.verdict import Result
 from claimcheck.runners.cli import main
+from claimcheck.runners.stores import results as results_file
 
 from helpers import CLAIMS, browser
 
@@ -24,7 +26,8 @@ def as_keras2(static_out, folder):
         if r["id"] == "dlwp2.ch08.convnet.params.total":
             r.update(status="failed", observed=104203, reason="planted")
     folder.mkdir(parents=True)
-    (folder / "results.json").write_text(json.dumps(doc))
+    results = [Result.from_dict(r) for r in doc["results"]]  # written as a run writes it: sealed with its key
+    results_file.write(results, {k: v for k, v in doc["run"].items() if k != "counts"}, folder / "results.json")
     return folder
 
 
@@ -55,6 +58,13 @@ def test_the_command_joins_runs_and_skips_missing_folders(static_run, tmp_path, 
     assert "in 2 environments" in captured.out and "2 differ" in captured.out
     assert "nothing has no results.json: left out" in captured.err
     assert main(["matrix", str(tmp_path / "nothing"), "--out", str(tmp_path / "m2")]) == 2
+    edited = tmp_path / "edited"  # a results.json edited by hand after its run: refused, not joined
+    edited.mkdir()
+    doc = json.loads((k2 / "results.json").read_text())
+    doc["results"][0]["status"] = "passed" if doc["results"][0]["status"] != "passed" else "failed"
+    (edited / "results.json").write_text(json.dumps(doc))
+    assert main(["matrix", str(out), str(edited), "--claims", str(CLAIMS), "--out", str(tmp_path / "m3")]) == 2
+    assert "claimcheck matrix: refused" in capsys.readouterr().err and not (tmp_path / "m3/matrix.html").exists()
 
 
 def test_the_matrix_renders_in_headless_chromium(static_run, tmp_path):

@@ -20,6 +20,9 @@ from claimcheck.runners.engine import workfolder
 
 from helpers import cli, settings, verify, write
 
+# its module fixture verifies a whole tree once: the module on one xdist worker, not once a worker
+pytestmark = pytest.mark.xdist_group("notebook_as_jupyter")
+
 CITE = {"stated": "x", "cite": [{"from": "book", "quote": "q"}]}
 CSV = "a,b\n1,2\n"
 HAS_MATPLOTLIB = importlib.util.find_spec("matplotlib") is not None

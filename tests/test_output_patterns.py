@@ -19,6 +19,9 @@ from claimcheck.runners.engine import cells as jupyter_cells
 
 from helpers import verify
 
+# its module fixture verifies a whole tree once: the module on one xdist worker, not once a worker
+pytestmark = pytest.mark.xdist_group("output_patterns")
+
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 HAS_SKLEARN = importlib.util.find_spec("sklearn") is not None
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import ClaimError, utf8_text
+from ..core.files import FileRefused, read_bounded
 from . import notebooks
 
 CHANGE = re.compile(r"^\s*#\s*claimcheck-change:\s*(.+?)\s*$")
@@ -85,9 +86,16 @@ def _changes(source: str) -> list[Change]:
     return changes
 
 
+MAX_LISTING_BYTES = 16 << 20  # a listing is source code: the largest read
+
+
 @functools.lru_cache(maxsize=256)
 def _read(path: str, stamp) -> Listing:
-    source = utf8_text(Path(path).read_bytes(), f"listing {path}", "save it as UTF-8, as Python 3 reads source files")
+    try:
+        data = read_bounded(Path(path), MAX_LISTING_BYTES, "a listing")
+    except FileRefused as exc:
+        raise ClaimError(str(exc)) from None
+    source = utf8_text(data, f"listing {path}", "save it as UTF-8, as Python 3 reads source files")
     if "\x00" in source:
         raise ClaimError(f"listing {path} holds a NUL byte: not a text file")
     return Listing(Path(path), source, _changes(source))
@@ -111,7 +119,7 @@ def read_listing(path: Path) -> Listing:
         cached = _read_cells(str(path), _stamp(Path(path)))
         return Listing(cached.path, cached.source, list(cached.changes), cached.as_printed_source)
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():  # a FIFO, a device, a folder: refused by read_bounded, by name
         raise ClaimError(f"listing file not found: {path}")
     cached = _read(str(path), _stamp(path))
     return Listing(cached.path, cached.source, list(cached.changes))

@@ -45,6 +45,7 @@ from pathlib import Path
 import nbformat
 
 from ..core.errors import ClaimError, utf8_text
+from ..core.files import FileRefused, read_bounded
 from .jupyter import calls, describe, to_python, writefile_target
 from .values import file_stamp
 from .yamlload import LINE_KEY, SpecSyntaxError, load_yaml
@@ -71,9 +72,16 @@ def stamp(path: Path) -> tuple:
     return (file_stamp(path), file_stamp(sidecar_path(path)))
 
 
+MAX_NOTEBOOK_BYTES = 256 << 20  # a notebook with its outputs (images inline): the largest read
+
+
 @functools.lru_cache(maxsize=64)
 def _read(path: str, stamp) -> nbformat.NotebookNode:
-    text = utf8_text(Path(path).read_bytes(), f"notebook {path}", "a notebook is UTF-8 JSON (nbformat)")
+    try:
+        data = read_bounded(Path(path), MAX_NOTEBOOK_BYTES, "a notebook")
+    except FileRefused as exc:
+        raise ClaimError(str(exc)) from None
+    text = utf8_text(data, f"notebook {path}", "a notebook is UTF-8 JSON (nbformat)")
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -113,9 +121,9 @@ def read(path: Path) -> nbformat.NotebookNode:
     leniently: a code cell without ``outputs`` or ``execution_count``, a cell without ``metadata``, is
     read as one with none (:func:`_lenient`)."""
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise ClaimError(f"notebook not found: {path}")
-    return _read(str(path), stamp(path))
+    return _read(str(path), stamp(path))  # a FIFO, a device, a folder: refused by read_bounded, by name
 
 
 MAX_SELECTOR = 8192  # characters of one selector (issue 36: a bound on what a spec may ask for)

@@ -26,6 +26,7 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.files import FileRefused, read_bounded
 from .values import file_stamp
 
 FIELDS = {"repo": str, "path": str, "commit": str, "date": str, "program": str, "quantity": str,
@@ -107,11 +108,16 @@ def _problem(record, number: int, path: Path) -> str | None:
     return None
 
 
+MAX_RUNS_BYTES = 64 << 20  # readers' runs, one JSON line each: the largest read
+
+
 @functools.lru_cache(maxsize=16)
 def _load(path: str, stamp: tuple) -> tuple[dict, ...]:
     file = Path(path)
     try:
-        text = file.read_bytes().decode("utf-8")
+        text = read_bounded(file, MAX_RUNS_BYTES, "a readers' runs file").decode("utf-8")
+    except FileRefused as exc:
+        raise ReadersError(str(exc)) from None
     except OSError as exc:
         raise ReadersError(f"{file}: cannot be read ({exc.strerror or exc})") from None
     except UnicodeDecodeError as exc:

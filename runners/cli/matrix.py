@@ -6,8 +6,10 @@ from pathlib import Path
 
 from ...reports import matrix
 from ..catalog.loader import load
-from ..service.status import EXIT_OK, EXIT_USAGE
-from .options import claims_arg
+from ..engine.usage import UsageError
+from ..service.status import EXIT_OK
+from ..stores import results as results_file
+from .options import claims_arg, key_file, key_file_arg
 
 
 def add(sub) -> None:
@@ -16,6 +18,7 @@ def add(sub) -> None:
     p.add_argument("dirs", nargs="+", metavar="DIR", help="each run's --out folder (holding results.json)")
     claims_arg(p)
     p.add_argument("--out", default="build/matrix", help="output folder (default: build/matrix)")
+    key_file_arg(p)
     p.set_defaults(func=run)
 
 
@@ -25,9 +28,11 @@ def run(args) -> int:
         if Path(d) not in folders:
             print(f"claimcheck matrix: {d} has no results.json: left out", file=sys.stderr)
     if not folders:
-        print("claimcheck matrix: no run to join", file=sys.stderr)
-        return EXIT_USAGE
-    out = matrix.write(folders, load(Path(args.claims)), Path(args.out))
+        raise UsageError("no run to join")
+    try:
+        out = matrix.write(folders, load(Path(args.claims)), Path(args.out), key_file(args))
+    except results_file.Refused as exc:  # edited, forged or moved after its run wrote it
+        raise UsageError(f"refused {exc}") from None
     labels = ", ".join(r.label for r in out["runs"])
     print(f"{len(out['rows'])} claims in {len(out['runs'])} environments ({labels}): "
           f"{len(out['differences'])} differ")

@@ -1,4 +1,4 @@
-"""One bounded reader for the files a checkout holds (issue 36): today a spec and a requirements.txt.
+"""One bounded reader for the files a checkout holds (issue 36): specs, requirements.txt, notebooks, listings, readers' runs.
 
 A checkout controls every file in it: a spec linked to ``/dev/zero`` grew claimcheck to 2.47 GB, a FIFO
 named ``zz.yaml`` blocked ``validate`` for ever, a requirements.txt linked to ``/proc/self/environ``

@@ -9,6 +9,8 @@ is fixed, or the mark is wrong), like pytest's strict xfail.
 """
 from __future__ import annotations
 
+import json
+import math
 import time
 import traceback as tb
 
@@ -87,9 +89,53 @@ def known_erratum(claim: Claim, result: Result) -> None:
                          "agrees with it: the erratum is fixed, or the mark is wrong; remove known_erratum")
 
 
-def confirm(claim: ClaimOnStack, result: Result) -> Result:
-    """A verdict that came back from the sandbox, checked here against its own measurement by the
-    kind's rule: a listing that changed the harness in its process cannot pass a wrong claim."""
+MAX_SENT_TEXT = 64 << 10  # characters of a reason, fix or traceback a program's process sends back
+MAX_SENT_DATA = 1 << 20  # bytes of its observed value and details, as JSON
+SET_HERE = ("evidence", "stack")  # details only this process sets (claims decided over recorded runs)
+
+
+def _text(value) -> str:
+    """A text the process sent, at most MAX_SENT_TEXT characters: its head and its tail (where a
+    reason ends with what the claim states) kept, the middle cut and counted."""
+    text = value if isinstance(value, str) else ""
+    if len(text) <= MAX_SENT_TEXT:
+        return text
+    half = MAX_SENT_TEXT // 2
+    return f"{text[:half]} [{len(text) - 2 * half:,} characters cut] {text[-half:]}"
+
+
+def _plain(value, what: str):
+    """``value`` where it is plain JSON data of at most MAX_SENT_DATA bytes; else a ClaimError."""
+    try:
+        size = len(json.dumps(value, allow_nan=True))
+    except (TypeError, ValueError) as exc:
+        raise ClaimError(f"its {what} is not plain data ({exc})") from None
+    if size > MAX_SENT_DATA:
+        raise ClaimError(f"its {what} is {size:,} bytes as JSON, over {MAX_SENT_DATA:,}")
+    return value
+
+
+def confirm(claim: ClaimOnStack, sent: Result) -> Result:
+    """A result that came back from a program's process (the sandbox), made here (issue 36, item 3):
+    what the claim states (id, title, expected, source, ...) from its spec, never from the process;
+    from the process only its measurement (``observed``, plain and bounded), its words (reason, fix,
+    traceback: text, bounded), its details (plain data, bounded, without what only this process sets)
+    and its time; and its verdict checked here against that measurement by the kind's rule, so that a
+    listing that changed the harness in its process cannot pass a wrong claim."""
+    result = Result.of(claim)
+    result.reason, result.fix, result.traceback = _text(sent.reason), _text(sent.fix), _text(sent.traceback)
+    duration = sent.duration_s
+    result.duration_s = float(duration) if isinstance(duration, (int, float)) and not isinstance(duration, bool) \
+        and math.isfinite(duration) and duration >= 0 else 0.0
+    try:
+        details = sent.details if isinstance(sent.details, dict) else {}
+        result.details = _plain({k: v for k, v in details.items() if k not in SET_HERE}, "details")
+        result.observed = _plain(sent.observed, "measurement")
+        result.status = sent.status if isinstance(sent.status, Status) else Status(sent.status)
+    except (ClaimError, ValueError) as exc:
+        result.status = Status.ERROR
+        result.reason = f"{claim.where}: the program's process sent back a result claimcheck cannot take: {exc}"
+        return result
     if result.status not in (Status.PASSED, Status.FAILED, Status.KNOWN_ERRATUM) or claim.problems:
         return result
     kind = registry().get(claim.kind)

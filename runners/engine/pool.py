@@ -122,3 +122,5 @@ class WorkerPool:
             pool.stop()
             pool.join()
         self._pools = []
+        if self._confined and self._confined[0]:
+            confine.end_children()  # a confined worker's bubblewrap that never finished its setup

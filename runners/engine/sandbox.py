@@ -308,6 +308,7 @@ class Sandbox:
             server = forkserver._forkserver
             server.__dict__.pop("ensure_running", None)
             server.__dict__.pop("_claimcheck_confined", None)
+            confine.end_children()  # every bubblewrap of this run with what it started, set up or not
             if server._forkserver_pid is not None:  # bubblewrap's end ends the server, and its workers
                 try:
                     os.kill(server._forkserver_pid, signal.SIGKILL)

@@ -91,12 +91,14 @@ class SandboxedClaims:
         by_id = {c.id: c for c in claims}
 
         def confirmed(results):
-            for result in results:
-                self._results[result.id] = confirm(by_id[result.id], result)  # kept at once: Ctrl-C keeps it
+            made = [confirm(by_id[r.id], r) if r.id in by_id else r for r in results]  # made here, not sent
+            for result in made:
+                self._results[result.id] = result  # kept at once: Ctrl-C keeps it
             if on_group is not None:
-                on_group(results)
+                on_group(made)  # the console shows what was made here, never what a process sent
 
-        self._results.update(self.sandbox.run_groups(list(groups.values()), self.context.stack.as_printed, confirmed))
+        # what run_groups returns are the results as sent: each is kept above, made here from its claim
+        self.sandbox.run_groups(list(groups.values()), self.context.stack.as_printed, confirmed)
 
     def result(self, claim: ClaimOnStack) -> Result | None:
         """The claim's result from the sandbox (its group decided now, if not yet), or None for a
