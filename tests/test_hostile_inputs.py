@@ -382,6 +382,8 @@ def tiny(tmp_path):
     (["--timeout", "nan"], "--timeout nan: a number of seconds above 0"),
     (["--timeout", "inf"], "--timeout inf: a number of seconds above 0"),
     (["--jobs", "-1"], "--jobs takes 0 or more"),
+    (["--jobs", "100000"], "--jobs 100000, --jobs-per-gpu None: at most 256"),
+    (["--timeout", "1e12"], "--timeout 1e+12: at most 604,800 seconds"),
 ])
 def test_a_bad_option_is_a_usage_error_naming_it(tiny, args, words):
     proc = cli("verify", "--claims", tiny / "claims", "--tier", "static", "--no-history", *args,

@@ -589,6 +589,10 @@ def test_the_reference_command_records_runs_on_seeds_no_verdict_uses(tmp_path):
     assert entry["environment"]["backend"] and entry["numerics"]["tf32"] == "off"
     low = cli("reference", "s.good", "--name", "x", "--from-seed", "0", "--claims", claims)
     assert low.returncode == 2 and "start at 100" in low.stderr
+    for args, said in ((["--runs", "1000000000"], "--runs 1000000000: at most 1000"),
+                       (["--jobs", "100000"], "--jobs 100000, --jobs-per-gpu None: at most 256")):
+        many = cli("reference", "s.good", "--name", "x", "--claims", claims, *args)
+        assert many.returncode == 2 and said in many.stderr, many.stderr[-1000:]
 
 
 def test_claims_of_one_program_share_each_seeds_run_in_one_reference_command(tmp_path):

@@ -67,16 +67,30 @@ def checkout_of(claims: Path) -> Path:
     return start if start.is_dir() else start.parent
 
 
+MAX_JOBS = 256  # worker processes at once (issue 36: a bound on what a command line may ask for)
+MAX_TIMEOUT_S = 7 * 24 * 3600  # a training run's limit: a week
+
+
+def check_bounds(s) -> None:
+    """The settings every command that trains checks first: workers and a run's time, bounded."""
+    if s.jobs < 0 or (s.jobs_per_gpu is not None and s.jobs_per_gpu < 1):
+        raise UsageError("--jobs takes 0 or more, --jobs-per-gpu 1 or more")
+    if s.jobs > MAX_JOBS or (s.jobs_per_gpu or 0) > MAX_JOBS:
+        raise UsageError(f"--jobs {s.jobs}, --jobs-per-gpu {s.jobs_per_gpu}: at most {MAX_JOBS} (each is a process "
+                         "of its own)")
+    if s.timeout is not None and not (math.isfinite(s.timeout) and s.timeout > 0):
+        raise UsageError(f"--timeout {s.timeout}: a number of seconds above 0")
+    if s.timeout is not None and s.timeout > MAX_TIMEOUT_S:
+        raise UsageError(f"--timeout {s.timeout:g}: at most {MAX_TIMEOUT_S:,} seconds (a week)")
+
+
 def check_usage(settings, claims) -> None:
     s = settings
     if s.seeds is not None and s.seeds < 2:
         raise UsageError(f"--seeds {s.seeds}: a verdict needs the spread of at least 2 seeds")
     if s.seeds is not None and s.seeds > 1000:
         raise UsageError(f"--seeds {s.seeds}: at most 1000 (each seed is a training run)")
-    if s.jobs < 0 or (s.jobs_per_gpu is not None and s.jobs_per_gpu < 1):
-        raise UsageError("--jobs takes 0 or more, --jobs-per-gpu 1 or more")
-    if s.timeout is not None and not (math.isfinite(s.timeout) and s.timeout > 0):
-        raise UsageError(f"--timeout {s.timeout}: a number of seconds above 0")
+    check_bounds(s)
     if getattr(s, "canary", False) and s.shard:
         raise UsageError("--canary with --shard: the canary trains the recorded first runs once, before the "
                          "claims; run it in a verify of its own, without --shard")

@@ -22,7 +22,7 @@ from ..claim import values
 from ..core.errors import ClaimError
 from ..engine.planning import join
 from ..engine.session import Session
-from ..engine.usage import UsageError
+from ..engine.usage import UsageError, check_bounds
 from ..kinds import registry
 from .status import EXIT_BAD_CLAIMS, EXIT_OK, Ended, run_command
 
@@ -36,6 +36,7 @@ class _Unaliased(yaml.SafeDumper):
 
 FIRST_REFERENCE_SEED = 100  # verdicts use 0..n-1 (10 seeds on any tier today): references start above them
 LAST_SEED = 2**32 - 1  # the frameworks' seeds are 32-bit
+MAX_RUNS = 1000  # a reference's runs, as a claim's seeds (issue 36: bounds on what a command line may ask for)
 
 
 def _name_problem(name: str) -> str | None:
@@ -75,6 +76,8 @@ def _usage(claim_ids: list[str], names: list[str], first: int, runs: int) -> str
                 "seeds 0..n-1)")
     if runs < 2:
         return f"--runs {runs}: a spread needs at least 2 runs"
+    if runs > MAX_RUNS:
+        return f"--runs {runs}: at most {MAX_RUNS} (each is a training run)"
     if first + runs - 1 > LAST_SEED:
         return f"--from-seed {first} --runs {runs}: the last seed is above {LAST_SEED}, the largest a framework takes"
     if len(names) != len(claim_ids):
@@ -129,6 +132,7 @@ def _record(settings, claim_ids, names, first, runs, argv, err) -> int:
     wrong = _usage(claim_ids, names, first, runs)
     if wrong:
         raise UsageError(wrong)
+    check_bounds(settings)
     session = Session(dataclasses.replace(settings, shard=None), err)  # a reference is never sharded
     try:
         every = session.load()
