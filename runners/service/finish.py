@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 import traceback
+from collections import Counter
 from pathlib import Path
 
 from ...reports import errata, html
@@ -62,9 +63,7 @@ def finish(session, results: list[Result], claims: list[Claim] | None = None, ru
     if session.runner != "pytest":  # the summary is the command's output; progress went to stderr
         print(", ".join(f"{n} {k}" for k, n in counts.items() if n) + f" in {run['seconds']:.1f}s")
         if run.get("canary"):
-            told = {}
-            for c in run["canary"]:
-                told[c["outcome"]] = told.get(c["outcome"], 0) + 1
+            told = Counter(c["outcome"] for c in run["canary"])
             print("canary: " + ", ".join(f"{n} {k}" for k, n in told.items())
                   + (" (this machine's numerics: see the first lines)" if told.get("differs") else ""))
         print(f"wrote {json_path}, {html_path} and {errata_path}")

@@ -227,7 +227,9 @@ def data_cause(halfwidth: float, ref, n: int) -> str:
     """The cause of the data's missed targets that its own simulation confirms: its tails, what the
     normal model misses too, or its shape, tried in that order (the last holds wherever the normal
     model meets them)."""
-    return next(c for c in ("tails", "model", "shape") if confirms(c, halfwidth, ref, n))
+    if confirms("tails", halfwidth, ref, n):
+        return "tails"
+    return "model" if unmet_targets(for_reference(halfwidth, ref, n)) else "shape"  # one simulation for both
 
 
 def data_standing(data: list[dict] | None, ref, cause: str = "") -> str:
